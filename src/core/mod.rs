@@ -1,0 +1,7 @@
+//! The core: pure rules with no IO, tested without a window or a database.
+
+pub mod catalogue;
+pub mod journey;
+pub mod lang;
+pub mod po;
+pub mod queue;

@@ -1,0 +1,185 @@
+//! Queue rules: ticket numbering per queue and service day, priority ordering,
+//! the ticket lifecycle and the waiting-time estimate. No IO.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Where a ticket is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Waiting,
+    Called,
+    InService,
+    Done,
+    NoShow,
+    Cancelled,
+}
+
+impl Status {
+    pub const ALL: [Status; 6] =
+        [Status::Waiting, Status::Called, Status::InService, Status::Done, Status::NoShow, Status::Cancelled];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Waiting => "waiting",
+            Status::Called => "called",
+            Status::InService => "in_service",
+            Status::Done => "done",
+            Status::NoShow => "no_show",
+            Status::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// Still in the queue or at a desk.
+    pub fn is_open(self) -> bool {
+        matches!(self, Status::Waiting | Status::Called | Status::InService)
+    }
+}
+
+/// What staff do to a ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Call the visitor to a desk (also a second call of a called ticket).
+    Call,
+    /// The visitor sits down: service begins.
+    Start,
+    Finish,
+    NoShow,
+    Cancel,
+    /// Put a called ticket back in the queue (visitor stepped out, wrong desk).
+    Requeue,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a ticket that is {from:?} cannot be {action:?}")]
+pub struct TransitionError {
+    pub from: Status,
+    pub action: Action,
+}
+
+/// The lifecycle: waiting → called → in service → done; called → no-show;
+/// waiting or called → cancelled; called → waiting (requeue).
+pub fn transition(from: Status, action: Action) -> Result<Status, TransitionError> {
+    use Action as A;
+    use Status as S;
+    let to = match (from, action) {
+        (S::Waiting | S::Called, A::Call) => S::Called,
+        (S::Called | S::Waiting, A::Start) => S::InService,
+        (S::InService | S::Called, A::Finish) => S::Done,
+        (S::Called, A::NoShow) => S::NoShow,
+        (S::Waiting | S::Called, A::Cancel) => S::Cancelled,
+        (S::Called, A::Requeue) => S::Waiting,
+        _ => return Err(TransitionError { from, action }),
+    };
+    Ok(to)
+}
+
+/// The service day never goes backwards: the Pi has no real-time clock, and a clock
+/// that jumps back must not restart numbering on a day already used.
+pub fn service_day(last_used: Option<NaiveDate>, today: NaiveDate) -> NaiveDate {
+    last_used.map_or(today, |last| last.max(today))
+}
+
+/// `C-042`: queue prefix and a sequence of at least three digits.
+pub fn format_number(prefix: char, seq: u32) -> String {
+    format!("{prefix}-{seq:03}")
+}
+
+/// The number as separate signs for speech, so it is read digit by digit: `C 0 4 2`.
+pub fn spell_out(number: &str) -> String {
+    let signs: Vec<String> = number.chars().filter(|c| c.is_alphanumeric()).map(String::from).collect();
+    signs.join(" ")
+}
+
+/// A waiting ticket as the ordering rule sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiting {
+    pub id: i64,
+    pub priority: bool,
+    /// Monotonic issue order (the store's row id), not wall-clock time.
+    pub order: i64,
+}
+
+/// Who is called next: priority needs first, then first come, first served.
+pub fn next_in_line(waiting: &[Waiting]) -> Option<&Waiting> {
+    waiting.iter().min_by_key(|w| (!w.priority, w.order))
+}
+
+/// Tickets ahead of a new ticket: all priority tickets, and everyone if it is not priority.
+pub fn ahead_of_new(waiting: &[Waiting], priority: bool) -> usize {
+    waiting.iter().filter(|w| w.priority || !priority).count()
+}
+
+/// Estimated wait in minutes, rounded up to 5 minutes; 0 means "you are next".
+pub fn estimate_wait(ahead: usize, minutes_per_visit: u32, desks: u32) -> u32 {
+    if ahead == 0 {
+        return 0;
+    }
+    let desks = desks.max(1) as u64;
+    let total = (ahead as u64 * minutes_per_visit as u64).div_ceil(desks);
+    (total.div_ceil(5) * 5).min(u32::MAX as u64) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+    }
+
+    #[test]
+    fn lifecycle_allows_the_normal_path_and_refuses_the_rest() {
+        let mut s = Status::Waiting;
+        for a in [Action::Call, Action::Call, Action::Start, Action::Finish] {
+            s = transition(s, a).unwrap();
+        }
+        assert_eq!(s, Status::Done);
+        assert_eq!(transition(Status::Called, Action::NoShow), Ok(Status::NoShow));
+        assert_eq!(transition(Status::Called, Action::Requeue), Ok(Status::Waiting));
+        assert!(transition(Status::Done, Action::Call).is_err());
+        assert!(transition(Status::Waiting, Action::NoShow).is_err());
+        assert!(transition(Status::Cancelled, Action::Start).is_err());
+        for st in Status::ALL {
+            assert_eq!(Status::parse(st.as_str()), Some(st));
+        }
+    }
+
+    #[test]
+    fn service_day_never_goes_back() {
+        assert_eq!(service_day(None, day(5)), day(5));
+        assert_eq!(service_day(Some(day(5)), day(6)), day(6));
+        assert_eq!(service_day(Some(day(6)), day(1)), day(6), "clock jumped back");
+    }
+
+    #[test]
+    fn numbers_are_padded_and_spelled() {
+        assert_eq!(format_number('C', 42), "C-042");
+        assert_eq!(format_number('A', 1234), "A-1234");
+        assert_eq!(spell_out("C-042"), "C 0 4 2");
+    }
+
+    #[test]
+    fn priority_first_then_arrival() {
+        let w = |id, priority, order| Waiting { id, priority, order };
+        let q = [w(1, false, 1), w(2, false, 2), w(3, true, 3), w(4, true, 4)];
+        assert_eq!(next_in_line(&q).map(|w| w.id), Some(3));
+        assert_eq!(next_in_line(&q[..2]).map(|w| w.id), Some(1));
+        assert_eq!(next_in_line(&[]), None);
+        assert_eq!(ahead_of_new(&q, true), 2);
+        assert_eq!(ahead_of_new(&q, false), 4);
+    }
+
+    #[test]
+    fn wait_estimate_rounds_up_to_five_minutes() {
+        assert_eq!(estimate_wait(0, 12, 2), 0);
+        assert_eq!(estimate_wait(1, 12, 2), 10);
+        assert_eq!(estimate_wait(3, 12, 2), 20);
+        assert_eq!(estimate_wait(3, 12, 0), 40, "zero desks counts as one");
+    }
+}

@@ -1,0 +1,189 @@
+//! Durable storage in SQLite. One thread owns the only write connection and runs
+//! commands sent to it; readers open their own read-only connections (WAL). Every
+//! change is published as a [`DomainEvent`] on a broadcast channel.
+
+mod read;
+pub mod schema;
+mod write;
+
+pub use read::{open_tickets, staff, staff_names, ticket_by_id, ticket_by_token, ReadPool, StaffAccount, TicketRow};
+pub use write::IssuedTicket;
+
+use crate::clock::{Clock, SystemClock};
+use crate::core::queue::{Action, Status, TransitionError};
+use crate::core::journey::TicketRequest;
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Arc};
+use tokio::sync::{broadcast, oneshot};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the database was written by a newer guichet (schema {found}, this one knows {known}): install the newer version or restore a backup")]
+    NewerSchema { found: i64, known: i64 },
+    #[error("no such ticket")]
+    NotFound,
+    #[error("nobody is waiting")]
+    NobodyWaiting,
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error("the account \"{0}\" already exists")]
+    DuplicateStaff(String),
+    #[error("the storage thread has stopped")]
+    Closed,
+}
+
+/// What happened, for the console, the board and the kiosk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DomainEvent {
+    TicketIssued { id: i64, number: String },
+    TicketChanged { id: i64, number: String, status: Status, desk: Option<String> },
+}
+
+type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
+
+enum Command {
+    Issue(TicketRequest, Reply<IssuedTicket>),
+    Act { id: i64, action: Action, desk: Option<String>, outcome: Option<String>, reply: Reply<TicketRow> },
+    CallNext { desk: String, queue: Option<char>, reply: Reply<TicketRow> },
+    AddStaff { name: String, hash: String, reply: Reply<()> },
+    RemoveStaff { name: String, reply: Reply<bool> },
+}
+
+/// A cheap, clonable handle to the storage thread.
+#[derive(Clone)]
+pub struct Store {
+    tx: mpsc::Sender<Command>,
+    events: broadcast::Sender<DomainEvent>,
+    path: PathBuf,
+}
+
+/// The reply to a command: wait for it from a worker thread, or `.await` it.
+pub struct Pending<T>(oneshot::Receiver<Result<T, StoreError>>);
+
+impl<T> Pending<T> {
+    /// Blocks the calling thread (never the UI thread) until the command is done.
+    pub fn wait(self) -> Result<T, StoreError> {
+        self.0.blocking_recv().map_err(|_| StoreError::Closed)?
+    }
+}
+
+impl<T: Send + 'static> std::future::IntoFuture for Pending<T> {
+    type Output = Result<T, StoreError>;
+    type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move { self.0.await.map_err(|_| StoreError::Closed)? })
+    }
+}
+
+impl Store {
+    /// Opens (creating or migrating) the database and starts the storage thread.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        Store::open_with_clock(path, Arc::new(SystemClock))
+    }
+
+    /// As [`Store::open`], with a chosen clock (tests move the date by hand).
+    pub fn open_with_clock(path: &Path, clock: Arc<dyn Clock>) -> Result<Store, StoreError> {
+        let mut conn = Connection::open(path)?;
+        schema::configure(&conn)?;
+        schema::migrate(&mut conn)?;
+        let (tx, rx) = mpsc::channel();
+        let (events, _) = broadcast::channel(1024);
+        let publisher = events.clone();
+        std::thread::Builder::new()
+            .name("store".into())
+            .spawn(move || run(conn, rx, publisher, clock))
+            .map_err(|e| StoreError::Sqlite(rusqlite::Error::ToSqlConversionFailure(Box::new(e))))?;
+        Ok(Store { tx, events, path: path.to_path_buf() })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<DomainEvent> {
+        self.events.subscribe()
+    }
+
+    /// A pool of read-only connections to the same database.
+    pub fn reader(&self) -> ReadPool {
+        ReadPool::new(self.path.clone())
+    }
+
+    fn send<T>(&self, make: impl FnOnce(Reply<T>) -> Command) -> Pending<T> {
+        let (reply, rx) = oneshot::channel();
+        // If the thread is gone the reply sender is dropped and the caller sees `Closed`.
+        let _ = self.tx.send(make(reply));
+        Pending(rx)
+    }
+
+    /// Issues a ticket: one transaction, durable when this resolves.
+    pub fn issue(&self, request: TicketRequest) -> Pending<IssuedTicket> {
+        self.send(|reply| Command::Issue(request, reply))
+    }
+
+    /// Applies a staff action to one ticket.
+    pub fn act(&self, id: i64, action: Action, desk: Option<String>, outcome: Option<String>) -> Pending<TicketRow> {
+        self.send(|reply| Command::Act { id, action, desk, outcome, reply })
+    }
+
+    /// Calls the next visitor (priority first) to `desk`, optionally from one queue.
+    pub fn call_next(&self, desk: String, queue: Option<char>) -> Pending<TicketRow> {
+        self.send(|reply| Command::CallNext { desk, queue, reply })
+    }
+
+    pub fn add_staff(&self, name: String, hash: String) -> Pending<()> {
+        self.send(|reply| Command::AddStaff { name, hash, reply })
+    }
+
+    pub fn remove_staff(&self, name: String) -> Pending<bool> {
+        self.send(|reply| Command::RemoveStaff { name, reply })
+    }
+}
+
+fn run(mut conn: Connection, rx: mpsc::Receiver<Command>, events: broadcast::Sender<DomainEvent>, clock: Arc<dyn Clock>) {
+    let clock = clock.as_ref();
+    let publish = |e: DomainEvent| {
+        let _ = events.send(e);
+    };
+    for command in rx {
+        match command {
+            Command::Issue(request, reply) => {
+                let result = write::issue(&mut conn, &request, clock);
+                if let Ok(t) = &result {
+                    publish(DomainEvent::TicketIssued { id: t.id, number: t.number.clone() });
+                }
+                let _ = reply.send(result);
+            }
+            Command::Act { id, action, desk, outcome, reply } => {
+                let result = write::act(&mut conn, clock, id, action, desk.as_deref(), outcome.as_deref());
+                if let Ok(t) = &result {
+                    publish(changed(t));
+                }
+                let _ = reply.send(result);
+            }
+            Command::CallNext { desk, queue, reply } => {
+                let result = write::call_next(&mut conn, clock, &desk, queue);
+                if let Ok(t) = &result {
+                    publish(changed(t));
+                }
+                let _ = reply.send(result);
+            }
+            Command::AddStaff { name, hash, reply } => {
+                let _ = reply.send(write::add_staff(&conn, clock, &name, &hash));
+            }
+            Command::RemoveStaff { name, reply } => {
+                let _ = reply.send(write::remove_staff(&conn, &name));
+            }
+        }
+    }
+}
+
+fn changed(t: &TicketRow) -> DomainEvent {
+    DomainEvent::TicketChanged { id: t.id, number: t.number.clone(), status: t.status, desk: t.desk.clone() }
+}
+
+#[cfg(test)]
+mod tests;

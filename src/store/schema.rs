@@ -1,0 +1,83 @@
+//! Schema migrations: applied in order, all in one transaction; a database written by a
+//! newer guichet is refused rather than damaged.
+
+use rusqlite::Connection;
+
+use super::StoreError;
+
+/// Each entry moves the schema one version up. Never edit a published entry: add one.
+const MIGRATIONS: &[&str] = &[
+    // 1: tickets, per-day counters, settings and staff accounts.
+    r#"
+    CREATE TABLE tickets (
+        id          INTEGER PRIMARY KEY,
+        number      TEXT    NOT NULL,
+        queue       TEXT    NOT NULL,
+        seq         INTEGER NOT NULL,
+        service_day TEXT    NOT NULL,
+        token       TEXT    NOT NULL UNIQUE,
+        lang        TEXT    NOT NULL,
+        theme       TEXT    NOT NULL,
+        procedure   TEXT    NOT NULL,
+        have        TEXT    NOT NULL,
+        priority    TEXT,
+        status      TEXT    NOT NULL,
+        desk        TEXT,
+        outcome     TEXT,
+        issued_at   INTEGER NOT NULL,
+        called_at   INTEGER,
+        started_at  INTEGER,
+        finished_at INTEGER,
+        UNIQUE (service_day, queue, seq)
+    );
+    CREATE INDEX tickets_open ON tickets (status, priority, id)
+        WHERE status IN ('waiting', 'called', 'in_service');
+    CREATE INDEX tickets_day ON tickets (service_day);
+    CREATE TABLE counters (
+        queue       TEXT    NOT NULL,
+        service_day TEXT    NOT NULL,
+        last_seq    INTEGER NOT NULL,
+        PRIMARY KEY (queue, service_day)
+    ) WITHOUT ROWID;
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE staff (
+        id            INTEGER PRIMARY KEY,
+        name          TEXT    NOT NULL UNIQUE,
+        password_hash TEXT    NOT NULL,
+        created_at    INTEGER NOT NULL
+    );
+    "#,
+];
+
+/// The schema version this build writes.
+pub const VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Sets the durability pragmas every connection of ours uses.
+pub fn configure(conn: &Connection) -> Result<(), StoreError> {
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(())
+}
+
+/// Brings the schema to [`VERSION`], or refuses a newer one.
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if found > VERSION {
+        return Err(StoreError::NewerSchema { found, known: VERSION });
+    }
+    if found == VERSION {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
+    for sql in &MIGRATIONS[found as usize..] {
+        tx.execute_batch(sql)?;
+    }
+    tx.pragma_update(None, "user_version", VERSION)?;
+    tx.commit()?;
+    Ok(())
+}

@@ -1,0 +1,112 @@
+use super::*;
+use crate::clock::ManualClock;
+use crate::core::lang::Lang;
+use chrono::NaiveDate;
+
+fn day(d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+}
+
+pub(crate) fn request(queue: char, priority: bool) -> TicketRequest {
+    TicketRequest {
+        theme: "papiers".into(),
+        procedure: "cni".into(),
+        queue,
+        lang: Lang::Fr,
+        have: vec!["email".into()],
+        priority: priority.then(|| "mobility".into()),
+    }
+}
+
+fn open(path: &Path, clock: &Arc<ManualClock>) -> Store {
+    Store::open_with_clock(path, clock.clone()).unwrap()
+}
+
+#[test]
+fn numbering_survives_restart_and_restarts_next_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.sqlite");
+    let clock = Arc::new(ManualClock::new(day(23)));
+    let store = open(&path, &clock);
+    let a = store.issue(request('C', false)).wait().unwrap();
+    let b = store.issue(request('C', false)).wait().unwrap();
+    let other = store.issue(request('A', false)).wait().unwrap();
+    assert_eq!((a.number.as_str(), b.number.as_str(), other.number.as_str()), ("C-001", "C-002", "A-001"));
+    assert_ne!(a.token, b.token);
+    assert_eq!(a.token.len(), 32, "128 bits in hex");
+    drop(store);
+    let store = open(&path, &clock);
+    assert_eq!(store.issue(request('C', false)).wait().unwrap().number, "C-003", "after restart");
+    clock.set_day(day(24));
+    assert_eq!(store.issue(request('C', false)).wait().unwrap().number, "C-001", "new service day");
+    clock.set_day(day(22));
+    let back = store.issue(request('C', false)).wait().unwrap();
+    assert_eq!((back.number.as_str(), back.service_day.as_str()), ("C-002", "2026-11-24"), "clock jumped back");
+}
+
+#[test]
+fn newer_schema_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.sqlite");
+    drop(Store::open(&path).unwrap());
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", schema::VERSION + 1).unwrap();
+    drop(conn);
+    match Store::open(&path) {
+        Err(StoreError::NewerSchema { found, known }) => assert_eq!((found, known), (schema::VERSION + 1, schema::VERSION)),
+        other => panic!("expected NewerSchema, got {:?}", other.err()),
+    }
+    let conn = Connection::open(&path).unwrap();
+    let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+    assert_eq!(v, schema::VERSION + 1);
+}
+
+#[test]
+fn wal_and_full_sync_are_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.sqlite");
+    let _store = Store::open(&path).unwrap();
+    let conn = Connection::open(&path).unwrap();
+    let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn call_next_takes_priority_first_and_publishes_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("g.sqlite")).unwrap();
+    let mut events = store.subscribe();
+    let first = store.issue(request('C', false)).wait().unwrap();
+    let urgent = store.issue(request('C', true)).wait().unwrap();
+    assert_eq!(urgent.ahead, 0, "a priority ticket has nobody ahead");
+    let later = store.issue(request('C', false)).wait().unwrap();
+    assert_eq!(later.ahead, 2);
+    let called = store.call_next("Bureau 2".into(), None).wait().unwrap();
+    assert_eq!((called.id, called.status, called.desk.as_deref()), (urgent.id, Status::Called, Some("Bureau 2")));
+    assert_eq!(store.call_next("Bureau 1".into(), Some('C')).wait().unwrap().id, first.id);
+    let done = store.act(first.id, Action::Finish, None, Some("done".into())).wait().unwrap();
+    assert_eq!(done.status, Status::Done);
+    assert!(matches!(store.act(first.id, Action::Call, None, None).wait(), Err(StoreError::Transition(_))));
+    assert!(matches!(store.call_next("B".into(), Some('A')).wait(), Err(StoreError::NobodyWaiting)));
+    let mut seen = Vec::new();
+    while let Ok(e) = events.try_recv() {
+        seen.push(e);
+    }
+    assert_eq!(seen.len(), 6, "{seen:?}");
+    assert_eq!(seen[0], DomainEvent::TicketIssued { id: first.id, number: "C-001".into() });
+    let open = store.reader().with(|c| read::open_tickets(c)).unwrap();
+    assert_eq!(open.iter().map(|t| t.id).collect::<Vec<_>>(), vec![urgent.id, later.id]);
+    let by_token = store.reader().with(|c| read::ticket_by_token(c, &later.token)).unwrap().unwrap();
+    assert_eq!(by_token.have, vec!["email".to_string()]);
+}
+
+#[test]
+fn staff_accounts_are_unique() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("g.sqlite")).unwrap();
+    store.add_staff("marie".into(), "h".into()).wait().unwrap();
+    assert!(matches!(store.add_staff("marie".into(), "h".into()).wait(), Err(StoreError::DuplicateStaff(_))));
+    assert_eq!(store.reader().with(|c| read::staff_names(c)).unwrap(), vec!["marie".to_string()]);
+    assert!(store.remove_staff("marie".into()).wait().unwrap());
+    assert!(!store.remove_staff("marie".into()).wait().unwrap());
+}
