@@ -1,6 +1,19 @@
 //! guichet: a speaking, large-print queue kiosk for public help points.
 //! See docs/ARCHITECTURE.md for the map of modules, threads and invariants.
 
+pub mod assets;
+pub mod cli;
+pub mod commands;
 pub mod clock;
+pub mod config;
 pub mod core;
+pub mod hardware;
+pub mod kiosk;
+pub mod speech;
+pub mod staff;
 pub mod store;
+
+/// The Slint UI compiled by build.rs from ui/app.slint.
+pub mod ui {
+    slint::include_modules!();
+}

@@ -1,0 +1,92 @@
+//! Command line: one binary, one subcommand per job. `--data-dir` (or GUICHET_DATA_DIR)
+//! picks the data directory for every subcommand.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "guichet", version, about = "Speaking, large-print queue kiosk for public help points, with a LAN staff console")]
+pub struct Cli {
+    /// Data directory: database, simulated printer output, guichet.toml.
+    #[arg(long, global = true, env = "GUICHET_DATA_DIR", default_value = "guichet-data")]
+    pub data_dir: PathBuf,
+    /// Configuration file [default: <data-dir>/guichet.toml; missing file = demo defaults].
+    #[arg(long, global = true, env = "GUICHET_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the kiosk (touch UI) with the staff console in the same process.
+    Kiosk {
+        /// Do not start the staff console.
+        #[arg(long)]
+        no_console: bool,
+    },
+    /// Run the staff console alone.
+    Serve {
+        /// Address and port to listen on [default: console.bind from the config].
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Render one kiosk screen to PNG without a display (realistic demo data).
+    Screenshot(ScreenshotArgs),
+    /// Check guichet.toml and the catalogue; exit non-zero with file:line: fix on mistakes.
+    CheckConfig,
+    /// Manage staff console accounts.
+    Staff {
+        #[command(subcommand)]
+        action: StaffAction,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ScreenshotArgs {
+    /// attract, language, theme, procedure, have, priority, summary, ticket, help, settings, warning
+    #[arg(long)]
+    pub screen: String,
+    #[arg(long, default_value = "fr")]
+    pub lang: String,
+    #[arg(long, value_enum, default_value_t = Palette::Normal)]
+    pub theme: Palette,
+    /// Large-print mode.
+    #[arg(long)]
+    pub large: bool,
+    /// Window size in pixels, WIDTHxHEIGHT.
+    #[arg(long, default_value = "1280x800")]
+    pub size: String,
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Print timings (start to first frame, render, ticket commit).
+    #[arg(long)]
+    pub measure: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Palette {
+    Normal,
+    Contrast,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StaffAction {
+    /// Create an account (asks the password twice, or reads one line with --password-stdin).
+    Add {
+        name: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    List,
+    Remove {
+        name: String,
+    },
+}
+
+/// Parses `1280x800`.
+pub fn parse_size(s: &str) -> Option<(u32, u32)> {
+    let (w, h) = s.split_once(['x', 'X'])?;
+    let (w, h) = (w.trim().parse().ok()?, h.trim().parse().ok()?);
+    (w > 0 && h > 0 && w <= 8192 && h <= 8192).then_some((w, h))
+}

@@ -1,0 +1,81 @@
+//! `guichet screenshot`: any screen to PNG, headless, with a real ticket for the ticket
+//! screen (its QR opens that ticket on the console of this data directory).
+
+use super::Site;
+use crate::cli::{parse_size, Palette, ScreenshotArgs};
+use crate::core::journey::{Event, Screen};
+use crate::core::lang::Lang;
+use crate::kiosk::{headless, Kiosk, KioskServices};
+use crate::speech::{RecordingSpeaker, Speaker, Transcript};
+use crate::ui::{KioskApi, Theme};
+use anyhow::{anyhow, bail, Context};
+use slint::ComponentHandle;
+use std::time::Instant;
+
+pub fn screenshot(site: &Site, args: &ScreenshotArgs, started: Instant) -> anyhow::Result<()> {
+    let (width, height) = parse_size(&args.size).ok_or_else(|| anyhow!("--size {} is not WIDTHxHEIGHT, e.g. 1280x800", args.size))?;
+    let lang = Lang::from_code(&args.lang).ok_or_else(|| anyhow!("--lang {} is unknown: use one of fr en ar es pt tr uk ro", args.lang))?;
+    let overlay = ["help", "settings", "warning"].contains(&args.screen.as_str());
+    let screen = if overlay { Screen::Theme } else {
+        Screen::from_name(&args.screen).ok_or_else(|| anyhow!("--screen {} is unknown: use attract, language, theme, procedure, have, priority, summary, ticket, help, settings or warning", args.screen))?
+    };
+    let window = headless::install(width, height)?;
+    let store = site.store()?;
+    let catalogue = site.catalogue()?;
+    let transcript = Transcript::default();
+    let heard = transcript.clone();
+    let kiosk = Kiosk::new(KioskServices {
+        store: store.clone(),
+        catalogue,
+        speaker: Box::new(move || Ok(Box::new(RecordingSpeaker(heard)) as Box<dyn Speaker>)),
+        printer: None,
+        issue: site.issue_context(),
+        idle: site.config.idle.policy(),
+        px_per_mm: site.config.display.px_per_mm(),
+    })?;
+    let app = kiosk.window();
+    app.global::<Theme>().set_contrast(args.theme == Palette::Contrast);
+    app.global::<Theme>().set_large(args.large);
+    kiosk.show(screen, lang);
+    let mut commit = None;
+    if screen == Screen::Ticket {
+        kiosk.show(Screen::Summary, lang);
+        let t = Instant::now();
+        let view = kiosk.issue_now(&store, &site.issue_context()).context("cannot issue the demo ticket")?;
+        commit = Some(t.elapsed());
+        println!("ticket {} → {}", view.number, view.url);
+    }
+    match args.screen.as_str() {
+        "help" => app.global::<KioskApi>().invoke_help(true),
+        "settings" => app.global::<KioskApi>().invoke_settings(true),
+        "warning" => {
+            let policy = site.config.idle.policy();
+            for _ in 0..policy.timeout - policy.warning {
+                kiosk.handle(Event::Tick);
+            }
+        }
+        _ => {}
+    }
+    app.show()?;
+    let t = Instant::now();
+    let frame = headless::render(&window);
+    let render = t.elapsed();
+    let first_frame = started.elapsed();
+    if frame.pixels.is_empty() {
+        bail!("nothing was rendered");
+    }
+    headless::save_png(&frame, &args.out).with_context(|| format!("cannot write {}", args.out.display()))?;
+    kiosk.process_worker_results();
+    if args.measure {
+        println!("start to first frame: {:.1} ms", first_frame.as_secs_f64() * 1e3);
+        println!("render {}x{}: {:.2} ms", width, height, render.as_secs_f64() * 1e3);
+        if let Some(c) = commit {
+            println!("ticket issue (commit + QR): {:.2} ms", c.as_secs_f64() * 1e3);
+        }
+    }
+    std::thread::sleep(std::time::Duration::from_millis(30));
+    for text in transcript.said() {
+        println!("spoken: {text}");
+    }
+    Ok(())
+}

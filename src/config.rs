@@ -1,0 +1,227 @@
+//! Site configuration (`guichet.toml`). Every mistake names the file, the line and the fix.
+
+use crate::core::journey::IdlePolicy;
+use crate::hardware::keys::KeyPins;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub site_name: String,
+    /// Another catalogue folder instead of the built-in one.
+    pub catalogue_dir: Option<PathBuf>,
+    pub display: Display,
+    pub console: ConsoleSection,
+    pub queue: QueueSection,
+    pub idle: IdleSection,
+    pub printer: PrinterSection,
+    pub speech: SpeechSection,
+    pub keys: KeyPins,
+}
+
+/// The screen in pixels and millimetres: touch targets and text sizes are set in mm.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Display {
+    pub width_px: u32,
+    pub height_px: u32,
+    pub width_mm: f32,
+    pub height_mm: f32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConsoleSection {
+    pub bind: String,
+    /// Address phones on the office network use to reach the console (put in QR codes).
+    pub public_url: String,
+    pub session_minutes: u32,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct QueueSection {
+    pub minutes_per_visit: u32,
+    pub desks: u32,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IdleSection {
+    pub timeout_s: u32,
+    pub warning_s: u32,
+    pub ticket_s: u32,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum PrinterKind {
+    None,
+    Folder,
+    Usb,
+    Serial,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PrinterSection {
+    pub kind: PrinterKind,
+    pub path: Option<PathBuf>,
+    pub baud: u32,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SpeechSection {
+    pub enabled: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            site_name: "France Services".into(),
+            catalogue_dir: None,
+            display: Display::default(),
+            console: ConsoleSection::default(),
+            queue: QueueSection::default(),
+            idle: IdleSection::default(),
+            printer: PrinterSection::default(),
+            speech: SpeechSection::default(),
+            keys: KeyPins::default(),
+        }
+    }
+}
+
+impl Default for Display {
+    /// A 10.1-inch 1280×800 touch screen.
+    fn default() -> Self {
+        Display { width_px: 1280, height_px: 800, width_mm: 217.0, height_mm: 136.0 }
+    }
+}
+
+impl Display {
+    /// Pixels in one millimetre (the smaller of both directions, to stay safe).
+    pub fn px_per_mm(&self) -> f32 {
+        (self.width_px as f32 / self.width_mm).min(self.height_px as f32 / self.height_mm)
+    }
+}
+
+impl Default for ConsoleSection {
+    fn default() -> Self {
+        ConsoleSection { bind: "127.0.0.1:8080".into(), public_url: "http://127.0.0.1:8080".into(), session_minutes: 480 }
+    }
+}
+
+impl Default for QueueSection {
+    fn default() -> Self {
+        QueueSection { minutes_per_visit: 15, desks: 2 }
+    }
+}
+
+impl Default for IdleSection {
+    fn default() -> Self {
+        let p = IdlePolicy::default();
+        IdleSection { timeout_s: p.timeout, warning_s: p.warning, ticket_s: p.ticket_timeout }
+    }
+}
+
+impl IdleSection {
+    pub fn policy(&self) -> IdlePolicy {
+        IdlePolicy { timeout: self.timeout_s, warning: self.warning_s, ticket_timeout: self.ticket_s }
+    }
+}
+
+impl Default for SpeechSection {
+    fn default() -> Self {
+        SpeechSection { enabled: true }
+    }
+}
+
+impl Default for PrinterSection {
+    fn default() -> Self {
+        PrinterSection { kind: PrinterKind::Folder, path: None, baud: 9600 }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{file}:{line}: {problem}\n    fix: {fix}")]
+pub struct ConfigError {
+    pub file: String,
+    pub line: usize,
+    pub problem: String,
+    pub fix: String,
+}
+
+fn line_of_key(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| l.trim_start().starts_with(key) && l.trim_start()[key.len()..].trim_start().starts_with('='))
+        .map_or(0, |i| i + 1)
+}
+
+impl Config {
+    /// Parses and checks config text; `file` is only used in messages.
+    pub fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
+        let err = |line, problem: String, fix: &str| ConfigError { file: file.into(), line, problem, fix: fix.into() };
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let line = e.span().map_or(0, |s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            err(line, e.message().trim().to_string(), "see firmware-config/guichet.toml for every key and its form")
+        })?;
+        let d = config.display;
+        if d.width_px == 0 || d.height_px == 0 || !(d.width_mm > 10.0 && d.height_mm > 10.0) {
+            return Err(err(line_of_key(text, "width_mm"), "the display size is missing or too small".into(), "give the visible area in pixels and millimetres, for example width_mm = 217.0"));
+        }
+        let i = config.idle;
+        if i.warning_s < 20 {
+            return Err(err(line_of_key(text, "warning_s"), format!("warning_s = {} is shorter than 20 seconds", i.warning_s), "write warning_s = 20 or more (EN 301 549 asks for 20 s)"));
+        }
+        if i.timeout_s <= i.warning_s || i.ticket_s <= i.warning_s {
+            return Err(err(line_of_key(text, "timeout_s"), "timeout_s and ticket_s must be longer than warning_s".into(), "for example timeout_s = 120, warning_s = 30, ticket_s = 60"));
+        }
+        if matches!(config.printer.kind, PrinterKind::Usb | PrinterKind::Serial) && config.printer.path.is_none() {
+            return Err(err(line_of_key(text, "kind"), "this printer kind needs a device path".into(), "add path = \"/dev/usb/lp0\" (USB) or path = \"/dev/serial0\" (serial)"));
+        }
+        if config.console.bind.parse::<std::net::SocketAddr>().is_err() {
+            return Err(err(line_of_key(text, "bind"), format!("bind = \"{}\" is not an address and port", config.console.bind), "write bind = \"0.0.0.0:8080\""));
+        }
+        if !config.console.public_url.starts_with("http://") && !config.console.public_url.starts_with("https://") {
+            return Err(err(line_of_key(text, "public_url"), "public_url must start with http:// or https://".into(), "write the address phones use, e.g. public_url = \"http://192.168.1.20:8080\""));
+        }
+        Ok(config)
+    }
+
+    /// Reads `path`; a missing file means the defaults (demo).
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Config::parse(&text, &path.display().to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => Err(ConfigError { file: path.display().to_string(), line: 0, problem: e.to_string(), fix: "check the file's permissions".into() }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn example_config_parses() {
+        let text = include_str!("../firmware-config/guichet.toml");
+        let c = Config::parse(text, "guichet.toml").unwrap();
+        assert!(c.display.px_per_mm() > 3.0);
+    }
+
+    #[test]
+    fn mistakes_name_line_and_fix() {
+        let e = Config::parse("site_name = \"x\"\n[idle]\nwarning_s = 5\n", "g.toml").unwrap_err();
+        assert_eq!((e.file.as_str(), e.line), ("g.toml", 3));
+        assert!(e.fix.contains("20"));
+        let e = Config::parse("[printer]\nkind = \"laser\"\n", "g.toml").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        let e = Config::parse("[console]\nbnd = \"x\"\n", "g.toml").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        assert!(e.problem.contains("bnd"), "{e}");
+        let e = Config::parse("[printer]\nkind = \"usb\"\n", "g.toml").unwrap_err();
+        assert!(e.fix.contains("/dev/usb/lp0"));
+    }
+}

@@ -1,0 +1,381 @@
+//! The kiosk adapter: wires the Slint window to the journey (core), the store, speech
+//! and the printer. Runs on the UI thread; slow work goes to the "issuer" thread and
+//! comes back through the `worker-done` callback.
+
+pub mod headless;
+pub mod ticket;
+mod view;
+
+pub use view::font_for;
+
+use crate::core::catalogue::Catalogue;
+use crate::core::journey::{Effect, Event, IdlePolicy, Journey, Screen, TicketRequest};
+use crate::core::lang::Lang;
+use crate::hardware::keys::Key;
+use crate::hardware::printer::TicketPrinter;
+use crate::speech::{SpeakerFactory, SpeechHandle, Voice, DEFAULT_VOLUME, VOLUME_STEPS};
+use crate::store::Store;
+use crate::ui::{AppWindow, KioskApi, PrintState, Theme};
+use slint::{ComponentHandle, Timer, TimerMode};
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
+use ticket::{IssueContext, TicketView};
+
+/// Everything the kiosk needs from the outside.
+pub struct KioskServices {
+    pub store: Store,
+    pub catalogue: Arc<Catalogue>,
+    pub speaker: SpeakerFactory,
+    /// `None`: no printer configured (the ticket screen says nothing about paper).
+    pub printer: Option<Box<dyn TicketPrinter>>,
+    pub issue: IssueContext,
+    pub idle: IdlePolicy,
+    /// Logical pixels per millimetre of the display (sets the 20 mm targets).
+    pub px_per_mm: f32,
+}
+
+enum Done {
+    /// The ticket, and whether a printer will try to print it.
+    Issued(Box<TicketView>, bool),
+    Failed,
+    Printed(bool),
+    SpeechLost,
+}
+
+struct State {
+    journey: Journey,
+    icons: view::Icons,
+    voice: Voice,
+    settings_open: bool,
+    ticket: Option<TicketView>,
+}
+
+struct Inner {
+    window: slint::Weak<AppWindow>,
+    cat: Arc<Catalogue>,
+    state: RefCell<State>,
+    speech: SpeechHandle,
+    jobs: mpsc::Sender<TicketRequest>,
+    done: mpsc::Receiver<Done>,
+    ticker: Timer,
+}
+
+/// The running kiosk UI.
+pub struct Kiosk {
+    window: AppWindow,
+    inner: Rc<Inner>,
+}
+
+impl Kiosk {
+    pub fn new(services: KioskServices) -> Result<Kiosk, slint::PlatformError> {
+        let window = AppWindow::new()?;
+        let KioskServices { store, catalogue, speaker, printer, issue, idle, px_per_mm } = services;
+        let (done_tx, done_rx) = mpsc::channel();
+        let notify = notifier(window.as_weak(), done_tx.clone());
+        let speech_notify = notify.clone();
+        let speech = SpeechHandle::spawn(
+            speaker,
+            Box::new(move |e| {
+                eprintln!("guichet: speech unavailable, text only: {e}");
+                speech_notify(Done::SpeechLost);
+            }),
+        );
+        let jobs = spawn_issuer(store, catalogue.clone(), issue, printer, notify);
+        let inner = Rc::new(Inner {
+            window: window.as_weak(),
+            cat: catalogue,
+            state: RefCell::new(State {
+                journey: Journey::new(idle),
+                icons: view::Icons::default(),
+                voice: Voice::default(),
+                settings_open: false,
+                ticket: None,
+            }),
+            speech,
+            jobs,
+            done: done_rx,
+            ticker: Timer::default(),
+        });
+        window.global::<Theme>().set_mm(px_per_mm);
+        window.global::<KioskApi>().set_volume_steps(VOLUME_STEPS as i32);
+        wire(&window, &inner);
+        let kiosk = Kiosk { window, inner };
+        kiosk.inner.reset_visit();
+        Ok(kiosk)
+    }
+
+    pub fn window(&self) -> &AppWindow {
+        &self.window
+    }
+
+    /// Feeds one journey event, as a visitor action would.
+    pub fn handle(&self, event: Event) {
+        self.inner.handle(event);
+    }
+
+
+    /// Shows a screen directly with plausible choices (screenshots).
+    pub fn show(&self, screen: Screen, lang: Lang) {
+        {
+            let mut st = self.inner.state.borrow_mut();
+            st.journey.handle(Event::ChooseLanguage(lang), &self.inner.cat);
+            st.journey.show(screen, &self.inner.cat);
+        }
+        self.inner.set_language(lang);
+        self.inner.refresh();
+    }
+
+    /// Issues a ticket for the current choices on this thread and shows it
+    /// (screenshots and benchmarks; the visitor path uses the issuer thread).
+    pub fn issue_now(&self, store: &Store, ctx: &IssueContext) -> Result<TicketView, crate::store::StoreError> {
+        let req = self.inner.state.borrow().journey.request(&self.inner.cat).ok_or(crate::store::StoreError::NotFound)?;
+        let (_, view) = ticket::issue(store, &self.inner.cat, ctx, &req)?;
+        // The journey's own issue request is dropped: the ticket was issued just above.
+        let _ = self.inner.state.borrow_mut().journey.handle(Event::GetTicket, &self.inner.cat);
+        self.inner.on_done(Done::Issued(Box::new(view.clone()), true));
+        self.inner.on_done(Done::Printed(true));
+        Ok(view)
+    }
+
+    /// Applies results sent back by worker threads (also called by the `worker-done` callback).
+    pub fn process_worker_results(&self) {
+        self.inner.drain();
+    }
+}
+
+/// A physical key was pressed: the same actions as the on-screen buttons.
+pub fn press(window: &AppWindow, key: Key) {
+    let api = window.global::<KioskApi>();
+    api.invoke_touched();
+    match key {
+        Key::Validate if api.get_screen() == crate::ui::Screen::Attract => api.invoke_start(),
+        // Validate elsewhere acts on the button read aloud (speech-first mode): later work.
+        Key::Validate => {}
+        Key::Repeat => api.set_repeat_count(api.get_repeat_count() + 1),
+        Key::Help => api.invoke_help(true),
+    }
+}
+
+/// A sender of results that also wakes the UI thread.
+fn notifier(window: slint::Weak<AppWindow>, tx: mpsc::Sender<Done>) -> Arc<dyn Fn(Done) + Send + Sync> {
+    let tx = std::sync::Mutex::new(tx);
+    Arc::new(move |d| {
+        if let Ok(tx) = tx.lock() {
+            let _ = tx.send(d);
+        }
+        let _ = window.upgrade_in_event_loop(|w| w.global::<KioskApi>().invoke_worker_done());
+    })
+}
+
+fn spawn_issuer(
+    store: Store,
+    cat: Arc<Catalogue>,
+    ctx: IssueContext,
+    mut printer: Option<Box<dyn TicketPrinter>>,
+    notify: Arc<dyn Fn(Done) + Send + Sync>,
+) -> mpsc::Sender<TicketRequest> {
+    let (tx, rx) = mpsc::channel::<TicketRequest>();
+    let spawned = std::thread::Builder::new().name("issuer".into()).spawn(move || {
+        for req in rx {
+            match ticket::issue(&store, &cat, &ctx, &req) {
+                Ok((issued, view)) => {
+                    let bytes = ticket::paper(&cat, &ctx, &req, &view, issued.issued_at);
+                    let number = view.number.clone();
+                    notify(Done::Issued(Box::new(view), printer.is_some()));
+                    if let Some(p) = printer.as_mut() {
+                        notify(Done::Printed(ticket::print(p.as_mut(), &number, &bytes)));
+                    }
+                }
+                Err(e) => {
+                    eprintln!("guichet: ticket not issued: {e}");
+                    notify(Done::Failed);
+                }
+            }
+        }
+    });
+    if let Err(e) = spawned {
+        eprintln!("guichet: cannot start the issuer thread: {e}");
+    }
+    tx
+}
+
+fn wire(window: &AppWindow, inner: &Rc<Inner>) {
+    let api = window.global::<KioskApi>();
+    macro_rules! on {
+        ($setter:ident, |$me:ident $(, $arg:ident : $ty:ty)*| $body:expr) => {{
+            let weak = Rc::downgrade(inner);
+            api.$setter(move |$($arg: $ty),*| {
+                if let Some($me) = weak.upgrade() {
+                    $body
+                }
+            });
+        }};
+    }
+    on!(on_start, |me| me.handle(Event::Start));
+    on!(on_choose_language, |me, i: i32| {
+        if let Some(lang) = Lang::ALL.get(i as usize) {
+            me.set_language(*lang);
+            me.handle(Event::ChooseLanguage(*lang));
+        }
+    });
+    on!(on_choose_theme, |me, i: i32| me.handle(Event::ChooseTheme(i as usize)));
+    on!(on_choose_procedure, |me, i: i32| me.handle(Event::ChooseProcedure(i as usize)));
+    on!(on_toggle_have, |me, i: i32| me.handle(Event::ToggleHave(i as usize)));
+    on!(on_have_done, |me| me.handle(Event::HaveDone));
+    on!(on_choose_priority, |me, i: i32| me.handle(Event::ChoosePriority(i as usize)));
+    on!(on_get_ticket, |me| me.handle(Event::GetTicket));
+    on!(on_back, |me| me.handle(Event::Back));
+    on!(on_help, |me, open: bool| me.handle(Event::Help(open)));
+    on!(on_finish, |me| me.handle(Event::Finish));
+    on!(on_more_time, |me| me.handle(Event::MoreTime));
+    on!(on_settings, |me, open: bool| {
+        me.state.borrow_mut().settings_open = open;
+        me.with_api(|api| api.set_settings_open(open));
+        me.handle(Event::Touch);
+    });
+    on!(on_touched, |me| {
+        me.speech.stop();
+        me.handle(Event::Touch);
+    });
+    on!(on_say, |me, text: slint::SharedString| {
+        let voice = me.state.borrow().voice;
+        me.speech.say(&text, voice);
+    });
+    on!(on_change_volume, |me, delta: i32| {
+        let v = {
+            let mut st = me.state.borrow_mut();
+            st.voice.volume = (st.voice.volume as i32 + delta).clamp(1, VOLUME_STEPS as i32) as u8;
+            st.voice.volume
+        };
+        me.with_api(|api| api.set_volume(v as i32));
+    });
+    on!(on_toggle_slow_speech, |me| {
+        let slow = {
+            let mut st = me.state.borrow_mut();
+            st.voice.slow = !st.voice.slow;
+            st.voice.slow
+        };
+        me.with_api(|api| api.set_slow_speech(slow));
+    });
+    on!(on_toggle_speech_first, |me| me.with_api(|api| {
+        api.set_speech_first(!api.get_speech_first());
+        api.set_armed(Default::default());
+    }));
+    on!(on_toggle_contrast, |me| me.with_theme(|t| t.set_contrast(!t.get_contrast())));
+    on!(on_toggle_large, |me| me.with_theme(|t| t.set_large(!t.get_large())));
+    on!(on_worker_done, |me| me.drain());
+}
+
+impl Inner {
+    fn with_api(&self, f: impl FnOnce(&KioskApi<'_>)) {
+        if let Some(w) = self.window.upgrade() {
+            f(&w.global::<KioskApi>());
+        }
+    }
+
+    fn with_theme(&self, f: impl FnOnce(&Theme<'_>)) {
+        if let Some(w) = self.window.upgrade() {
+            f(&w.global::<Theme>());
+        }
+    }
+
+    fn set_language(&self, lang: Lang) {
+        if let Some(w) = self.window.upgrade() {
+            view::apply_language(&w, lang);
+        }
+        self.state.borrow_mut().voice.lang = lang;
+    }
+
+    fn refresh(&self) {
+        let Some(w) = self.window.upgrade() else { return };
+        let mut st = self.state.borrow_mut();
+        let st = &mut *st;
+        view::refresh(&w, &st.journey, &self.cat, &mut st.icons);
+    }
+
+    fn handle(self: &Rc<Self>, event: Event) {
+        let effects = {
+            let mut st = self.state.borrow_mut();
+            st.journey.handle(event, &self.cat)
+        };
+        for effect in effects {
+            match effect {
+                Effect::IssueTicket(req) => {
+                    if self.jobs.send(req).is_err() {
+                        self.on_done(Done::Failed);
+                    }
+                }
+                Effect::Reset => self.reset_visit(),
+            }
+        }
+        self.refresh();
+        self.update_ticker();
+    }
+
+    /// Runs the one-second inactivity tick only during a visit (idle CPU stays at zero).
+    fn update_ticker(self: &Rc<Self>) {
+        let visiting = self.state.borrow().journey.screen() != Screen::Attract;
+        if visiting && !self.ticker.running() {
+            let weak = Rc::downgrade(self);
+            self.ticker.start(TimerMode::Repeated, Duration::from_secs(1), move || {
+                if let Some(me) = weak.upgrade() {
+                    me.handle(Event::Tick);
+                }
+            });
+        } else if !visiting {
+            self.ticker.stop();
+        }
+    }
+
+    /// Everything back to the defaults: nothing of this visit stays visible.
+    fn reset_visit(&self) {
+        {
+            let mut st = self.state.borrow_mut();
+            st.voice = Voice::default();
+            st.settings_open = false;
+            st.ticket = None;
+        }
+        self.set_language(Lang::Fr);
+        if let Some(w) = self.window.upgrade() {
+            let theme = w.global::<Theme>();
+            theme.set_contrast(false);
+            theme.set_large(false);
+            let api = w.global::<KioskApi>();
+            api.set_settings_open(false);
+            api.set_speech_first(false);
+            api.set_armed(Default::default());
+            api.set_volume(DEFAULT_VOLUME as i32);
+            api.set_slow_speech(false);
+            view::show_ticket(&w, None);
+        }
+    }
+
+    fn drain(self: &Rc<Self>) {
+        while let Ok(done) = self.done.try_recv() {
+            self.on_done(done);
+        }
+    }
+
+    fn on_done(self: &Rc<Self>, done: Done) {
+        match done {
+            Done::Issued(view, printing) => {
+                if let Some(w) = self.window.upgrade() {
+                    view::show_ticket(&w, Some(&view));
+                    w.global::<KioskApi>().set_print_state(if printing { PrintState::Printing } else { PrintState::None });
+                }
+                self.state.borrow_mut().ticket = Some(*view);
+                self.handle(Event::TicketIssued);
+            }
+            Done::Failed => self.handle(Event::TicketFailed),
+            Done::Printed(ok) => {
+                let has_ticket = self.state.borrow().ticket.is_some();
+                if has_ticket {
+                    self.with_api(|api| api.set_print_state(if ok { PrintState::Printed } else { PrintState::Failed }));
+                }
+            }
+            Done::SpeechLost => self.with_api(|api| api.set_speech_available(false)),
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! Issuing a ticket off the UI thread: durable commit, QR image, paper bytes, print.
+
+use crate::core::catalogue::Catalogue;
+use crate::core::journey::TicketRequest;
+use crate::core::lang::Lang;
+use crate::core::queue;
+use crate::hardware::escpos::{self, PaperTicket};
+use crate::hardware::printer::TicketPrinter;
+use crate::staff::ticket_url;
+use crate::store::{IssuedTicket, Store, StoreError};
+use qrcode::{Color, QrCode};
+use slint::{Rgb8Pixel, SharedPixelBuffer};
+
+/// What the ticket screen shows, built on the worker thread.
+#[derive(Clone)]
+pub struct TicketView {
+    pub number: String,
+    pub spelled: String,
+    pub queue: String,
+    pub wait_minutes: u32,
+    pub documents: Vec<String>,
+    pub url: String,
+    pub qr: SharedPixelBuffer<Rgb8Pixel>,
+}
+
+/// Settings the issuing needs.
+#[derive(Clone)]
+pub struct IssueContext {
+    pub site_name: String,
+    pub public_url: String,
+    pub minutes_per_visit: u32,
+    pub desks: u32,
+}
+
+/// A QR code as black modules on white, with the 4-module quiet zone, `scale` px a module.
+pub fn qr_pixels(data: &str, scale: u32) -> Option<SharedPixelBuffer<Rgb8Pixel>> {
+    let code = QrCode::new(data.as_bytes()).ok()?;
+    let n = code.width() as u32;
+    let side = (n + 8) * scale;
+    let mut buf = SharedPixelBuffer::<Rgb8Pixel>::new(side, side);
+    let colors = code.to_colors();
+    let pixels = buf.make_mut_slice();
+    pixels.fill(Rgb8Pixel { r: 255, g: 255, b: 255 });
+    for (i, c) in colors.iter().enumerate() {
+        if *c != Color::Dark {
+            continue;
+        }
+        let (mx, my) = (i as u32 % n + 4, i as u32 / n + 4);
+        for y in my * scale..(my + 1) * scale {
+            let row = (y * side) as usize;
+            pixels[row + (mx * scale) as usize..row + ((mx + 1) * scale) as usize].fill(Rgb8Pixel { r: 0, g: 0, b: 0 });
+        }
+    }
+    Some(buf)
+}
+
+/// Commits the ticket and prepares what to show. The only slow step is the commit.
+pub fn issue(store: &Store, cat: &Catalogue, ctx: &IssueContext, req: &TicketRequest) -> Result<(IssuedTicket, TicketView), StoreError> {
+    let issued = store.issue(req.clone()).wait()?;
+    let view = view_of(cat, ctx, req, &issued);
+    Ok((issued, view))
+}
+
+fn view_of(cat: &Catalogue, ctx: &IssueContext, req: &TicketRequest, t: &IssuedTicket) -> TicketView {
+    let lang = req.lang;
+    let documents = cat
+        .find_procedure(&req.procedure)
+        .map(|(_, p)| p.documents.iter().map(|d| cat.tr(lang, d).to_string()).collect())
+        .unwrap_or_default();
+    let queue = cat.queue(t.queue).map(|q| cat.tr(lang, &q.name).to_string()).unwrap_or_default();
+    let url = ticket_url(&ctx.public_url, &t.token);
+    let qr = qr_pixels(&url, 8).unwrap_or_else(|| SharedPixelBuffer::new(1, 1));
+    TicketView {
+        number: t.number.clone(),
+        spelled: queue::spell_out(&t.number),
+        queue,
+        wait_minutes: queue::estimate_wait(t.ahead, ctx.minutes_per_visit, ctx.desks),
+        documents,
+        url,
+        qr,
+    }
+}
+
+/// The paper ticket, in French (thermal printers only have Western code pages).
+pub fn paper(cat: &Catalogue, ctx: &IssueContext, req: &TicketRequest, view: &TicketView, issued_at: i64) -> Vec<u8> {
+    let french = |text: &str| cat.tr(Lang::Fr, text).to_string();
+    let documents = cat
+        .find_procedure(&req.procedure)
+        .map(|(_, p)| p.documents.iter().map(|d| french(d)).collect())
+        .unwrap_or_default();
+    let issued = chrono::DateTime::from_timestamp_millis(issued_at)
+        .map(|d| d.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M").to_string())
+        .unwrap_or_default();
+    let wait = match view.wait_minutes {
+        0 => "Vous êtes le prochain".to_string(),
+        m => format!("Attente : environ {m} minutes"),
+    };
+    let queue = cat.queue(req.queue).map(|q| q.name.clone()).unwrap_or_default();
+    escpos::ticket_bytes(&PaperTicket {
+        site: ctx.site_name.clone(),
+        number: view.number.clone(),
+        queue,
+        issued,
+        wait,
+        documents,
+        qr: view.url.clone(),
+    })
+}
+
+/// Prints, reporting success; a failure is logged and shown, the ticket stays valid.
+pub fn print(printer: &mut dyn TicketPrinter, number: &str, bytes: &[u8]) -> bool {
+    match printer.print(number, bytes) {
+        Ok(()) => true,
+        Err(e) => {
+            eprintln!("guichet: ticket {number} not printed: {e}");
+            false
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! Pushes the journey's state into the Slint `KioskApi` global: translated choices,
+//! summary, ticket. Runs on the UI thread; cheap (a few dozen strings).
+
+use super::ticket::TicketView;
+use crate::core::catalogue::{Catalogue, Item};
+use crate::core::journey::{Journey, Screen};
+use crate::core::lang::Lang;
+use crate::ui::{self, AppWindow, Choice, KioskApi, Line, Theme};
+use slint::{ComponentHandle, Image, ModelRc, SharedString, VecModel};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// Icons decoded once.
+#[derive(Default)]
+pub struct Icons(HashMap<String, Image>);
+
+impl Icons {
+    pub fn get(&mut self, name: &str) -> Option<Image> {
+        if let Some(i) = self.0.get(name) {
+            return Some(i.clone());
+        }
+        let svg = crate::assets::icon_svg(name)?;
+        let image = Image::load_from_svg_data(svg).ok()?;
+        self.0.insert(name.to_string(), image.clone());
+        Some(image)
+    }
+}
+
+fn model<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
+    ModelRc::from(Rc::new(VecModel::from(items)))
+}
+
+fn choice(label: &str, hint: &str, icon: Option<Image>, selected: bool) -> Choice {
+    Choice {
+        label: label.into(),
+        hint: hint.into(),
+        has_icon: icon.is_some(),
+        icon: icon.unwrap_or_default(),
+        selected,
+    }
+}
+
+fn item_choices(cat: &Catalogue, lang: Lang, items: &[Item], icons: &mut Icons, selected: &[usize]) -> Vec<Choice> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| choice(cat.tr(lang, &it.label), "", icons.get(&it.icon), selected.contains(&i)))
+        .collect()
+}
+
+fn spoken(choices: &[Choice]) -> SharedString {
+    let labels: Vec<&str> = choices.iter().map(|c| c.label.as_str()).collect();
+    format!("{}.", labels.join(". ")).into()
+}
+
+/// The font that covers the language (Atkinson Hyperlegible has Latin only, and no İ).
+pub fn font_for(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ar => "Noto Sans Arabic",
+        Lang::Uk | Lang::Tr => "Noto Sans",
+        _ => "Atkinson Hyperlegible",
+    }
+}
+
+/// Switches the UI strings, direction and font to `lang`.
+pub fn apply_language(window: &AppWindow, lang: Lang) {
+    // French is the source language: the empty name selects it.
+    let code = if lang == Lang::Fr { "" } else { lang.code() };
+    if let Err(e) = slint::select_bundled_translation(code) {
+        eprintln!("guichet: no UI translation for {lang}: {e:?}");
+    }
+    let theme = window.global::<Theme>();
+    theme.set_rtl(lang.is_rtl());
+    theme.set_font_family(font_for(lang).into());
+    window.global::<KioskApi>().set_lang(lang.code().into());
+}
+
+/// Refreshes every visitor-facing property from the journey.
+pub fn refresh(window: &AppWindow, j: &Journey, cat: &Catalogue, icons: &mut Icons) {
+    let api = window.global::<KioskApi>();
+    let lang = j.lang();
+    let languages: Vec<Choice> = Lang::ALL.iter().map(|l| choice(l.native_name(), "", None, *l == lang)).collect();
+    api.set_languages(model(languages.clone()));
+    let theme = j.theme().and_then(|t| cat.themes.get(t));
+    let procedure = theme.zip(j.procedure()).and_then(|(t, p)| t.procedures.get(p));
+    let choices: Vec<Choice> = match j.screen() {
+        Screen::Language => languages,
+        Screen::Theme => cat
+            .themes
+            .iter()
+            .enumerate()
+            .map(|(i, t)| choice(cat.tr(lang, &t.title), cat.tr(lang, &t.hint), icons.get(&t.icon), j.theme() == Some(i)))
+            .collect(),
+        Screen::Procedure => theme
+            .map(|t| {
+                t.procedures
+                    .iter()
+                    .map(|p| choice(cat.tr(lang, &p.title), cat.tr(lang, &p.hint), None, false))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        Screen::Have => item_choices(cat, lang, &cat.have, icons, j.have()),
+        Screen::Priority => item_choices(cat, lang, &cat.priority, icons, &j.priority().into_iter().collect::<Vec<_>>()),
+        _ => Vec::new(),
+    };
+    api.set_choices_spoken(spoken(&choices));
+    let as_model = || model(choices.clone());
+    match j.screen() {
+        Screen::Theme => api.set_themes(as_model()),
+        Screen::Procedure => api.set_procedures(as_model()),
+        Screen::Have => api.set_have(as_model()),
+        Screen::Priority => api.set_priorities(as_model()),
+        _ => {}
+    }
+    let have: Vec<&str> = j.have().iter().filter_map(|i| cat.have.get(*i)).map(|h| cat.tr(lang, &h.label)).collect();
+    let priority = j.priority().and_then(|i| cat.priority.get(i)).map_or("", |p| cat.tr(lang, &p.label));
+    let line = |value: &str| Line { label: SharedString::new(), value: value.into() };
+    api.set_summary(model(vec![
+        line(theme.map_or("", |t| cat.tr(lang, &t.title))),
+        line(procedure.map_or("", |p| cat.tr(lang, &p.title))),
+        line(&have.join(", ")),
+        line(priority),
+    ]));
+    let missing: Vec<&str> = procedure
+        .map(|p| {
+            p.ready
+                .iter()
+                .filter(|r| !j.have().iter().any(|i| cat.have.get(*i).is_some_and(|h| &h.id == *r)))
+                .filter_map(|r| cat.have.iter().find(|h| &h.id == r))
+                .map(|h| cat.tr(lang, &h.label))
+                .collect()
+        })
+        .unwrap_or_default();
+    api.set_reminder(missing.join(", ").into());
+    api.set_issuing(j.issuing());
+    api.set_ticket_failed(j.ticket_failed());
+    api.set_help_open(j.help_open());
+    api.set_warning_seconds(j.warning().map_or(-1, |s| s as i32));
+    api.set_screen(ui_screen(j.screen()));
+}
+
+fn ui_screen(s: Screen) -> ui::Screen {
+    match s {
+        Screen::Attract => ui::Screen::Attract,
+        Screen::Language => ui::Screen::Language,
+        Screen::Theme => ui::Screen::Theme,
+        Screen::Procedure => ui::Screen::Procedure,
+        Screen::Have => ui::Screen::Have,
+        Screen::Priority => ui::Screen::Priority,
+        Screen::Summary => ui::Screen::Summary,
+        Screen::Ticket => ui::Screen::Ticket,
+    }
+}
+
+/// Puts a ticket on screen (or clears it with `None`: nothing stays for the next visitor).
+pub fn show_ticket(window: &AppWindow, view: Option<&TicketView>) {
+    let api = window.global::<KioskApi>();
+    let Some(v) = view else {
+        api.set_ticket_number(SharedString::new());
+        api.set_ticket_spelled(SharedString::new());
+        api.set_ticket_queue(SharedString::new());
+        api.set_documents(model(Vec::new()));
+        api.set_documents_spoken(SharedString::new());
+        api.set_qr(Image::default());
+        api.set_print_state(ui::PrintState::None);
+        return;
+    };
+    api.set_ticket_number(v.number.as_str().into());
+    api.set_ticket_spelled(v.spelled.as_str().into());
+    api.set_ticket_queue(v.queue.as_str().into());
+    api.set_wait_minutes(v.wait_minutes as i32);
+    api.set_documents(model(v.documents.iter().map(|d| SharedString::from(d.as_str())).collect()));
+    api.set_documents_spoken(v.documents.join(". ").into());
+    api.set_qr(Image::from_rgb8(v.qr.clone()));
+}

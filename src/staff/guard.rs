@@ -1,0 +1,170 @@
+//! What protects every response: security headers with a per-response CSP nonce, the
+//! refusal of cross-site POSTs (Origin check), cookie reading and writing, and the only
+//! places a redirect may lead to.
+//!
+//! CSP choice: the page's one `<style>` and one `<script>` carry a nonce that is new for
+//! every response, so the browser runs those blocks and nothing else. `'unsafe-inline'`
+//! would also run any injected inline script; separate files would cost a request each.
+
+use super::auth::new_secret;
+use super::pages::{self, Plain};
+use super::Console;
+use axum::extract::{Request, State};
+use axum::http::header::{self, HeaderMap, HeaderValue};
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::Response;
+use std::time::Duration;
+
+pub(super) const SESSION_COOKIE: &str = "guichet_session";
+/// Double-submit token for the login form, before any session exists.
+pub(super) const LOGIN_CSRF_COOKIE: &str = "guichet_csrf";
+
+/// This response's CSP nonce, for the `<style>` and `<script>` blocks.
+#[derive(Debug, Clone)]
+pub(super) struct Nonce(pub String);
+
+/// Middleware on every route: refuses cross-site POSTs, then adds the security headers.
+pub(super) async fn guard(State(console): State<Console>, mut request: Request, next: Next) -> Response {
+    let nonce = new_secret();
+    let mut response = if request.method() == Method::POST && !origin_allowed(request.headers()) {
+        pages::plain(&console.chrome(&nonce, None), Plain::Forbidden)
+    } else {
+        request.extensions_mut().insert(Nonce(nonce.clone()));
+        next.run(request).await
+    };
+    add_security_headers(response.headers_mut(), &nonce);
+    response
+}
+
+fn add_security_headers(headers: &mut HeaderMap, nonce: &str) {
+    let csp = format!(
+        "default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; connect-src 'self'; \
+         img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    );
+    if let Ok(csp) = HeaderValue::from_str(&csp) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+}
+
+/// A POST is allowed when it has no `Origin` header (older browsers, tools) or one that
+/// names this very host.
+pub(super) fn origin_allowed(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let authority = origin
+        .to_str()
+        .ok()
+        .and_then(|o| o.strip_prefix("http://").or_else(|| o.strip_prefix("https://")));
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    matches!((authority, host), (Some(a), Some(h)) if a.eq_ignore_ascii_case(h))
+}
+
+/// The value of cookie `name`, if the browser sent it.
+pub(super) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find_map(|(k, v)| (k == name).then_some(v))
+}
+
+/// A `Set-Cookie` value: never readable by scripts, never sent by another site.
+/// `max_age` of `None` makes it last until the browser closes.
+pub(super) fn set_cookie(name: &str, value: &str, path: &str, max_age: Option<Duration>) -> String {
+    let mut cookie = format!("{name}={value}; HttpOnly; SameSite=Strict; Path={path}");
+    if let Some(age) = max_age {
+        cookie.push_str(&format!("; Max-Age={}", age.as_secs()));
+    }
+    cookie
+}
+
+/// A ticket token as the store makes them: 32 lowercase hex characters (128 bits).
+pub(super) fn is_token(token: &str) -> bool {
+    token.len() == 32 && token.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Where a redirect may go: a ticket page or the queue, nothing else (no open redirect).
+pub(super) fn safe_next(next: &str) -> &str {
+    match next.strip_prefix("/t/") {
+        Some(token) if is_token(token) => next,
+        _ => "/",
+    }
+}
+
+/// The login page, coming back to `next` afterwards.
+pub(super) fn login_url(next: &str) -> String {
+    match safe_next(next) {
+        "/" => "/login".to_string(),
+        next => format!("/login?next={}", percent_encode(next)),
+    }
+}
+
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+
+    fn headers(pairs: &[(header::HeaderName, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(k, HeaderValue::from_str(v).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn only_ticket_pages_and_the_queue_are_redirect_targets() {
+        assert_eq!(safe_next(&format!("/t/{TOKEN}")), format!("/t/{TOKEN}"));
+        for bad in ["//evil.example/", "https://evil.example", "/t/../login", "/t/ABCDEF", "", "/queue", "/\\evil"] {
+            assert_eq!(safe_next(bad), "/", "{bad}");
+        }
+        assert_eq!(login_url(&format!("/t/{TOKEN}")), format!("/login?next=/t/{TOKEN}"));
+        assert_eq!(login_url("/tickets/1/call"), "/login");
+        assert_eq!(percent_encode("a b&c"), "a%20b%26c");
+    }
+
+    #[test]
+    fn tokens_are_32_lowercase_hex() {
+        assert!(is_token(TOKEN));
+        assert!(!is_token(&TOKEN.to_uppercase()));
+        assert!(!is_token(&TOKEN[1..]));
+        assert!(!is_token("0123456789abcdef0123456789abcdeg"));
+        assert!(!is_token("ééééééééééééééé0"));
+    }
+
+    #[test]
+    fn cookies_are_found_among_several() {
+        let h = headers(&[(header::COOKIE, "a=1; guichet_session=abc"), (header::COOKIE, "b=2")]);
+        assert_eq!(cookie(&h, SESSION_COOKIE), Some("abc"));
+        assert_eq!(cookie(&h, "b"), Some("2"));
+        assert_eq!(cookie(&h, "guichet"), None);
+    }
+
+    #[test]
+    fn a_post_from_another_site_is_refused() {
+        let host = (header::HOST, "192.168.1.20:8080");
+        assert!(origin_allowed(&headers(&[host.clone()])), "no Origin header");
+        assert!(origin_allowed(&headers(&[host.clone(), (header::ORIGIN, "http://192.168.1.20:8080")])));
+        assert!(!origin_allowed(&headers(&[host.clone(), (header::ORIGIN, "http://evil.example")])));
+        assert!(!origin_allowed(&headers(&[host, (header::ORIGIN, "null")])));
+        assert!(!origin_allowed(&headers(&[(header::ORIGIN, "http://192.168.1.20:8080")])), "no Host");
+    }
+}

@@ -1,0 +1,236 @@
+//! The staff console: a small web server on the office LAN. Staff log in, watch the live
+//! queue, call visitors to their desk, open a request by scanning the ticket's QR code
+//! with a phone, and record the outcome. Server-rendered HTML (maud), live updates by
+//! server-sent events, no external resources.
+//!
+//! Map of the module:
+//! - `auth`: passwords (argon2id), sessions, login lockout, secret tokens;
+//! - `guard`: security headers, the Origin check, cookies, safe redirects;
+//! - `extract`: the `Staff` (logged in) and `Posted` (logged in + CSRF) extractors;
+//! - `login`, `routes`, `sse`: the handlers;
+//! - `pages`, `queue_view`, `ticket_view`, `labels`: what staff read, in French.
+
+mod auth;
+mod extract;
+mod guard;
+mod labels;
+mod login;
+mod pages;
+mod queue_view;
+mod routes;
+mod sse;
+mod ticket_view;
+
+pub use auth::{hash_password, verify_password, HashError};
+
+use crate::clock::{Clock, SystemClock};
+use crate::core::catalogue::Catalogue;
+use crate::store::{ReadPool, Store, StoreError};
+use auth::Auth;
+use rusqlite::Connection;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use tokio::sync::watch;
+
+/// How the console behaves on this site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsoleConfig {
+    /// Shown at the top of every page, e.g. "France Services de Saint-Flour".
+    pub site_name: String,
+    /// Base URL phones on the LAN use, e.g. "http://192.168.1.20:8080" (no trailing slash).
+    pub public_url: String,
+    /// A login lasts this long, then staff log in again.
+    pub session_minutes: u32,
+    /// Consecutive wrong passwords before a name is locked.
+    pub max_failures: u32,
+    /// How long a locked name stays locked.
+    pub lockout_minutes: u32,
+}
+
+impl Default for ConsoleConfig {
+    fn default() -> Self {
+        ConsoleConfig {
+            site_name: "France Services".into(),
+            public_url: "http://localhost:8080".into(),
+            session_minutes: 480,
+            max_failures: 5,
+            lockout_minutes: 15,
+        }
+    }
+}
+
+/// The console's shared state; cheap to clone (one clone per request).
+#[derive(Clone)]
+pub struct Console {
+    store: Store,
+    reader: ReadPool,
+    catalogue: Arc<Catalogue>,
+    config: Arc<ConsoleConfig>,
+    clock: Arc<dyn Clock>,
+    auth: Arc<Auth>,
+    /// Turns true when the server stops, so live streams end and shutdown completes.
+    shutdown: watch::Receiver<bool>,
+}
+
+/// Why a page could not be served (the visitor's input is never the cause).
+#[derive(Debug, thiserror::Error)]
+pub enum ConsoleError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("a background task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+}
+
+impl Console {
+    pub fn new(store: Store, catalogue: Arc<Catalogue>, config: ConsoleConfig) -> Console {
+        let auth = Arc::new(Auth::new(&config));
+        let (_, shutdown) = watch::channel(false);
+        Console {
+            reader: store.reader(),
+            store,
+            catalogue,
+            config: Arc::new(config),
+            clock: Arc::new(SystemClock),
+            auth,
+            shutdown,
+        }
+    }
+
+    /// Uses another clock for waiting times and the service day (tests, or the store's clock).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Console {
+        self.clock = clock;
+        self
+    }
+
+    /// Every page and action of the console.
+    pub fn router(&self) -> axum::Router {
+        routes::router(self.clone())
+    }
+
+    fn chrome<'a>(&'a self, nonce: &'a str, staff: Option<&'a auth::Session>) -> pages::Chrome<'a> {
+        pages::Chrome { nonce, site: &self.config.site_name, staff }
+    }
+
+    /// The "technical problem" page; the cause goes to the log, not to the browser.
+    fn unavailable(&self, nonce: &str, staff: Option<&auth::Session>, error: ConsoleError) -> axum::response::Response {
+        eprintln!("console: {error}");
+        pages::plain(&self.chrome(nonce, staff), pages::Plain::Unavailable)
+    }
+
+    /// Runs a blocking read query on a worker thread.
+    async fn read<T, F>(&self, query: F) -> Result<T, ConsoleError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let reader = self.reader.clone();
+        Ok(tokio::task::spawn_blocking(move || reader.with(query)).await??)
+    }
+}
+
+/// URL of a ticket's request page, what the QR code holds.
+pub fn ticket_url(public_url: &str, token: &str) -> String {
+    format!("{public_url}/t/{token}")
+}
+
+/// A running console server. Dropping it (or calling [`ServerHandle::stop`]) shuts it
+/// down gracefully: live streams end, requests in progress finish.
+pub struct ServerHandle {
+    pub addr: SocketAddr,
+    stop: Option<watch::Sender<bool>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl ServerHandle {
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(true);
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for ServerHandle {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// How long requests in progress may take to finish once the server is told to stop.
+const GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Starts a tokio runtime on its own thread ("console"), binds `addr` and serves the
+/// console. Returns once bound, with the real address (port 0 picks a free one).
+pub fn spawn(console: Console, addr: SocketAddr) -> std::io::Result<ServerHandle> {
+    let (stop, shutdown) = watch::channel(false);
+    let console = Console { shutdown, ..console };
+    let (bound_tx, bound_rx) = std::sync::mpsc::channel();
+    let thread = std::thread::Builder::new()
+        .name("console".into())
+        .spawn(move || serve(console, addr, bound_tx))?;
+    let bound = bound_rx
+        .recv()
+        .map_err(|_| std::io::Error::other("the console thread stopped before binding"));
+    let mut handle = ServerHandle { addr, stop: Some(stop), thread: Some(thread) };
+    match bound.and_then(|r| r) {
+        Ok(addr) => {
+            handle.addr = addr;
+            Ok(handle)
+        }
+        Err(e) => {
+            handle.shutdown();
+            Err(e)
+        }
+    }
+}
+
+fn serve(console: Console, addr: SocketAddr, bound: std::sync::mpsc::Sender<std::io::Result<SocketAddr>>) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("console-worker")
+        .enable_all()
+        .build();
+    let runtime = match runtime {
+        Ok(rt) => rt,
+        Err(e) => {
+            let _ = bound.send(Err(e));
+            return;
+        }
+    };
+    runtime.block_on(async move {
+        let listener = match tokio::net::TcpListener::bind(addr).await {
+            Ok(l) => l,
+            Err(e) => {
+                let _ = bound.send(Err(e));
+                return;
+            }
+        };
+        let _ = bound.send(listener.local_addr());
+        let server = axum::serve(listener, console.router())
+            .with_graceful_shutdown(stop_requested(console.shutdown.clone()));
+        tokio::select! {
+            result = server => {
+                if let Err(e) = result {
+                    eprintln!("console: the server stopped: {e}");
+                }
+            }
+            () = async { stop_requested(console.shutdown.clone()).await; tokio::time::sleep(GRACE).await } => {
+                eprintln!("console: requests still running after {GRACE:?}, stopping anyway");
+            }
+        }
+    });
+}
+
+/// Resolves when the server is told to stop; never if it cannot be (no [`ServerHandle`]).
+async fn stop_requested(mut shutdown: watch::Receiver<bool>) {
+    if shutdown.wait_for(|stop| *stop).await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}

@@ -1,0 +1,208 @@
+//! The page frame (header, style, live-update script), the login page and the short
+//! message pages (refused, not found, technical problem). All text in plain French.
+
+use super::auth::{Notice, Session};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+/// Large type, strong contrast (at least 7:1 for text), big targets, readable on a phone.
+const CSS: &str = r#"
+*{box-sizing:border-box}
+body{margin:0;font:20px/1.45 system-ui,"Atkinson Hyperlegible",sans-serif;color:#111;background:#fff}
+header{display:flex;flex-wrap:wrap;gap:.5em 1em;align-items:center;justify-content:space-between;
+ padding:.5em 1em;background:#0b2e59;color:#fff}
+header a{color:#fff}
+main{padding:1em;max-width:80em;margin:auto}
+h1{font-size:1.6em;margin:.3em 0}h2{font-size:1.25em;margin:1em 0 .3em}
+a{color:#0b3d91}
+:focus-visible{outline:4px solid #b35c00;outline-offset:2px}
+button,input,select{font:inherit;min-height:48px;padding:.3em .7em;border-radius:6px}
+input,select{border:2px solid #333;background:#fff;color:#111}
+button{border:2px solid #0b2e59;background:#0b2e59;color:#fff;cursor:pointer;margin:.15em}
+button.quiet{background:#fff;color:#0b2e59}
+header button{background:#fff;color:#0b2e59;min-height:40px}
+label{display:block;font-weight:bold}
+form.line{display:flex;flex-wrap:wrap;gap:.6em;align-items:flex-end}
+form.stack{max-width:24em}form.stack input{width:100%;margin-bottom:.8em}
+.notice{padding:.6em 1em;border-left:8px solid #1b5e20;background:#e8f5e9}
+.notice.problem{border-color:#8b0000;background:#fdecea}
+.counts{display:flex;flex-wrap:wrap;gap:.5em;padding:0;list-style:none}
+.counts li{border:2px solid #333;border-radius:6px;padding:.2em .6em}
+table{border-collapse:collapse;width:100%}
+th,td{border-bottom:1px solid #666;padding:.4em;text-align:left;vertical-align:top}
+.number{font-size:1.4em;font-weight:bold}
+.status{display:inline-block;padding:0 .4em;border-radius:4px;border:2px solid #111}
+.status.called{background:#ffd54f}.status.in_service{background:#bbdefb}
+.missing{color:#8b0000;font-weight:bold}
+.priority{font-weight:bold;color:#4a148c}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.3em 1em}dt{font-weight:bold}
+@media (max-width:760px){
+ table,tbody,tr,td{display:block}thead{display:none}
+ tr{border:2px solid #333;border-radius:8px;margin-bottom:.8em;padding:.4em}
+ td{border:0;padding:.2em}td[data-label]::before{content:attr(data-label) " : ";font-weight:bold}
+ dl{grid-template-columns:1fr}
+}
+"#;
+
+/// Live queue: each server event reloads the queue fragment (at most one fetch at a
+/// time; not while staff are choosing in a list of the queue).
+const LIVE_JS: &str = r#"
+(function(){
+ var box=document.getElementById('live');
+ if(!box||!window.EventSource||!window.fetch)return;
+ var busy=false,again=false;
+ function refresh(){
+  if(busy){again=true;return;}
+  var a=document.activeElement;
+  if(a&&a.tagName==='SELECT'&&box.contains(a)){setTimeout(refresh,3000);return;}
+  busy=true;
+  fetch('/queue',{credentials:'same-origin',cache:'no-store'}).then(function(r){
+   if(!r.ok||r.redirected){location.reload();return null;}
+   return r.text();
+  }).then(function(html){if(html!==null)box.innerHTML=html;}).catch(function(){}).then(function(){
+   busy=false;if(again){again=false;refresh();}
+  });
+ }
+ var events=new EventSource('/events');
+ events.onmessage=refresh;
+ events.onopen=refresh;
+ setInterval(refresh,60000);
+})();
+"#;
+
+/// What every page shares: this response's nonce, the site and who is logged in.
+pub(super) struct Chrome<'a> {
+    pub nonce: &'a str,
+    pub site: &'a str,
+    pub staff: Option<&'a Session>,
+}
+
+/// A full page. `live` adds the live-update script (the queue page only).
+pub(super) fn page(chrome: &Chrome<'_>, title: &str, live: bool, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="fr" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="robots" content="noindex";
+                title { (title) " – " (chrome.site) }
+                style nonce=(chrome.nonce) { (PreEscaped(CSS)) }
+            }
+            body {
+                header {
+                    strong { (chrome.site) " – accueil" }
+                    @if let Some(staff) = chrome.staff {
+                        form.line method="post" action="/logout" {
+                            span { "Connecté : " (staff.name) }
+                            input type="hidden" name="csrf" value=(staff.csrf);
+                            button type="submit" { "Se déconnecter" }
+                        }
+                    }
+                }
+                main { (body) }
+                @if live {
+                    script nonce=(chrome.nonce) { (PreEscaped(LIVE_JS)) }
+                }
+            }
+        }
+    }
+}
+
+/// A confirmation or a problem, shown once at the top of a page.
+pub(super) fn notice(notice: Option<&Notice>) -> Markup {
+    html! {
+        @if let Some(n) = notice {
+            p.notice.problem[n.problem] role="status" { (n.text) }
+        }
+    }
+}
+
+/// The short pages that only say what happened and where to go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Plain {
+    Forbidden,
+    NotFound,
+    TicketNotFound,
+    BadRequest,
+    Unavailable,
+}
+
+impl Plain {
+    fn status(self) -> StatusCode {
+        match self {
+            Plain::Forbidden => StatusCode::FORBIDDEN,
+            Plain::NotFound | Plain::TicketNotFound => StatusCode::NOT_FOUND,
+            Plain::BadRequest => StatusCode::BAD_REQUEST,
+            Plain::Unavailable => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Plain::Forbidden => "Action refusée",
+            Plain::NotFound => "Page introuvable",
+            Plain::TicketNotFound => "Ticket inconnu ou expiré",
+            Plain::BadRequest => "Demande incomplète",
+            Plain::Unavailable => "Problème technique",
+        }
+    }
+
+    fn text(self) -> &'static str {
+        match self {
+            Plain::Forbidden => {
+                "Rien n'a été fait : le formulaire a expiré ou ne vient pas de cette console. \
+                 Rechargez la page et recommencez."
+            }
+            Plain::NotFound => "Cette adresse n'existe pas dans la console.",
+            Plain::TicketNotFound => {
+                "Ce ticket n'existe pas, ou il date d'un jour précédent. \
+                 Demandez son numéro à la personne et cherchez-le dans la file d'attente."
+            }
+            Plain::BadRequest => "Il manque une information. Revenez en arrière et recommencez.",
+            Plain::Unavailable => {
+                "La console n'a pas pu lire ou enregistrer les données. Réessayez dans un instant. \
+                 Si le problème continue, prévenez la personne qui s'occupe du matériel."
+            }
+        }
+    }
+}
+
+pub(super) fn plain(chrome: &Chrome<'_>, which: Plain) -> Response {
+    let body = html! {
+        h1 { (which.title()) }
+        p { (which.text()) }
+        p { a href="/" { "Retour à la file d'attente" } }
+    };
+    (which.status(), page(chrome, which.title(), false, body)).into_response()
+}
+
+/// What the login form shows again after a refusal.
+pub(super) struct LoginForm<'a> {
+    pub csrf: &'a str,
+    pub next: &'a str,
+    pub name: &'a str,
+    pub problem: Option<String>,
+}
+
+pub(super) fn login(chrome: &Chrome<'_>, form: &LoginForm<'_>) -> Markup {
+    let body = html! {
+        h1 { "Connexion" }
+        p { "Connectez-vous pour voir la file d'attente et appeler les personnes." }
+        @if let Some(problem) = &form.problem {
+            p.notice.problem role="alert" { (problem) }
+        }
+        form.stack method="post" action="/login" {
+            input type="hidden" name="csrf" value=(form.csrf);
+            input type="hidden" name="next" value=(form.next);
+            label for="name" { "Votre nom" }
+            input id="name" name="name" value=(form.name) autocomplete="username" required autofocus
+                maxlength=(super::login::MAX_NAME);
+            label for="password" { "Mot de passe" }
+            input id="password" type="password" name="password" autocomplete="current-password" required;
+            button type="submit" { "Se connecter" }
+        }
+    };
+    page(chrome, "Connexion", false, body)
+}

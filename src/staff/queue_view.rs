@@ -1,0 +1,167 @@
+//! The live queue page: "call next" form, counts per queue, and the table of open
+//! tickets (also served alone as the fragment the page reloads on each event). The
+//! action buttons and the have / missing lines are shared with the ticket page.
+
+use super::auth::{Notice, Session};
+use super::labels::{self, Described, ACTIONS, OUTCOMES};
+use super::pages::{self, Chrome};
+use crate::core::catalogue::Catalogue;
+use crate::core::queue::{transition, Action, Status};
+use crate::store::TicketRow;
+use maud::{html, Markup};
+
+/// Longest desk name kept.
+pub(super) const MAX_DESK: usize = 40;
+
+pub(super) fn queue_page(
+    chrome: &Chrome<'_>,
+    session: &Session,
+    notice: Option<&Notice>,
+    catalogue: &Catalogue,
+    tickets: &[TicketRow],
+    now_ms: i64,
+) -> Markup {
+    let body = html! {
+        h1 { "File d'attente" }
+        (pages::notice(notice))
+        (call_next_form(catalogue, session))
+        div id="live" { (queue_fragment(catalogue, tickets, now_ms, &session.csrf)) }
+    };
+    pages::page(chrome, "File d'attente", true, body)
+}
+
+fn call_next_form(catalogue: &Catalogue, session: &Session) -> Markup {
+    html! {
+        form.line method="post" action="/call-next" {
+            input type="hidden" name="csrf" value=(session.csrf);
+            div {
+                label for="desk" { "Votre bureau" }
+                input id="desk" name="desk" value=(session.desk.as_deref().unwrap_or_default())
+                    required maxlength=(MAX_DESK) placeholder="Bureau 2";
+            }
+            div {
+                label for="queue" { "File" }
+                select id="queue" name="queue" {
+                    option value="" selected[session.queue.is_none()] { "Toutes les files" }
+                    @for q in &catalogue.queues {
+                        option value=(q.prefix) selected[session.queue == Some(q.prefix)] {
+                            (q.prefix) " – " (q.name)
+                        }
+                    }
+                }
+            }
+            button type="submit" { "Appeler le suivant" }
+        }
+    }
+}
+
+/// Counts per queue and the table: what `GET /queue` returns.
+pub(super) fn queue_fragment(catalogue: &Catalogue, tickets: &[TicketRow], now_ms: i64, csrf: &str) -> Markup {
+    html! {
+        h2 { "En ce moment" }
+        ul.counts {
+            @for q in &catalogue.queues {
+                li { strong { (q.prefix) } " " (q.name) " : " (count_line(tickets, q.prefix)) }
+            }
+        }
+        @if tickets.is_empty() {
+            p { "Personne n'attend pour le moment." }
+        } @else {
+            table {
+                thead { tr {
+                    th { "Numéro" } th { "État" } th { "Attente" } th { "Demande" }
+                    th { "À savoir" } th { "Bureau" } th { "Actions" }
+                } }
+                tbody {
+                    @for row in tickets { (ticket_row(&labels::describe(row, catalogue, now_ms), csrf)) }
+                }
+            }
+        }
+    }
+}
+
+fn count_line(tickets: &[TicketRow], prefix: char) -> String {
+    let in_queue = tickets.iter().filter(|t| t.queue == prefix);
+    let waiting = in_queue.clone().filter(|t| t.status == Status::Waiting).count();
+    let at_desk = in_queue.filter(|t| t.status != Status::Waiting).count();
+    match at_desk {
+        0 => format!("{waiting} en attente"),
+        _ => format!("{waiting} en attente, {at_desk} au bureau"),
+    }
+}
+
+fn ticket_row(d: &Described<'_>, csrf: &str) -> Markup {
+    let row = d.row;
+    html! {
+        tr {
+            td data-label="Numéro" { a.number href={ "/t/" (row.token) } { (row.number) } }
+            td data-label="État" { (status_badge(row.status)) }
+            td data-label="Attente" { (d.waited) }
+            td data-label="Demande" { strong { (d.theme) } br; (d.procedure_title) }
+            td data-label="À savoir" { (needs(d)) }
+            td data-label="Bureau" { @if row.status != Status::Waiting { (row.desk.as_deref().unwrap_or_default()) } }
+            td data-label="Actions" { (action_form(row, csrf, "/", None)) }
+        }
+    }
+}
+
+pub(super) fn status_badge(status: Status) -> Markup {
+    html! { span class={ "status " (status.as_str()) } { (labels::status(status)) } }
+}
+
+/// Priority, language, what the visitor has and, highlighted, what they lack.
+pub(super) fn needs(d: &Described<'_>) -> Markup {
+    html! {
+        @if let Some(priority) = d.priority {
+            div.priority { "Prioritaire : " (priority) }
+        }
+        @if let Some(language) = d.language {
+            div { "Parle " (language) }
+        }
+        @if !d.missing.is_empty() {
+            div.missing { "N'a pas : " (d.missing.join(", ")) }
+        }
+        @if !d.have.is_empty() {
+            div { "A : " (d.have.join(", ")) }
+        }
+    }
+}
+
+/// One form per ticket with a button per allowed action (`formaction`), so the desk,
+/// the outcome and the CSRF token are written once. `desk` shows a desk field, filled in.
+pub(super) fn action_form(row: &TicketRow, csrf: &str, back: &str, desk: Option<&str>) -> Markup {
+    let allowed: Vec<Action> = ACTIONS.into_iter().filter(|a| transition(row.status, *a).is_ok()).collect();
+    let url = |a: Action| format!("/tickets/{}/{}", row.id, labels::action_slug(a));
+    let Some(first) = allowed.first() else {
+        return html! {};
+    };
+    html! {
+        form.line method="post" action=(url(*first)) {
+            input type="hidden" name="csrf" value=(csrf);
+            input type="hidden" name="back" value=(back);
+            @if let Some(desk) = desk {
+                div {
+                    label for={ "desk-" (row.id) } { "Votre bureau" }
+                    input id={ "desk-" (row.id) } name="desk" value=(desk) maxlength=(MAX_DESK);
+                }
+            }
+            @if allowed.contains(&Action::Finish) {
+                div {
+                    label for={ "outcome-" (row.id) } { "Résultat" }
+                    select id={ "outcome-" (row.id) } name="outcome" {
+                        @for (value, label) in OUTCOMES { option value=(value) { (label) } }
+                    }
+                }
+            }
+            @for action in &allowed {
+                button.quiet[is_secondary(*action)] type="submit" formaction=(url(*action)) {
+                    (labels::action_button(*action, row.status))
+                }
+            }
+        }
+    }
+}
+
+fn is_secondary(action: Action) -> bool {
+    matches!(action, Action::NoShow | Action::Cancel | Action::Requeue)
+}

@@ -1,0 +1,232 @@
+//! The routes: the queue (page, fragment, live events), the ticket page, the actions,
+//! and the plain pages. Every POST goes through [`Posted`] (logged in + CSRF) and the
+//! guard middleware (Origin check, security headers).
+
+use super::auth::Notice;
+use super::extract::{CsrfForm, PageNonce, Posted, Staff};
+use super::guard::{self, is_token, safe_next};
+use super::pages::{self, Plain};
+use super::queue_view::{self, MAX_DESK};
+use super::{labels, login, sse, ticket_view, Console};
+use crate::core::queue::Action;
+use crate::store::{self, StoreError, TicketRow};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::middleware;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+pub(super) fn router(console: Console) -> Router {
+    Router::new()
+        .route("/", get(queue_page))
+        .route("/queue", get(queue_fragment))
+        .route("/events", get(sse::events))
+        .route("/login", get(login::login_page).post(login::login))
+        .route("/logout", post(login::logout))
+        .route("/t/{token}", get(ticket_page))
+        .route("/tickets/{id}/{action}", post(ticket_action))
+        .route("/call-next", post(call_next))
+        .route("/health", get(health))
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(console.clone(), guard::guard))
+        .with_state(console)
+}
+
+/// For technicians and monitoring.
+async fn health() -> &'static str {
+    "ok"
+}
+
+async fn not_found(State(console): State<Console>, PageNonce(nonce): PageNonce) -> Response {
+    pages::plain(&console.chrome(&nonce, None), Plain::NotFound)
+}
+
+async fn open_tickets(console: &Console, staff: &Staff) -> Result<Vec<TicketRow>, Response> {
+    console.read(store::open_tickets).await.map_err(|e| console.unavailable(&staff.nonce, Some(&staff.session), e))
+}
+
+async fn queue_page(State(console): State<Console>, staff: Staff) -> Response {
+    let tickets = match open_tickets(&console, &staff).await {
+        Ok(t) => t,
+        Err(page) => return page,
+    };
+    let notice = console.auth.take_notice(&staff.session_id);
+    let chrome = staff.chrome(&console);
+    let now = console.clock.now_ms();
+    queue_view::queue_page(&chrome, &staff.session, notice.as_ref(), &console.catalogue, &tickets, now).into_response()
+}
+
+async fn queue_fragment(State(console): State<Console>, staff: Staff) -> Response {
+    match open_tickets(&console, &staff).await {
+        Ok(tickets) => {
+            let now = console.clock.now_ms();
+            queue_view::queue_fragment(&console.catalogue, &tickets, now, &staff.session.csrf).into_response()
+        }
+        Err(page) => page,
+    }
+}
+
+/// A finished ticket from an earlier service day is no longer shown.
+fn expired(row: &TicketRow, today: NaiveDate) -> bool {
+    !row.status.is_open() && row.service_day.parse::<NaiveDate>().is_ok_and(|day| day < today)
+}
+
+async fn ticket_page(
+    State(console): State<Console>,
+    PageNonce(nonce): PageNonce,
+    token: Result<Path<String>, PathRejection>,
+    staff: Result<Staff, Response>,
+) -> Response {
+    let not_found = |staff: Option<&Staff>| {
+        pages::plain(&console.chrome(&nonce, staff.map(|s| &s.session)), Plain::TicketNotFound)
+    };
+    let token = match token {
+        Ok(Path(token)) if is_token(&token) => token,
+        _ => return not_found(staff.as_ref().ok()),
+    };
+    let staff = match staff {
+        Ok(staff) => staff,
+        Err(to_login) => return to_login,
+    };
+    let row = match console.read(move |c| store::ticket_by_token(c, &token)).await {
+        Ok(Some(row)) if !expired(&row, console.clock.today()) => row,
+        Ok(_) => return not_found(Some(&staff)),
+        Err(e) => return console.unavailable(&nonce, Some(&staff.session), e),
+    };
+    let notice = console.auth.take_notice(&staff.session_id);
+    let described = labels::describe(&row, &console.catalogue, console.clock.now_ms());
+    ticket_view::ticket_page(&staff.chrome(&console), &staff.session, notice.as_ref(), &described).into_response()
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ActionFields {
+    csrf: String,
+    desk: String,
+    outcome: String,
+    back: String,
+}
+
+impl CsrfForm for ActionFields {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct CallNextFields {
+    csrf: String,
+    desk: String,
+    queue: String,
+}
+
+impl CsrfForm for CallNextFields {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+/// A desk name as typed: trimmed, no control characters, at most [`MAX_DESK`] characters.
+fn clean_desk(desk: &str) -> Option<String> {
+    let desk: String = desk.chars().filter(|c| !c.is_control()).take(MAX_DESK).collect();
+    let desk = desk.trim();
+    (!desk.is_empty()).then(|| desk.to_string())
+}
+
+/// The desk typed in the form (then remembered) or else the one remembered.
+fn desk_for(console: &Console, staff: &Staff, typed: &str) -> Option<String> {
+    match clean_desk(typed) {
+        Some(desk) => {
+            console.auth.update(&staff.session_id, |s| s.desk = Some(desk.clone()));
+            Some(desk)
+        }
+        None => staff.session.desk.clone(),
+    }
+}
+
+/// The outcome recorded with `Finish` (ignored with other actions); `Err` if unknown.
+fn outcome_for(action: Action, value: &str) -> Result<Option<String>, ()> {
+    match value {
+        _ if action != Action::Finish => Ok(None),
+        "" => Ok(None),
+        known if labels::outcome(known).is_some() => Ok(Some(known.to_string())),
+        _ => Err(()),
+    }
+}
+
+const NO_DESK: &str = "Indiquez d'abord le nom de votre bureau.";
+
+/// Shows `text` once on the next page, then goes `to` there.
+fn tell(console: &Console, staff: &Staff, text: String, problem: bool, to: &str) -> Response {
+    console.auth.update(&staff.session_id, |s| s.notice = Some(Notice { text, problem }));
+    Redirect::to(to).into_response()
+}
+
+async fn ticket_action(
+    State(console): State<Console>,
+    path: Result<Path<(String, String)>, PathRejection>,
+    Posted { staff, form }: Posted<ActionFields>,
+) -> Response {
+    let parsed = path.ok().and_then(|Path((id, slug))| Some((id.parse::<i64>().ok()?, labels::action_from_slug(&slug)?)));
+    let Some((id, action)) = parsed else {
+        return pages::plain(&staff.chrome(&console), Plain::NotFound);
+    };
+    let Ok(outcome) = outcome_for(action, &form.outcome) else {
+        return pages::plain(&staff.chrome(&console), Plain::BadRequest);
+    };
+    let back = safe_next(&form.back);
+    let desk = desk_for(&console, &staff, &form.desk);
+    if action == Action::Call && desk.is_none() {
+        return tell(&console, &staff, NO_DESK.into(), true, back);
+    }
+    let desk = desk.filter(|_| matches!(action, Action::Call | Action::Start));
+    match console.store.act(id, action, desk, outcome).await {
+        Ok(row) => tell(&console, &staff, labels::action_done(action, &row), false, back),
+        Err(StoreError::Transition(_)) => {
+            tell(&console, &staff, "Ce ticket a changé entre-temps : rien n'a été fait.".into(), true, back)
+        }
+        Err(StoreError::NotFound) => pages::plain(&staff.chrome(&console), Plain::TicketNotFound),
+        Err(e) => console.unavailable(&staff.nonce, Some(&staff.session), e.into()),
+    }
+}
+
+async fn call_next(State(console): State<Console>, Posted { staff, form }: Posted<CallNextFields>) -> Response {
+    let queue = match form.queue.as_str() {
+        "" => None,
+        q => match q.chars().next().filter(|c| q.len() == 1 && console.catalogue.queue(*c).is_some()) {
+            Some(prefix) => Some(prefix),
+            None => return pages::plain(&staff.chrome(&console), Plain::BadRequest),
+        },
+    };
+    console.auth.update(&staff.session_id, |s| s.queue = queue);
+    let Some(desk) = desk_for(&console, &staff, &form.desk) else {
+        return tell(&console, &staff, NO_DESK.into(), true, "/");
+    };
+    match console.store.call_next(desk, queue).await {
+        Ok(row) => tell(&console, &staff, labels::action_done(Action::Call, &row), false, "/"),
+        Err(StoreError::NobodyWaiting) => {
+            let text = match queue {
+                Some(q) => format!("Personne n'attend dans la file {q} pour le moment."),
+                None => "Personne n'attend pour le moment.".to_string(),
+            };
+            tell(&console, &staff, text, false, "/")
+        }
+        Err(e) => console.unavailable(&staff.nonce, Some(&staff.session), e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn desk_names_are_cleaned() {
+        assert_eq!(clean_desk("  Bureau 2 "), Some("Bureau 2".into()));
+        assert_eq!(clean_desk("\u{7}\n "), None);
+        assert_eq!(clean_desk(&"x".repeat(100)).map(|d| d.len()), Some(MAX_DESK));
+    }
+}

@@ -1,0 +1,47 @@
+//! The request page a phone opens by scanning the ticket's QR code: the whole request
+//! and its action buttons.
+
+use super::auth::{Notice, Session};
+use super::labels::{self, Described};
+use super::pages::{self, Chrome};
+use super::queue_view::{action_form, needs, status_badge};
+use maud::{html, Markup};
+
+pub(super) fn ticket_page(chrome: &Chrome<'_>, session: &Session, notice: Option<&Notice>, d: &Described<'_>) -> Markup {
+    let row = d.row;
+    let back = format!("/t/{}", row.token);
+    let desk = session.desk.as_deref().or(row.desk.as_deref()).unwrap_or_default();
+    let body = html! {
+        p { a href="/" { "← File d'attente" } }
+        (pages::notice(notice))
+        h1 { "Ticket " (row.number) " " (status_badge(row.status)) }
+        (action_form(row, &session.csrf, &back, Some(desk)))
+        dl {
+            dt { "Sujet" } dd { (d.theme) }
+            dt { "Démarche" } dd { (d.procedure_title) }
+            @if let Some(p) = d.procedure {
+                dt { "Organisme" } dd { (p.operator) }
+            }
+            dt { "Arrivée" } dd { (labels::clock_time(row.issued_at)) " (il y a " (d.waited) ")" }
+            @if let Some(called) = row.called_at {
+                dt { "Appel" } dd { (labels::clock_time(called)) }
+            }
+            @if let Some(desk) = &row.desk {
+                dt { "Bureau" } dd { (desk) }
+            }
+            @if let Some(outcome) = row.outcome.as_deref().and_then(labels::outcome) {
+                dt { "Résultat" } dd { (outcome) }
+            }
+        }
+        h2 { "À savoir" }
+        (needs(d))
+        @if d.priority.is_none() && d.language.is_none() && d.have.is_empty() && d.missing.is_empty() {
+            p { "Rien de particulier." }
+        }
+        @if let Some(p) = d.procedure {
+            h2 { "Documents à préparer" }
+            ul { @for doc in &p.documents { li { (doc) } } }
+        }
+    };
+    pages::page(chrome, &format!("Ticket {}", row.number), false, body)
+}
