@@ -103,6 +103,8 @@ impl Kiosk {
         wire(&window, &inner);
         let kiosk = Kiosk { window, inner };
         kiosk.inner.reset_visit();
+        // The first screen was built before `say` had a handler: have it speak now.
+        kiosk.inner.with_api(|api| api.set_repeat_count(api.get_repeat_count() + 1));
         Ok(kiosk)
     }
 

@@ -75,7 +75,7 @@ pub struct Console {
 
 /// Why a page could not be served (the visitor's input is never the cause).
 #[derive(Debug, thiserror::Error)]
-pub enum ConsoleError {
+enum ConsoleError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("a background task failed: {0}")]
@@ -109,11 +109,20 @@ impl Console {
     }
 
     fn chrome<'a>(&'a self, nonce: &'a str, staff: Option<&'a auth::Session>) -> pages::Chrome<'a> {
-        pages::Chrome { nonce, site: &self.config.site_name, staff }
+        pages::Chrome {
+            nonce,
+            site: &self.config.site_name,
+            staff,
+        }
     }
 
     /// The "technical problem" page; the cause goes to the log, not to the browser.
-    fn unavailable(&self, nonce: &str, staff: Option<&auth::Session>, error: ConsoleError) -> axum::response::Response {
+    fn unavailable(
+        &self,
+        nonce: &str,
+        staff: Option<&auth::Session>,
+        error: ConsoleError,
+    ) -> axum::response::Response {
         eprintln!("console: {error}");
         pages::plain(&self.chrome(nonce, staff), pages::Plain::Unavailable)
     }
@@ -129,9 +138,10 @@ impl Console {
     }
 }
 
-/// URL of a ticket's request page, what the QR code holds.
+/// URL of a ticket's request page, what the QR code holds (a trailing `/` on
+/// `public_url` is tolerated).
 pub fn ticket_url(public_url: &str, token: &str) -> String {
-    format!("{public_url}/t/{token}")
+    format!("{}/t/{token}", public_url.trim_end_matches('/'))
 }
 
 /// A running console server. Dropping it (or calling [`ServerHandle::stop`]) shuts it
@@ -170,7 +180,10 @@ const GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 /// console. Returns once bound, with the real address (port 0 picks a free one).
 pub fn spawn(console: Console, addr: SocketAddr) -> std::io::Result<ServerHandle> {
     let (stop, shutdown) = watch::channel(false);
-    let console = Console { shutdown, ..console };
+    let console = Console {
+        shutdown,
+        ..console
+    };
     let (bound_tx, bound_rx) = std::sync::mpsc::channel();
     let thread = std::thread::Builder::new()
         .name("console".into())
@@ -178,7 +191,11 @@ pub fn spawn(console: Console, addr: SocketAddr) -> std::io::Result<ServerHandle
     let bound = bound_rx
         .recv()
         .map_err(|_| std::io::Error::other("the console thread stopped before binding"));
-    let mut handle = ServerHandle { addr, stop: Some(stop), thread: Some(thread) };
+    let mut handle = ServerHandle {
+        addr,
+        stop: Some(stop),
+        thread: Some(thread),
+    };
     match bound.and_then(|r| r) {
         Ok(addr) => {
             handle.addr = addr;
@@ -191,7 +208,11 @@ pub fn spawn(console: Console, addr: SocketAddr) -> std::io::Result<ServerHandle
     }
 }
 
-fn serve(console: Console, addr: SocketAddr, bound: std::sync::mpsc::Sender<std::io::Result<SocketAddr>>) {
+fn serve(
+    console: Console,
+    addr: SocketAddr,
+    bound: std::sync::mpsc::Sender<std::io::Result<SocketAddr>>,
+) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("console-worker")

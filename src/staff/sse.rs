@@ -23,7 +23,11 @@ pub(super) async fn events(State(console): State<Console>, staff: Staff) -> Resp
     let expires = tokio::time::Instant::from_std(staff.session.expires);
     tokio::spawn(forward(console, staff.session_id, expires, events, tx));
     Sse::new(ReceiverStream::new(rx))
-        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text("ok"))
+        .keep_alive(
+            KeepAlive::new()
+                .interval(Duration::from_secs(15))
+                .text("ok"),
+        )
         .into_response()
 }
 
@@ -60,7 +64,9 @@ async fn forward(
 fn describe(event: &DomainEvent) -> Event {
     let data = match event {
         DomainEvent::TicketIssued { number, .. } => format!("issued {number}"),
-        DomainEvent::TicketChanged { number, status, .. } => format!("{} {number}", status.as_str()),
+        DomainEvent::TicketChanged { number, status, .. } => {
+            format!("{} {number}", status.as_str())
+        }
     };
     Event::default().data(data)
 }

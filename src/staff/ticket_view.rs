@@ -7,10 +7,19 @@ use super::pages::{self, Chrome};
 use super::queue_view::{action_form, needs, status_badge};
 use maud::{html, Markup};
 
-pub(super) fn ticket_page(chrome: &Chrome<'_>, session: &Session, notice: Option<&Notice>, d: &Described<'_>) -> Markup {
+pub(super) fn ticket_page(
+    chrome: &Chrome<'_>,
+    session: &Session,
+    notice: Option<&Notice>,
+    d: &Described<'_>,
+) -> Markup {
     let row = d.row;
     let back = format!("/t/{}", row.token);
-    let desk = session.desk.as_deref().or(row.desk.as_deref()).unwrap_or_default();
+    let desk = session
+        .desk
+        .as_deref()
+        .or(row.desk.as_deref())
+        .unwrap_or_default();
     let body = html! {
         p { a href="/" { "← File d'attente" } }
         (pages::notice(notice))

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs the kiosk demo: embedded SQLite in ./guichet-data, simulated printer
+# (./guichet-data/printer) and keys, staff console on http://127.0.0.1:8080.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup-debian.sh
+export PATH="$HOME/.cargo/bin:$PATH"
+cargo build --release --locked
+bin=target/release/guichet
+if ! $bin staff list | grep -qx demo; then
+  echo "demo-accueil-2026" | $bin staff add demo --password-stdin
+  echo "staff console account: demo / demo-accueil-2026"
+fi
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  exec $bin kiosk "$@"
+else
+  echo "No display: running the kiosk in a virtual display (xvfb-run). The staff console still works."
+  exec xvfb-run -a -s "-screen 0 1280x800x24" $bin kiosk "$@"
+fi
