@@ -6,7 +6,7 @@ pub mod headless;
 pub mod ticket;
 mod view;
 
-pub use view::font_for;
+pub use view::{cap_ratio, font_for};
 
 use crate::core::catalogue::Catalogue;
 use crate::core::journey::{Effect, Event, IdlePolicy, Journey, Screen, TicketRequest};
@@ -50,6 +50,8 @@ struct State {
     voice: Voice,
     settings_open: bool,
     ticket: Option<TicketView>,
+    /// The screen last pushed to the UI.
+    shown: Option<Screen>,
 }
 
 struct Inner {
@@ -60,6 +62,9 @@ struct Inner {
     jobs: mpsc::Sender<TicketRequest>,
     done: mpsc::Receiver<Done>,
     ticker: Timer,
+    /// Button texts that do not fit, counted per text (layout may clip for a moment
+    /// while a screen is being built; what counts is what stays clipped).
+    clipped: RefCell<std::collections::HashMap<String, i32>>,
 }
 
 /// The running kiosk UI.
@@ -92,11 +97,13 @@ impl Kiosk {
                 voice: Voice::default(),
                 settings_open: false,
                 ticket: None,
+                shown: None,
             }),
             speech,
             jobs,
             done: done_rx,
             ticker: Timer::default(),
+            clipped: RefCell::default(),
         });
         window.global::<Theme>().set_mm(px_per_mm);
         window.global::<KioskApi>().set_volume_steps(VOLUME_STEPS as i32);
@@ -126,7 +133,7 @@ impl Kiosk {
             st.journey.show(screen, &self.inner.cat);
         }
         self.inner.set_language(lang);
-        self.inner.refresh();
+        self.inner.handle(Event::Touch);
     }
 
     /// Issues a ticket for the current choices on this thread and shows it
@@ -139,6 +146,14 @@ impl Kiosk {
         self.inner.on_done(Done::Issued(Box::new(view.clone()), true));
         self.inner.on_done(Done::Printed(true));
         Ok(view)
+    }
+
+    /// Button texts that do not fit their box now.
+    pub fn clipped_texts(&self) -> Vec<String> {
+        let mut v: Vec<String> =
+            self.inner.clipped.borrow().iter().filter(|(_, n)| **n > 0).map(|(t, _)| t.clone()).collect();
+        v.sort();
+        v
     }
 
     /// Applies results sent back by worker threads (also called by the `worker-done` callback).
@@ -268,6 +283,9 @@ fn wire(window: &AppWindow, inner: &Rc<Inner>) {
     on!(on_toggle_contrast, |me| me.with_theme(|t| t.set_contrast(!t.get_contrast())));
     on!(on_toggle_large, |me| me.with_theme(|t| t.set_large(!t.get_large())));
     on!(on_worker_done, |me| me.drain());
+    on!(on_text_clipped, |me, text: slint::SharedString, clipped: bool| {
+        *me.clipped.borrow_mut().entry(text.to_string()).or_default() += if clipped { 1 } else { -1 };
+    });
 }
 
 impl Inner {
@@ -294,6 +312,12 @@ impl Inner {
         let Some(w) = self.window.upgrade() else { return };
         let mut st = self.state.borrow_mut();
         let st = &mut *st;
+        let screen = Some(st.journey.screen());
+        if st.shown != screen {
+            // The old screen's buttons are gone with it.
+            self.clipped.borrow_mut().clear();
+            st.shown = screen;
+        }
         view::refresh(&w, &st.journey, &self.cat, &mut st.icons);
     }
 

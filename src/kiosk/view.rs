@@ -62,6 +62,24 @@ pub fn font_for(lang: Lang) -> &'static str {
     }
 }
 
+/// Capital height / font size of the language's font (from the font files' OS/2 tables;
+/// Arabic has no capitals and is sized like Noto Sans).
+pub fn cap_ratio(lang: Lang) -> f32 {
+    match font_for(lang) {
+        "Atkinson Hyperlegible" => 0.668,
+        _ => 0.714,
+    }
+}
+
+/// Line height / font size of the language's font (hhea ascent + descent + gap).
+pub fn line_height(lang: Lang) -> f32 {
+    match font_for(lang) {
+        "Atkinson Hyperlegible" => 1.24,
+        "Noto Sans Arabic" => 2.112,
+        _ => 1.362,
+    }
+}
+
 /// Switches the UI strings, direction and font to `lang`.
 pub fn apply_language(window: &AppWindow, lang: Lang) {
     // French is the source language: the empty name selects it.
@@ -72,6 +90,8 @@ pub fn apply_language(window: &AppWindow, lang: Lang) {
     let theme = window.global::<Theme>();
     theme.set_rtl(lang.is_rtl());
     theme.set_font_family(font_for(lang).into());
+    theme.set_cap_ratio(cap_ratio(lang));
+    theme.set_line(line_height(lang));
     window.global::<KioskApi>().set_lang(lang.code().into());
 }
 
@@ -104,6 +124,7 @@ pub fn refresh(window: &AppWindow, j: &Journey, cat: &Catalogue, icons: &mut Ico
         _ => Vec::new(),
     };
     api.set_choices_spoken(spoken(&choices));
+    api.set_longest_label(choices.iter().map(|c| c.label.chars().count()).max().unwrap_or(16) as i32);
     let as_model = || model(choices.clone());
     match j.screen() {
         Screen::Theme => api.set_themes(as_model()),

@@ -42,6 +42,7 @@ pub fn rig() -> Rig {
         px_per_mm: 5.9,
     })
     .unwrap();
+    kiosk.window().window().set_size(slint::LogicalSize::new(1280.0, 800.0));
     kiosk.window().show().unwrap();
     let rig = Rig { kiosk, store, catalogue, transcript, dir };
     rig.settle();
@@ -67,6 +68,9 @@ impl Rig {
     /// Visits the element tree, which instantiates the screens shown (no renderer here).
     pub fn settle(&self) {
         let _ = self.buttons();
+        // Runs pending timers and `changed` handlers, as the event loop does before a frame.
+        i_slint_backend_testing::mock_elapsed_time(Duration::ZERO);
+        let _ = self.buttons();
     }
 
     /// Pumps until `cond` holds (worker results arrive asynchronously).
@@ -85,8 +89,18 @@ impl Rig {
         ElementHandle::find_by_accessible_label(self.app(), label).collect()
     }
 
-    /// Activates the element with this accessible label, as a visitor's touch would.
+    /// Activates the element with this accessible label, as a visitor's touch would;
+    /// turns the pages of choice grids ("Autres choix") to reach it, as a visitor would.
     pub fn tap(&self, label: &str) {
+        for attempt in 0..12 {
+            if !self.find(label).is_empty() {
+                break;
+            }
+            let pagers = self.find("Autres choix");
+            let Some(pager) = pagers.get(pagers.len().saturating_sub(1 + attempt % pagers.len().max(1))) else { break };
+            pager.invoke_accessible_default_action();
+            self.pump();
+        }
         let found = self.find(label);
         let Some(el) = found.first() else {
             panic!("no element labelled {label:?}; buttons here: {:?}", self.buttons());

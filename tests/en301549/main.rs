@@ -1,0 +1,33 @@
+//! The EN 301 549 V3.2.1 closed-functionality checklist, one named test per requirement
+//! that can be automated. All run on the main thread against one Slint testing backend
+//! (libtest-mimic harness): `cargo test --test en301549 -- --list` shows them.
+
+#[path = "../common/mod.rs"]
+mod common;
+mod screens;
+mod sight;
+mod sound;
+mod time;
+
+use libtest_mimic::{Arguments, Failed, Trial};
+
+pub type Check = fn() -> Result<(), Failed>;
+
+/// Fails with a message, like `assert!` but as a value.
+#[macro_export]
+macro_rules! ensure {
+    ($cond:expr, $($msg:tt)+) => {
+        if !$cond {
+            return Err(format!($($msg)+).into());
+        }
+    };
+}
+
+fn main() {
+    i_slint_backend_testing::init_integration_test_with_mock_time();
+    let mut args = Arguments::from_args();
+    args.test_threads = Some(1);
+    let checks: Vec<(&str, Check)> = [sound::CHECKS, sight::CHECKS, time::CHECKS].concat();
+    let trials = checks.into_iter().map(|(name, check)| Trial::test(name, check)).collect();
+    libtest_mimic::run(&args, trials).exit();
+}

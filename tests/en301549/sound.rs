@@ -1,0 +1,165 @@
+//! Speech output (EN 301 549 5.1.3): every screen speaks, in its language; touch stops
+//! it; Repeat; the ticket and errors are spoken; volume steps reset; speech-first mode.
+
+use crate::common::{rig, ui_tr, Rig};
+use crate::screens::{self, show, top_frame};
+use crate::{ensure, Check};
+use guichet::core::lang::Lang;
+use guichet::speech::{Heard, Voice};
+use guichet::ui::{KioskApi, Screen};
+use libtest_mimic::Failed;
+use slint::ComponentHandle;
+
+pub const CHECKS: &[(&str, Check)] = &[
+    ("5_1_3_1_every_screen_speaks_its_title_instruction_and_choices", every_screen_speaks),
+    ("5_1_3_14_speech_is_in_the_language_of_the_screen", speech_language_matches),
+    ("5_1_3_5_a_touch_stops_speech", touch_stops_speech),
+    ("5_1_3_4_repeat_says_the_screen_again", repeat_says_again),
+    ("5_1_3_16_ticket_number_is_spoken_digit_by_digit", ticket_spoken),
+    ("5_1_3_15_errors_are_spoken_and_nothing_is_half_written", errors_spoken),
+    ("5_1_3_12_volume_has_steps_and_resets_after_each_visitor", volume_steps),
+    ("5_1_3_speech_first_mode_reads_then_acts", speech_first),
+];
+
+fn last_said(r: &Rig) -> Option<(String, Voice)> {
+    r.transcript.entries().into_iter().rev().find_map(|h| match h {
+        Heard::Said { text, voice } => Some((text, voice)),
+        Heard::Stopped => None,
+    })
+}
+
+fn said_soon(r: &Rig, needle: &str) -> Result<(), Failed> {
+    ensure!(r.heard(needle), "not spoken: {needle:?}; transcript: {:?}", r.transcript.said());
+    Ok(())
+}
+
+fn every_screen_speaks() -> Result<(), Failed> {
+    for name in screens::ALL {
+        let r = rig();
+        show(&r, name, Lang::Fr);
+        let (title, instruction) = top_frame(&r);
+        ensure!(!title.is_empty(), "{name}: no titled frame");
+        said_soon(&r, &title)?;
+        said_soon(&r, &instruction)?;
+        if ["language", "theme", "procedure", "have", "priority"].contains(&name) {
+            for label in r.app().global::<KioskApi>().get_choices_spoken().split(". ") {
+                said_soon(&r, label.trim_end_matches('.'))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn speech_language_matches() -> Result<(), Failed> {
+    for lang in Lang::ALL {
+        let r = rig();
+        show(&r, "theme", lang);
+        let theme = r.tr(lang, &r.catalogue.themes[0].title);
+        let title = ui_tr(lang, "C'est pour quel sujet ?");
+        ensure!(r.heard(&theme) && r.heard(&title), "{lang}: {:?}", r.transcript.said());
+        let (text, voice) = last_said(&r).ok_or("nothing said")?;
+        ensure!(voice.lang == lang, "{lang}: spoken with voice {:?}: {text}", voice.lang);
+        ensure!(!text.contains("C'est pour quel sujet") || lang == Lang::Fr, "{lang}: French title in {text}");
+    }
+    Ok(())
+}
+
+fn touch_stops_speech() -> Result<(), Failed> {
+    let r = rig();
+    show(&r, "theme", Lang::Fr);
+    r.transcript.clear();
+    r.app().global::<KioskApi>().invoke_touched();
+    ensure!(
+        r.transcript.wait_for(std::time::Duration::from_secs(2), |h| h.contains(&Heard::Stopped)),
+        "no stop after a touch"
+    );
+    Ok(())
+}
+
+fn repeat_says_again() -> Result<(), Failed> {
+    for name in screens::ALL {
+        let r = rig();
+        show(&r, name, Lang::Fr);
+        let (title, _) = top_frame(&r);
+        std::thread::sleep(std::time::Duration::from_millis(350));
+        r.transcript.clear();
+        let repeat = r.find("Répéter");
+        ensure!(!repeat.is_empty(), "{name}: no Repeat button");
+        // The Repeat of the frame on top is the last one in the tree.
+        repeat.last().ok_or("no repeat")?.invoke_accessible_default_action();
+        r.pump();
+        said_soon(&r, &title)?;
+    }
+    Ok(())
+}
+
+fn ticket_spoken() -> Result<(), Failed> {
+    for lang in [Lang::Fr, Lang::En, Lang::Ar] {
+        let r = rig();
+        show(&r, "ticket", lang);
+        let number = r.app().global::<KioskApi>().get_ticket_number().to_string();
+        let spelled: String = number.chars().filter(|c| c.is_alphanumeric()).map(|c| format!("{c} ")).collect();
+        said_soon(&r, spelled.trim())?;
+        let (_, voice) = last_said(&r).ok_or("nothing said")?;
+        ensure!(voice.lang == lang, "ticket spoken in {:?} for {lang}", voice.lang);
+    }
+    Ok(())
+}
+
+fn errors_spoken() -> Result<(), Failed> {
+    let r = rig();
+    let conn = rusqlite::Connection::open(r.store.path())?;
+    conn.execute_batch("CREATE TRIGGER refuse BEFORE INSERT ON tickets BEGIN SELECT RAISE(ABORT, 'disk full'); END;")?;
+    r.kiosk.show(guichet::core::journey::Screen::Summary, Lang::Fr);
+    r.settle();
+    r.transcript.clear();
+    r.tap("Prendre mon ticket");
+    r.pump_until("the error", |r| r.app().global::<KioskApi>().get_ticket_failed());
+    said_soon(&r, "Le ticket n'a pas pu être créé")?;
+    ensure!(r.app().global::<KioskApi>().get_screen() == Screen::Summary, "left the summary");
+    let tickets: i64 = conn.query_row("SELECT count(*) FROM tickets", [], |x| x.get(0))?;
+    let counters: i64 = conn.query_row("SELECT count(*) FROM counters", [], |x| x.get(0))?;
+    ensure!(tickets == 0 && counters == 0, "half-written: {tickets} tickets, {counters} counters");
+    Ok(())
+}
+
+fn volume_steps() -> Result<(), Failed> {
+    let r = rig();
+    show(&r, "settings", Lang::Fr);
+    for _ in 0..10 {
+        r.tap("Plus fort");
+    }
+    ensure!(r.app().global::<KioskApi>().get_volume() == 5, "volume not capped at 5 steps");
+    r.tap("Moins fort");
+    r.transcript.clear();
+    r.tap("Répéter");
+    let (_, voice) = last_said(&r).ok_or("nothing said")?;
+    ensure!(voice.volume == 4, "spoken at volume {}", voice.volume);
+    r.kiosk.handle(guichet::core::journey::Event::Back);
+    r.app().global::<KioskApi>().invoke_settings(false);
+    r.kiosk.show(guichet::core::journey::Screen::Ticket, Lang::Fr);
+    r.app().global::<KioskApi>().invoke_finish();
+    r.settle();
+    ensure!(r.app().global::<KioskApi>().get_volume() == 3, "volume not reset for the next visitor");
+    let (_, voice) = last_said(&r).ok_or("nothing said")?;
+    ensure!(voice.volume == 3, "next visitor hears volume {}", voice.volume);
+    Ok(())
+}
+
+fn speech_first() -> Result<(), Failed> {
+    let r = rig();
+    show(&r, "settings", Lang::Fr);
+    r.tap("Lire avant d'agir");
+    ensure!(r.app().global::<KioskApi>().get_speech_first(), "mode not on");
+    r.tap("Fermer"); // read only
+    ensure!(r.app().global::<KioskApi>().get_settings_open(), "first touch acted");
+    said_soon(&r, "Fermer")?;
+    r.tap("Fermer"); // acts
+    ensure!(!r.app().global::<KioskApi>().get_settings_open(), "second touch did not act");
+    let theme = r.tr(Lang::Fr, &r.catalogue.themes[0].title);
+    r.tap(&theme);
+    ensure!(r.app().global::<KioskApi>().get_screen() == Screen::Theme, "moved on the first touch");
+    r.tap(&theme);
+    ensure!(r.app().global::<KioskApi>().get_screen() == Screen::Procedure, "did not act on the second touch");
+    Ok(())
+}
