@@ -22,7 +22,9 @@ fn stats(mut v: Vec<Duration>) -> String {
 fn rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
         .unwrap_or(0)
 }
 
@@ -31,7 +33,12 @@ fn main() {
     let window = headless::install(1280, 800).expect("headless platform");
     let store = Store::open(&dir.path().join("bench.sqlite")).expect("store");
     let catalogue = Arc::new(guichet::assets::load_catalogue(None).expect("catalogue"));
-    let ctx = IssueContext { site_name: "Bench".into(), public_url: "http://192.168.1.20:8080".into(), minutes_per_visit: 15, desks: 2 };
+    let ctx = IssueContext {
+        site_name: "Bench".into(),
+        public_url: "http://192.168.1.20:8080".into(),
+        minutes_per_visit: 15,
+        desks: 2,
+    };
     let transcript = Transcript::default();
     let heard = transcript.clone();
     let kiosk = Kiosk::new(KioskServices {
@@ -86,7 +93,14 @@ fn main() {
     println!("{}", stats(handoff));
 
     println!("== ticket issue: durable commit + QR + ESC/POS bytes");
-    let req = TicketRequest { theme: "papiers".into(), procedure: catalogue.themes[0].procedures[0].id.clone(), queue: 'A', lang: Lang::Fr, have: vec!["email".into()], priority: None };
+    let req = TicketRequest {
+        theme: "papiers".into(),
+        procedure: catalogue.themes[0].procedures[0].id.clone(),
+        queue: 'A',
+        lang: Lang::Fr,
+        have: vec!["email".into()],
+        priority: None,
+    };
     let mut issue = Vec::new();
     for _ in 0..300 {
         let t = Instant::now();

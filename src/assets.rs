@@ -15,10 +15,7 @@ pub fn icon_svg(name: &str) -> Option<&'static [u8]> {
 }
 
 pub fn icon_names() -> HashSet<String> {
-    ICONS
-        .files()
-        .filter_map(|f| f.path().to_str()?.strip_suffix(".svg").map(String::from))
-        .collect()
+    ICONS.files().filter_map(|f| f.path().to_str()?.strip_suffix(".svg").map(String::from)).collect()
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -103,7 +100,11 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/catalogue");
         std::fs::create_dir_all(dir.path().join("themes")).unwrap();
         std::fs::copy(root.join("catalogue.toml"), dir.path().join("catalogue.toml")).unwrap();
-        std::fs::write(dir.path().join("themes/01.toml"), "id = \"x\"\ntitle = \"T\"\nhint = \"H\"\nicon = \"id\"\nqueue = \"Q\"\nprocedure = []\n").unwrap();
+        std::fs::write(
+            dir.path().join("themes/01.toml"),
+            "id = \"x\"\ntitle = \"T\"\nhint = \"H\"\nicon = \"id\"\nqueue = \"Q\"\nprocedure = []\n",
+        )
+        .unwrap();
         let msg = load_catalogue(Some(dir.path())).unwrap_err().to_string();
         assert!(msg.contains(&dir.path().display().to_string()), "{msg}");
         assert!(msg.contains("themes/01.toml:5"), "{msg}");

@@ -5,7 +5,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "guichet", version, about = "Speaking, large-print queue kiosk for public help points, with a LAN staff console")]
+#[command(
+    name = "guichet",
+    version,
+    about = "Speaking, large-print queue kiosk for public help points, with a LAN staff console"
+)]
 pub struct Cli {
     /// Data directory: database, simulated printer output, guichet.toml.
     #[arg(long, global = true, env = "GUICHET_DATA_DIR", default_value = "guichet-data")]

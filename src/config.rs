@@ -109,7 +109,11 @@ impl Display {
 
 impl Default for ConsoleSection {
     fn default() -> Self {
-        ConsoleSection { bind: "127.0.0.1:8080".into(), public_url: "http://127.0.0.1:8080".into(), session_minutes: 480 }
+        ConsoleSection {
+            bind: "127.0.0.1:8080".into(),
+            public_url: "http://127.0.0.1:8080".into(),
+            session_minutes: 480,
+        }
     }
 }
 
@@ -169,23 +173,47 @@ impl Config {
         })?;
         let d = config.display;
         if d.width_px == 0 || d.height_px == 0 || !(d.width_mm > 10.0 && d.height_mm > 10.0) {
-            return Err(err(line_of_key(text, "width_mm"), "the display size is missing or too small".into(), "give the visible area in pixels and millimetres, for example width_mm = 217.0"));
+            return Err(err(
+                line_of_key(text, "width_mm"),
+                "the display size is missing or too small".into(),
+                "give the visible area in pixels and millimetres, for example width_mm = 217.0",
+            ));
         }
         let i = config.idle;
         if i.warning_s < 20 {
-            return Err(err(line_of_key(text, "warning_s"), format!("warning_s = {} is shorter than 20 seconds", i.warning_s), "write warning_s = 20 or more (EN 301 549 asks for 20 s)"));
+            return Err(err(
+                line_of_key(text, "warning_s"),
+                format!("warning_s = {} is shorter than 20 seconds", i.warning_s),
+                "write warning_s = 20 or more (EN 301 549 asks for 20 s)",
+            ));
         }
         if i.timeout_s <= i.warning_s || i.ticket_s <= i.warning_s {
-            return Err(err(line_of_key(text, "timeout_s"), "timeout_s and ticket_s must be longer than warning_s".into(), "for example timeout_s = 120, warning_s = 30, ticket_s = 60"));
+            return Err(err(
+                line_of_key(text, "timeout_s"),
+                "timeout_s and ticket_s must be longer than warning_s".into(),
+                "for example timeout_s = 120, warning_s = 30, ticket_s = 60",
+            ));
         }
         if matches!(config.printer.kind, PrinterKind::Usb | PrinterKind::Serial) && config.printer.path.is_none() {
-            return Err(err(line_of_key(text, "kind"), "this printer kind needs a device path".into(), "add path = \"/dev/usb/lp0\" (USB) or path = \"/dev/serial0\" (serial)"));
+            return Err(err(
+                line_of_key(text, "kind"),
+                "this printer kind needs a device path".into(),
+                "add path = \"/dev/usb/lp0\" (USB) or path = \"/dev/serial0\" (serial)",
+            ));
         }
         if config.console.bind.parse::<std::net::SocketAddr>().is_err() {
-            return Err(err(line_of_key(text, "bind"), format!("bind = \"{}\" is not an address and port", config.console.bind), "write bind = \"0.0.0.0:8080\""));
+            return Err(err(
+                line_of_key(text, "bind"),
+                format!("bind = \"{}\" is not an address and port", config.console.bind),
+                "write bind = \"0.0.0.0:8080\"",
+            ));
         }
         if !config.console.public_url.starts_with("http://") && !config.console.public_url.starts_with("https://") {
-            return Err(err(line_of_key(text, "public_url"), "public_url must start with http:// or https://".into(), "write the address phones use, e.g. public_url = \"http://192.168.1.20:8080\""));
+            return Err(err(
+                line_of_key(text, "public_url"),
+                "public_url must start with http:// or https://".into(),
+                "write the address phones use, e.g. public_url = \"http://192.168.1.20:8080\"",
+            ));
         }
         Ok(config)
     }
@@ -195,7 +223,12 @@ impl Config {
         match std::fs::read_to_string(path) {
             Ok(text) => Config::parse(&text, &path.display().to_string()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-            Err(e) => Err(ConfigError { file: path.display().to_string(), line: 0, problem: e.to_string(), fix: "check the file's permissions".into() }),
+            Err(e) => Err(ConfigError {
+                file: path.display().to_string(),
+                line: 0,
+                problem: e.to_string(),
+                fix: "check the file's permissions".into(),
+            }),
         }
     }
 }

@@ -3,8 +3,8 @@
 
 pub mod assets;
 pub mod cli;
-pub mod commands;
 pub mod clock;
+pub mod commands;
 pub mod config;
 pub mod core;
 pub mod hardware;

@@ -5,17 +5,15 @@ use axum::http::{header, Request, Response, StatusCode};
 use axum::Router;
 use chrono::NaiveDate;
 use guichet::clock::ManualClock;
-use guichet::core::catalogue::{self, Catalogue, SourceFile};
+use guichet::core::catalogue::Catalogue;
 use guichet::core::journey::TicketRequest;
 use guichet::core::lang::Lang;
 use guichet::core::queue::Action;
 use guichet::staff::{self, Console, ConsoleConfig};
 use guichet::store::{self, IssuedTicket, Store};
 use http_body_util::BodyExt;
-use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::Path;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tower::ServiceExt;
@@ -26,41 +24,15 @@ const PASSWORD: &str = "Tournesol 42 !";
 // Fixtures
 // ---------------------------------------------------------------------------
 
-/// The real catalogue from `assets/`. (To be replaced by `guichet::assets::load_catalogue`.)
+/// The built-in catalogue.
 fn load_catalogue() -> Arc<Catalogue> {
-    let assets = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
-    let folder = assets.join("catalogue");
-    let read = |path: &str| SourceFile {
-        path: path.into(),
-        text: std::fs::read_to_string(folder.join(path)).unwrap(),
-    };
-    let mut files = vec![read("catalogue.toml")];
-    for (dir, ext) in [("themes", "toml"), ("translations", "po")] {
-        let mut names = file_names(&folder.join(dir), ext);
-        names.sort();
-        files.extend(names.iter().map(|n| read(&format!("{dir}/{n}.{ext}"))));
-    }
-    let icons: HashSet<String> = file_names(&assets.join("icons/tabler"), "svg")
-        .into_iter()
-        .collect();
-    Arc::new(catalogue::load(&files, &icons).unwrap())
-}
-
-/// Stems of the files in `dir` ending in `.ext`.
-fn file_names(dir: &Path, ext: &str) -> Vec<String> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == ext))
-        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
-        .collect()
+    Arc::new(guichet::assets::load_catalogue(None).unwrap())
 }
 
 /// Hashing is slow on purpose: once for the whole test run.
 fn password_hash() -> String {
     static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(|| staff::hash_password(PASSWORD).unwrap())
-        .clone()
+    HASH.get_or_init(|| staff::hash_password(PASSWORD).unwrap()).clone()
 }
 
 fn day(d: u32) -> NaiveDate {
@@ -78,20 +50,10 @@ impl Site {
     async fn with(config: ConsoleConfig) -> Site {
         let dir = tempfile::tempdir().unwrap();
         let clock = Arc::new(ManualClock::new(day(23)));
-        let store =
-            Store::open_with_clock(&dir.path().join("guichet.sqlite"), clock.clone()).unwrap();
-        store
-            .add_staff("marie".into(), password_hash())
-            .await
-            .unwrap();
-        let console =
-            Console::new(store.clone(), load_catalogue(), config).with_clock(clock.clone());
-        Site {
-            _dir: dir,
-            store,
-            clock,
-            console,
-        }
+        let store = Store::open_with_clock(&dir.path().join("guichet.sqlite"), clock.clone()).unwrap();
+        store.add_staff("marie".into(), password_hash()).await.unwrap();
+        let console = Console::new(store.clone(), load_catalogue(), config).with_clock(clock.clone());
+        Site { _dir: dir, store, clock, console }
     }
 
     async fn open() -> Site {
@@ -115,12 +77,7 @@ impl Site {
     }
 
     fn status_of(&self, id: i64) -> &'static str {
-        let row = self
-            .store
-            .reader()
-            .with(|c| store::ticket_by_id(c, id))
-            .unwrap()
-            .unwrap();
+        let row = self.store.reader().with(|c| store::ticket_by_id(c, id)).unwrap().unwrap();
         row.status.as_str()
     }
 }
@@ -137,38 +94,20 @@ struct Browser {
 
 fn encode(text: &str) -> String {
     text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
+        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
         .collect()
 }
 
 fn form(fields: &[(&str, &str)]) -> String {
-    fields
-        .iter()
-        .map(|(k, v)| format!("{k}={}", encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+    fields.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&")
 }
 
 async fn get(router: &Router, path: &str, cookie: &str) -> Response<Body> {
-    let request = Request::get(path)
-        .header(header::COOKIE, cookie)
-        .body(Body::empty())
-        .unwrap();
+    let request = Request::get(path).header(header::COOKIE, cookie).body(Body::empty()).unwrap();
     router.clone().oneshot(request).await.unwrap()
 }
 
-async fn post(
-    router: &Router,
-    path: &str,
-    cookie: &str,
-    fields: &[(&str, &str)],
-) -> Response<Body> {
+async fn post(router: &Router, path: &str, cookie: &str, fields: &[(&str, &str)]) -> Response<Body> {
     let request = Request::post(path)
         .header(header::COOKIE, cookie)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -183,11 +122,7 @@ async fn text(response: Response<Body>) -> String {
 }
 
 fn location(response: &Response<Body>) -> &str {
-    response
-        .headers()
-        .get(header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
+    response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default()
 }
 
 /// `name=value` of the cookie `name` the response sets, with its attributes.
@@ -206,8 +141,7 @@ fn cookie_pair(set_cookie: &str) -> String {
 
 /// The first `csrf` hidden field of a page.
 fn csrf_field(html: &str) -> String {
-    let start =
-        html.find(r#"name="csrf" value=""#).expect("a csrf field") + r#"name="csrf" value=""#.len();
+    let start = html.find(r#"name="csrf" value=""#).expect("a csrf field") + r#"name="csrf" value=""#.len();
     html[start..].split('"').next().unwrap().to_string()
 }
 
@@ -216,18 +150,7 @@ async fn try_login(router: &Router, name: &str, password: &str, next: &str) -> R
     let page = get(router, "/login", "").await;
     let cookie = cookie_pair(set_cookie(&page, "guichet_csrf").expect("a login csrf cookie"));
     let csrf = csrf_field(&text(page).await);
-    post(
-        router,
-        "/login",
-        &cookie,
-        &[
-            ("name", name),
-            ("password", password),
-            ("csrf", &csrf),
-            ("next", next),
-        ],
-    )
-    .await
+    post(router, "/login", &cookie, &[("name", name), ("password", password), ("csrf", &csrf), ("next", next)]).await
 }
 
 async fn login(router: &Router) -> Browser {
@@ -253,13 +176,8 @@ async fn the_right_password_opens_a_session_in_a_strict_http_only_cookie() {
     for attribute in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=28800"] {
         assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
     }
-    let id = cookie_pair(cookie)
-        .trim_start_matches("guichet_session=")
-        .to_string();
-    assert!(
-        id.len() >= 32 && id.bytes().all(|b| b.is_ascii_hexdigit()),
-        "at least 128 random bits: {id}"
-    );
+    let id = cookie_pair(cookie).trim_start_matches("guichet_session=").to_string();
+    assert!(id.len() >= 32 && id.bytes().all(|b| b.is_ascii_hexdigit()), "at least 128 random bits: {id}");
     let page = get(&router, "/", &cookie_pair(cookie)).await;
     assert_eq!(page.status(), StatusCode::OK);
     assert!(text(page).await.contains("Connecté : marie"));
@@ -273,49 +191,31 @@ async fn a_wrong_password_and_an_unknown_name_get_the_same_refusal() {
         let response = try_login(&router, name, password, "").await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
         assert!(set_cookie(&response, "guichet_session").is_none());
-        assert!(text(response)
-            .await
-            .contains("Nom ou mot de passe incorrect."));
+        assert!(text(response).await.contains("Nom ou mot de passe incorrect."));
     }
 }
 
 #[tokio::test]
 async fn a_name_is_locked_after_too_many_failures_even_for_the_right_password() {
-    let site = Site::with(ConsoleConfig {
-        max_failures: 3,
-        lockout_minutes: 15,
-        ..ConsoleConfig::default()
-    })
-    .await;
+    let site = Site::with(ConsoleConfig { max_failures: 3, lockout_minutes: 15, ..ConsoleConfig::default() }).await;
     let router = site.router();
     for name in ["marie", "nobody"] {
         for _ in 0..2 {
-            assert_eq!(
-                try_login(&router, name, "wrong", "").await.status(),
-                StatusCode::UNAUTHORIZED
-            );
+            assert_eq!(try_login(&router, name, "wrong", "").await.status(), StatusCode::UNAUTHORIZED);
         }
         let third = try_login(&router, name, "wrong", "").await;
         assert_eq!(third.status(), StatusCode::TOO_MANY_REQUESTS, "{name}");
-        assert!(text(third)
-            .await
-            .contains("Compte bloqué pendant 15 minutes"));
+        assert!(text(third).await.contains("Compte bloqué pendant 15 minutes"));
     }
     let right = try_login(&router, "marie", PASSWORD, "").await;
     assert_eq!(right.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(set_cookie(&right, "guichet_session").is_none());
-    assert!(text(right)
-        .await
-        .contains("Compte bloqué pendant 15 minutes"));
+    assert!(text(right).await.contains("Compte bloqué pendant 15 minutes"));
 }
 
 #[tokio::test]
 async fn an_expired_session_leads_back_to_the_login_page() {
-    let site = Site::with(ConsoleConfig {
-        session_minutes: 0,
-        ..ConsoleConfig::default()
-    })
-    .await;
+    let site = Site::with(ConsoleConfig { session_minutes: 0, ..ConsoleConfig::default() }).await;
     let router = site.router();
     let response = try_login(&router, "marie", PASSWORD, "").await;
     let cookie = cookie_pair(set_cookie(&response, "guichet_session").unwrap());
@@ -329,21 +229,9 @@ async fn logging_out_ends_the_session() {
     let site = Site::open().await;
     let router = site.router();
     let browser = login(&router).await;
-    let response = post(
-        &router,
-        "/logout",
-        &browser.cookie,
-        &[("csrf", &browser.csrf)],
-    )
-    .await;
-    assert_eq!(
-        (response.status(), location(&response)),
-        (StatusCode::SEE_OTHER, "/login")
-    );
-    assert_eq!(
-        get(&router, "/", &browser.cookie).await.status(),
-        StatusCode::SEE_OTHER
-    );
+    let response = post(&router, "/logout", &browser.cookie, &[("csrf", &browser.csrf)]).await;
+    assert_eq!((response.status(), location(&response)), (StatusCode::SEE_OTHER, "/login"));
+    assert_eq!(get(&router, "/", &browser.cookie).await.status(), StatusCode::SEE_OTHER);
 }
 
 // ---------------------------------------------------------------------------
@@ -357,24 +245,14 @@ async fn a_post_without_the_session_csrf_token_is_refused_and_changes_nothing() 
     let ticket = site.issue(&[], None).await;
     let browser = login(&router).await;
     let path = format!("/tickets/{}/cancel", ticket.id);
-    for fields in [
-        vec![],
-        vec![("csrf", "0".repeat(64))],
-        vec![("csrf", browser.csrf.to_uppercase())],
-    ] {
+    for fields in [vec![], vec![("csrf", "0".repeat(64))], vec![("csrf", browser.csrf.to_uppercase())]] {
         let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let response = post(&router, &path, &browser.cookie, &fields).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
         assert!(text(response).await.contains("Action refusée"));
     }
     assert_eq!(site.status_of(ticket.id), "waiting");
-    let forged_login = post(
-        &router,
-        "/login",
-        "",
-        &[("name", "marie"), ("password", PASSWORD), ("csrf", "x")],
-    )
-    .await;
+    let forged_login = post(&router, "/login", "", &[("name", "marie"), ("password", PASSWORD), ("csrf", "x")]).await;
     assert_eq!(forged_login.status(), StatusCode::FORBIDDEN);
 }
 
@@ -388,15 +266,9 @@ async fn a_post_from_another_site_is_refused() {
         .header(header::ORIGIN, "http://evil.example")
         .header(header::COOKIE, &browser.cookie)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(form(&[
-            ("csrf", &browser.csrf),
-            ("desk", "Bureau 1"),
-        ])))
+        .body(Body::from(form(&[("csrf", &browser.csrf), ("desk", "Bureau 1")])))
         .unwrap();
-    assert_eq!(
-        router.oneshot(request).await.unwrap().status(),
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(router.oneshot(request).await.unwrap().status(), StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
@@ -407,24 +279,10 @@ async fn every_page_forbids_caching_framing_and_foreign_scripts() {
     let headers = response.headers().clone();
     assert_eq!(headers[header::CACHE_CONTROL], "no-store");
     assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
-    let csp = headers[header::CONTENT_SECURITY_POLICY]
-        .to_str()
-        .unwrap()
-        .to_string();
-    assert!(
-        csp.contains("default-src 'none'") && !csp.contains("unsafe-inline"),
-        "{csp}"
-    );
-    let nonce = csp
-        .split("'nonce-")
-        .nth(1)
-        .unwrap()
-        .split('\'')
-        .next()
-        .unwrap();
-    assert!(text(response)
-        .await
-        .contains(&format!(r#"<style nonce="{nonce}">"#)));
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_string();
+    assert!(csp.contains("default-src 'none'") && !csp.contains("unsafe-inline"), "{csp}");
+    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap();
+    assert!(text(response).await.contains(&format!(r#"<style nonce="{nonce}">"#)));
     assert_eq!(text(get(&router, "/health", "").await).await, "ok");
 }
 
@@ -440,10 +298,7 @@ async fn the_ticket_page_shows_the_whole_request_and_what_is_missing() {
     let browser = login(&router).await;
     let url = staff::ticket_url("http://192.168.1.20:8080", &ticket.token);
     assert_eq!(url, format!("http://192.168.1.20:8080/t/{}", ticket.token));
-    assert_eq!(
-        staff::ticket_url("http://192.168.1.20:8080/", &ticket.token),
-        url
-    );
+    assert_eq!(staff::ticket_url("http://192.168.1.20:8080/", &ticket.token), url);
     let response = get(&router, &format!("/t/{}", ticket.token), &browser.cookie).await;
     assert_eq!(response.status(), StatusCode::OK);
     let html = text(response).await;
@@ -467,12 +322,7 @@ async fn unknown_and_malformed_tokens_are_not_found() {
     let site = Site::open().await;
     let router = site.router();
     let browser = login(&router).await;
-    for token in [
-        "0123456789abcdef0123456789abcdef",
-        "abc",
-        "0123456789ABCDEF0123456789ABCDEF",
-        "%2e%2e",
-    ] {
+    for token in ["0123456789abcdef0123456789abcdef", "abc", "0123456789ABCDEF0123456789ABCDEF", "%2e%2e"] {
         let response = get(&router, &format!("/t/{token}"), &browser.cookie).await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{token}");
         assert!(text(response).await.contains("Ticket inconnu ou expiré"));
@@ -490,14 +340,8 @@ async fn a_stranger_scanning_a_ticket_logs_in_first_then_comes_back_to_it() {
     assert_eq!(location(&response), format!("/login?next={page}"));
     let login_page = text(get(&router, location(&response), "").await).await;
     assert!(login_page.contains(&format!(r#"name="next" value="{page}""#)));
-    assert_eq!(
-        location(&try_login(&router, "marie", PASSWORD, &page).await),
-        page
-    );
-    assert_eq!(
-        location(&try_login(&router, "marie", PASSWORD, "//evil.example/").await),
-        "/"
-    );
+    assert_eq!(location(&try_login(&router, "marie", PASSWORD, &page).await), page);
+    assert_eq!(location(&try_login(&router, "marie", PASSWORD, "//evil.example/").await), "/");
 }
 
 #[tokio::test]
@@ -508,25 +352,13 @@ async fn a_finished_ticket_from_a_previous_day_is_expired() {
     let finished = site.issue(&[], None).await;
     let still_open = site.issue(&[], None).await;
     for action in [Action::Call, Action::Finish] {
-        site.store
-            .act(finished.id, action, Some("Bureau 1".into()), None)
-            .await
-            .unwrap();
+        site.store.act(finished.id, action, Some("Bureau 1".into()), None).await.unwrap();
     }
     site.clock.set_day(day(24));
     let gone = get(&router, &format!("/t/{}", finished.token), &browser.cookie).await;
     assert_eq!(gone.status(), StatusCode::NOT_FOUND);
-    let open = get(
-        &router,
-        &format!("/t/{}", still_open.token),
-        &browser.cookie,
-    )
-    .await;
-    assert_eq!(
-        open.status(),
-        StatusCode::OK,
-        "an open ticket from yesterday can still be closed"
-    );
+    let open = get(&router, &format!("/t/{}", still_open.token), &browser.cookie).await;
+    assert_eq!(open.status(), StatusCode::OK, "an open ticket from yesterday can still be closed");
 }
 
 // ---------------------------------------------------------------------------
@@ -540,30 +372,14 @@ async fn call_next_calls_the_priority_visitor_first() {
     let first = site.issue(&[], None).await;
     let urgent = site.issue(&[], Some("pregnancy")).await;
     let browser = login(&router).await;
-    let fields = [
-        ("csrf", browser.csrf.as_str()),
-        ("desk", "Bureau 2"),
-        ("queue", ""),
-    ];
+    let fields = [("csrf", browser.csrf.as_str()), ("desk", "Bureau 2"), ("queue", "")];
     let response = post(&router, "/call-next", &browser.cookie, &fields).await;
-    assert_eq!(
-        (response.status(), location(&response)),
-        (StatusCode::SEE_OTHER, "/")
-    );
-    assert_eq!(
-        (site.status_of(urgent.id), site.status_of(first.id)),
-        ("called", "waiting")
-    );
+    assert_eq!((response.status(), location(&response)), (StatusCode::SEE_OTHER, "/"));
+    assert_eq!((site.status_of(urgent.id), site.status_of(first.id)), ("called", "waiting"));
     let page = text(get(&router, "/", &browser.cookie).await).await;
-    assert!(page.contains(&format!(
-        "{} est appelé au bureau « Bureau 2 »",
-        urgent.number
-    )));
+    assert!(page.contains(&format!("{} est appelé au bureau « Bureau 2 »", urgent.number)));
     assert!(page.contains(r#"<span class="status called">appelé</span>"#));
-    assert!(
-        page.contains(r#"value="Bureau 2""#),
-        "the desk is remembered"
-    );
+    assert!(page.contains(r#"value="Bureau 2""#), "the desk is remembered");
     let fragment = text(get(&router, "/queue", &browser.cookie).await).await;
     assert!(fragment.contains("1 en attente, 1 au bureau"));
 }
@@ -574,15 +390,8 @@ async fn call_next_with_nobody_waiting_says_so_kindly() {
     let router = site.router();
     let browser = login(&router).await;
     let fields = [("csrf", browser.csrf.as_str()), ("desk", "Bureau 1")];
-    assert_eq!(
-        post(&router, "/call-next", &browser.cookie, &fields)
-            .await
-            .status(),
-        StatusCode::SEE_OTHER
-    );
-    assert!(text(get(&router, "/", &browser.cookie).await)
-        .await
-        .contains("Personne n'attend pour le moment."));
+    assert_eq!(post(&router, "/call-next", &browser.cookie, &fields).await.status(), StatusCode::SEE_OTHER);
+    assert!(text(get(&router, "/", &browser.cookie).await).await.contains("Personne n'attend pour le moment."));
 }
 
 #[tokio::test]
@@ -596,17 +405,9 @@ async fn a_request_is_served_from_its_page_and_its_outcome_recorded() {
         let (router, browser, page) = (&router, &browser, &page);
         async move {
             let path = format!("/tickets/{}/{action}", ticket.id);
-            let fields = [
-                ("csrf", browser.csrf.as_str()),
-                ("desk", "Bureau 3"),
-                ("outcome", outcome),
-                ("back", page),
-            ];
+            let fields = [("csrf", browser.csrf.as_str()), ("desk", "Bureau 3"), ("outcome", outcome), ("back", page)];
             let response = post(router, &path, &browser.cookie, &fields).await;
-            assert_eq!(
-                (response.status(), location(&response)),
-                (StatusCode::SEE_OTHER, page.as_str())
-            );
+            assert_eq!((response.status(), location(&response)), (StatusCode::SEE_OTHER, page.as_str()));
         }
     };
     act("call", "").await;
@@ -618,18 +419,9 @@ async fn a_request_is_served_from_its_page_and_its_outcome_recorded() {
     assert!(html.contains("terminé"));
     act("requeue", "").await;
     let html = text(get(&router, &page, &browser.cookie).await).await;
-    assert!(
-        html.contains("Ce ticket a changé entre-temps"),
-        "a done ticket cannot go back in the queue"
-    );
+    assert!(html.contains("Ce ticket a changé entre-temps"), "a done ticket cannot go back in the queue");
     let unknown_action = format!("/tickets/{}/explode", ticket.id);
-    let bad = post(
-        &router,
-        &unknown_action,
-        &browser.cookie,
-        &[("csrf", &browser.csrf)],
-    )
-    .await;
+    let bad = post(&router, &unknown_action, &browser.cookie, &[("csrf", &browser.csrf)]).await;
     assert_eq!(bad.status(), StatusCode::NOT_FOUND);
 }
 
@@ -644,17 +436,12 @@ async fn a_new_ticket_is_pushed_to_open_queue_pages() {
     let browser = login(&router).await;
     let response = get(&router, "/events", &browser.cookie).await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(
-        response.headers()[header::CONTENT_TYPE],
-        "text/event-stream"
-    );
+    assert_eq!(response.headers()[header::CONTENT_TYPE], "text/event-stream");
     let mut body = response.into_body();
     let ticket = site.issue(&[], None).await;
     let mut received = String::new();
     while !received.contains(&format!("data: issued {}", ticket.number)) {
-        let frame = tokio::time::timeout(Duration::from_secs(1), body.frame())
-            .await
-            .expect("an event within 1 s");
+        let frame = tokio::time::timeout(Duration::from_secs(1), body.frame()).await.expect("an event within 1 s");
         let frame = frame.expect("the stream is open").unwrap();
         received.push_str(&String::from_utf8_lossy(frame.data_ref().unwrap()));
     }
@@ -667,9 +454,7 @@ async fn a_new_ticket_is_pushed_to_open_queue_pages() {
 /// One raw HTTP/1.1 exchange; the connection closes after the answer.
 fn raw_http(addr: SocketAddr, request: &str) -> String {
     let mut stream = TcpStream::connect(addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     stream.write_all(request.as_bytes()).unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).unwrap();
@@ -681,16 +466,10 @@ async fn the_server_answers_over_a_real_socket_and_stops_cleanly() {
     let site = Site::open().await;
     let server = staff::spawn(site.console.clone(), "127.0.0.1:0".parse().unwrap()).unwrap();
     assert_ne!(server.addr.port(), 0, "the real port is reported");
-    let health = raw_http(
-        server.addr,
-        "GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
-    );
+    let health = raw_http(server.addr, "GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     assert!(health.ends_with("ok"));
-    let login = raw_http(
-        server.addr,
-        "GET /login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
-    );
+    let login = raw_http(server.addr, "GET /login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     assert!(login.starts_with("HTTP/1.1 200"));
     assert!(login.contains("Se connecter"));
     let addr = server.addr;
@@ -700,27 +479,14 @@ async fn the_server_answers_over_a_real_socket_and_stops_cleanly() {
 
 /// `name=value` of a cookie set in a raw HTTP answer.
 fn raw_cookie(answer: &str, name: &str) -> String {
-    let line = answer
-        .lines()
-        .find(|l| {
-            l.to_ascii_lowercase()
-                .starts_with(&format!("set-cookie: {name}="))
-        })
-        .unwrap();
+    let line = answer.lines().find(|l| l.to_ascii_lowercase().starts_with(&format!("set-cookie: {name}="))).unwrap();
     cookie_pair(&line["set-cookie: ".len()..])
 }
 
 /// Logs in over the socket, as a browser would; returns the session cookie.
 fn raw_login(addr: SocketAddr) -> String {
-    let page = raw_http(
-        addr,
-        "GET /login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
-    );
-    let body = form(&[
-        ("name", "marie"),
-        ("password", PASSWORD),
-        ("csrf", &csrf_field(&page)),
-    ]);
+    let page = raw_http(addr, "GET /login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    let body = form(&[("name", "marie"), ("password", PASSWORD), ("csrf", &csrf_field(&page))]);
     let request = format!(
         "POST /login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nCookie: {}\r\n\
          Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
@@ -736,27 +502,16 @@ async fn stopping_the_server_ends_open_live_streams_promptly() {
     let server = staff::spawn(site.console.clone(), "127.0.0.1:0".parse().unwrap()).unwrap();
     let cookie = raw_login(server.addr);
     let mut stream = TcpStream::connect(server.addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    write!(
-        stream,
-        "GET /events HTTP/1.1\r\nHost: localhost\r\nCookie: {cookie}\r\n\r\n"
-    )
-    .unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(stream, "GET /events HTTP/1.1\r\nHost: localhost\r\nCookie: {cookie}\r\n\r\n").unwrap();
     let mut start = [0u8; 64];
     let n = stream.read(&mut start).unwrap();
     assert!(String::from_utf8_lossy(&start[..n]).starts_with("HTTP/1.1 200"));
     let began = std::time::Instant::now();
     server.stop();
-    assert!(
-        began.elapsed() < Duration::from_secs(3),
-        "stopped by the signal, not by the grace timeout"
-    );
+    assert!(began.elapsed() < Duration::from_secs(3), "stopped by the signal, not by the grace timeout");
     let mut rest = Vec::new();
-    stream
-        .read_to_end(&mut rest)
-        .expect("the stream is closed, not left hanging");
+    stream.read_to_end(&mut rest).expect("the stream is closed, not left hanging");
 }
 
 #[tokio::test]

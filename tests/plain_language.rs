@@ -7,8 +7,10 @@ use std::path::Path;
 
 /// Every French @tr("…") string of the UI.
 fn ui_strings() -> BTreeSet<String> {
-    let pot = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/translations/guichet.pot")).unwrap();
-    let from_pot: BTreeSet<String> = guichet::core::po::parse(&pot.replace("msgstr \"\"", "msgstr \"x\"")).unwrap().into_keys().collect();
+    let pot =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/translations/guichet.pot")).unwrap();
+    let from_pot: BTreeSet<String> =
+        guichet::core::po::parse(&pot.replace("msgstr \"\"", "msgstr \"x\"")).unwrap().into_keys().collect();
     let mut from_source = BTreeSet::new();
     let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("ui")];
     while let Some(dir) = stack.pop() {
@@ -39,7 +41,11 @@ fn unexplained_abbreviations(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for word in text.split(|c: char| !c.is_alphanumeric()) {
         let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
-        if letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) && !text.contains(&format!("({word})")) && word != "QR" {
+        if letters.len() >= 2
+            && letters.iter().all(|c| c.is_uppercase())
+            && !text.contains(&format!("({word})"))
+            && word != "QR"
+        {
             out.push(word.to_string());
         }
     }
@@ -68,13 +74,22 @@ fn french_sentences_have_at_most_15_words_and_abbreviations_are_explained() {
 #[test]
 fn the_same_idea_uses_the_same_word() {
     // Words the kiosk settled on, and synonyms that would confuse a visitor.
-    let avoid = [("billet", "ticket"), ("emploi", "travail"), ("guichet", "accueil"), ("cliquez", "touchez"), ("appuyez", "touchez")];
+    let avoid = [
+        ("billet", "ticket"),
+        ("emploi", "travail"),
+        ("guichet", "accueil"),
+        ("cliquez", "touchez"),
+        ("appuyez", "touchez"),
+    ];
     let cat = guichet::assets::load_catalogue(None).unwrap();
     let ui = ui_strings();
     for text in cat.visible_texts().into_iter().map(String::from).chain(ui) {
         let lower = text.to_lowercase();
         for (bad, good) in avoid {
-            assert!(!lower.split(|c: char| !c.is_alphabetic()).any(|w| w == bad), "say \"{good}\", not \"{bad}\": {text}");
+            assert!(
+                !lower.split(|c: char| !c.is_alphabetic()).any(|w| w == bad),
+                "say \"{good}\", not \"{bad}\": {text}"
+            );
         }
     }
 }
@@ -92,7 +107,8 @@ fn every_catalogue_text_is_translated_in_every_language() {
 fn every_ui_string_is_translated_with_the_same_placeholders() {
     let ui = ui_strings();
     for lang in Lang::ALL.into_iter().filter(|l| *l != Lang::Fr) {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("ui/translations/{}/LC_MESSAGES/guichet.po", lang.code()));
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("ui/translations/{}/LC_MESSAGES/guichet.po", lang.code()));
         let map = guichet::core::po::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
         for french in &ui {
             let t = map.get(french).unwrap_or_else(|| panic!("{lang}: untranslated {french:?}"));

@@ -15,7 +15,8 @@ fn speaker(config: &Config) -> SpeakerFactory {
     if config.speech.enabled {
         return Box::new(|| Ok(Box::new(crate::speech::engine::TtsSpeaker::new()?) as Box<dyn crate::speech::Speaker>));
     }
-    let why = if config.speech.enabled { "this build has no speech engine" } else { "speech is off in the configuration" };
+    let why =
+        if config.speech.enabled { "this build has no speech engine" } else { "speech is off in the configuration" };
     Box::new(move || Err(SpeechError(why.into())))
 }
 

@@ -13,10 +13,14 @@ use slint::ComponentHandle;
 use std::time::Instant;
 
 pub fn screenshot(site: &Site, args: &ScreenshotArgs, started: Instant) -> anyhow::Result<()> {
-    let (width, height) = parse_size(&args.size).ok_or_else(|| anyhow!("--size {} is not WIDTHxHEIGHT, e.g. 1280x800", args.size))?;
-    let lang = Lang::from_code(&args.lang).ok_or_else(|| anyhow!("--lang {} is unknown: use one of fr en ar es pt tr uk ro", args.lang))?;
+    let (width, height) =
+        parse_size(&args.size).ok_or_else(|| anyhow!("--size {} is not WIDTHxHEIGHT, e.g. 1280x800", args.size))?;
+    let lang = Lang::from_code(&args.lang)
+        .ok_or_else(|| anyhow!("--lang {} is unknown: use one of fr en ar es pt tr uk ro", args.lang))?;
     let overlay = ["help", "settings", "warning"].contains(&args.screen.as_str());
-    let screen = if overlay { Screen::Theme } else {
+    let screen = if overlay {
+        Screen::Theme
+    } else {
         Screen::from_name(&args.screen).ok_or_else(|| anyhow!("--screen {} is unknown: use attract, language, theme, procedure, have, priority, summary, ticket, help, settings or warning", args.screen))?
     };
     let window = headless::install(width, height)?;

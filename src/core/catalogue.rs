@@ -93,10 +93,7 @@ pub struct Catalogue {
 impl Catalogue {
     /// The text in `lang`, or the French source when no translation exists.
     pub fn tr<'a>(&'a self, lang: Lang, french: &'a str) -> &'a str {
-        self.translations
-            .get(&lang)
-            .and_then(|m| m.get(french))
-            .map_or(french, String::as_str)
+        self.translations.get(&lang).and_then(|m| m.get(french)).map_or(french, String::as_str)
     }
 
     /// Whether a translation exists for this French text (used by completeness tests).
@@ -109,9 +106,7 @@ impl Catalogue {
     }
 
     pub fn find_procedure(&self, id: &str) -> Option<(&Theme, &Procedure)> {
-        self.themes
-            .iter()
-            .find_map(|t| t.procedures.iter().find(|p| p.id == id).map(|p| (t, p)))
+        self.themes.iter().find_map(|t| t.procedures.iter().find(|p| p.id == id).map(|p| (t, p)))
     }
 
     /// Every French string a visitor can see, for translation and plain-language checks.
@@ -218,8 +213,7 @@ impl Checker<'_> {
 
     fn id(&mut self, value: &Spanned<String>, seen: &mut HashSet<String>) -> String {
         let v = value.get_ref();
-        let ok = !v.is_empty()
-            && v.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        let ok = !v.is_empty() && v.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if !ok {
             self.error(
                 value.span().start,
@@ -292,18 +286,30 @@ pub fn load(files: &[SourceFile], icons: &HashSet<String>) -> Result<Catalogue, 
             match (chars.next(), chars.next()) {
                 (Some(c), None) if c.is_ascii_uppercase() => {
                     if cat.queue(c).is_some() {
-                        ck.error(q.prefix.span().start, format!("queue prefix \"{p}\" is used twice"), "give each queue its own letter");
+                        ck.error(
+                            q.prefix.span().start,
+                            format!("queue prefix \"{p}\" is used twice"),
+                            "give each queue its own letter",
+                        );
                     }
                     let name = ck.text("name", &q.name);
                     cat.queues.push(Queue { prefix: c, name });
                 }
-                _ => ck.error(q.prefix.span().start, format!("queue prefix \"{p}\" is not one capital letter"), "write one letter A to Z, for example prefix = \"C\""),
+                _ => ck.error(
+                    q.prefix.span().start,
+                    format!("queue prefix \"{p}\" is not one capital letter"),
+                    "write one letter A to Z, for example prefix = \"C\"",
+                ),
             }
         }
         cat.have = ck.items(&root.have, icons);
         cat.priority = ck.items(&root.priority, icons);
         if cat.priority.first().map(|i| i.id.as_str()) != Some("none") {
-            ck.error(0, "the first [[priority]] is not id = \"none\"", "start [[priority]] with the choice id = \"none\" (no priority)");
+            ck.error(
+                0,
+                "the first [[priority]] is not id = \"none\"",
+                "start [[priority]] with the choice id = \"none\" (no priority)",
+            );
         }
     }
     let mut proc_ids = HashSet::new();
@@ -311,24 +317,41 @@ pub fn load(files: &[SourceFile], icons: &HashSet<String>) -> Result<Catalogue, 
     for file in files.iter().filter(|f| f.path.starts_with("themes/")) {
         let mut ck = Checker { file, errors: &mut errors };
         let Some(raw) = ck.parse::<RawTheme>() else { continue };
-        let queue = raw.queue.get_ref().chars().next().filter(|c| cat.queue(*c).is_some() && raw.queue.get_ref().len() == 1);
+        let queue =
+            raw.queue.get_ref().chars().next().filter(|c| cat.queue(*c).is_some() && raw.queue.get_ref().len() == 1);
         if queue.is_none() {
             let known: String = cat.queues.iter().map(|q| q.prefix).collect();
-            ck.error(raw.queue.span().start, format!("queue \"{}\" is not declared in catalogue.toml", raw.queue.get_ref()), format!("use one of the prefixes: {known}"));
+            ck.error(
+                raw.queue.span().start,
+                format!("queue \"{}\" is not declared in catalogue.toml", raw.queue.get_ref()),
+                format!("use one of the prefixes: {known}"),
+            );
         }
         if !(1..=6).contains(&raw.procedures.len()) {
-            ck.error(raw.id.span().start, format!("{} procedures in this theme", raw.procedures.len()), "give each theme between 1 and 6 [[procedure]] tables");
+            ck.error(
+                raw.id.span().start,
+                format!("{} procedures in this theme", raw.procedures.len()),
+                "give each theme between 1 and 6 [[procedure]] tables",
+            );
         }
         let mut procedures = Vec::new();
         for rp in &raw.procedures {
             let documents: Vec<String> = rp.documents.get_ref().iter().map(|d| ck.text("document", d)).collect();
             if documents.is_empty() {
-                ck.error(rp.documents.span().start, "no document to prepare", "list at least one, for example documents = [\"Les courriers reçus\"]");
+                ck.error(
+                    rp.documents.span().start,
+                    "no document to prepare",
+                    "list at least one, for example documents = [\"Les courriers reçus\"]",
+                );
             }
             for r in &rp.ready {
                 if !cat.have.iter().any(|h| &h.id == r.get_ref()) {
                     let known: Vec<&str> = cat.have.iter().map(|h| h.id.as_str()).collect();
-                    ck.error(r.span().start, format!("ready \"{}\" is not a [[have]] id", r.get_ref()), format!("use one of: {}", known.join(", ")));
+                    ck.error(
+                        r.span().start,
+                        format!("ready \"{}\" is not a [[have]] id", r.get_ref()),
+                        format!("use one of: {}", known.join(", ")),
+                    );
                 }
             }
             procedures.push(Procedure {
@@ -360,14 +383,24 @@ pub fn load(files: &[SourceFile], icons: &HashSet<String>) -> Result<Catalogue, 
     for file in files.iter().filter(|f| f.path.starts_with("translations/")) {
         let code = file.path.trim_start_matches("translations/").trim_end_matches(".po");
         let Some(lang) = Lang::from_code(code) else {
-            errors.push(CatalogueError { file: file.path.clone(), line: 0, problem: format!("unknown language \"{code}\""), fix: format!("name the file after one of: {}", Lang::ALL.map(|l| l.code()).join(", ")) });
+            errors.push(CatalogueError {
+                file: file.path.clone(),
+                line: 0,
+                problem: format!("unknown language \"{code}\""),
+                fix: format!("name the file after one of: {}", Lang::ALL.map(|l| l.code()).join(", ")),
+            });
             continue;
         };
         match po::parse(&file.text) {
             Ok(map) => {
                 cat.translations.insert(lang, map);
             }
-            Err(e) => errors.push(CatalogueError { file: file.path.clone(), line: e.line, problem: e.message, fix: "follow the gettext PO format: msgid \"French\" then msgstr \"translation\"".into() }),
+            Err(e) => errors.push(CatalogueError {
+                file: file.path.clone(),
+                line: e.line,
+                problem: e.message,
+                fix: "follow the gettext PO format: msgid \"French\" then msgstr \"translation\"".into(),
+            }),
         }
     }
     if errors.is_empty() {

@@ -19,16 +19,7 @@ pub enum Lang {
 
 impl Lang {
     /// Every language, in the order of the language screen.
-    pub const ALL: [Lang; 8] = [
-        Lang::Fr,
-        Lang::En,
-        Lang::Ar,
-        Lang::Es,
-        Lang::Pt,
-        Lang::Tr,
-        Lang::Uk,
-        Lang::Ro,
-    ];
+    pub const ALL: [Lang; 8] = [Lang::Fr, Lang::En, Lang::Ar, Lang::Es, Lang::Pt, Lang::Tr, Lang::Uk, Lang::Ro];
 
     /// ISO 639-1 code, also the gettext catalogue name.
     pub fn code(self) -> &'static str {

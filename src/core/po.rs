@@ -46,9 +46,7 @@ pub fn parse(text: &str) -> Result<HashMap<String, String>, PoError> {
             match (&mut msgid, &mut msgstr) {
                 (Some(_), Some(s)) => s.push_str(&piece),
                 (Some(id), None) => id.push_str(&piece),
-                _ => {
-                    return Err(PoError { line: line_no, message: "a quoted string outside an entry".into() })
-                }
+                _ => return Err(PoError { line: line_no, message: "a quoted string outside an entry".into() }),
             }
             continue;
         }
@@ -88,9 +86,7 @@ fn unquote(s: &str, line: usize) -> Result<String, PoError> {
             Some('t') => out.push('\t'),
             Some('"') => out.push('"'),
             Some('\\') => out.push('\\'),
-            other => {
-                return Err(PoError { line, message: format!("unknown escape \\{}", other.unwrap_or(' ')) })
-            }
+            other => return Err(PoError { line, message: format!("unknown escape \\{}", other.unwrap_or(' ')) }),
         }
     }
     Ok(out)

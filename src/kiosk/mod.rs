@@ -5,6 +5,7 @@
 pub mod headless;
 pub mod ticket;
 mod view;
+mod wiring;
 
 pub use view::{cap_ratio, font_for};
 
@@ -107,7 +108,7 @@ impl Kiosk {
         });
         window.global::<Theme>().set_mm(px_per_mm);
         window.global::<KioskApi>().set_volume_steps(VOLUME_STEPS as i32);
-        wire(&window, &inner);
+        wiring::wire(&window, &inner);
         let kiosk = Kiosk { window, inner };
         kiosk.inner.reset_visit();
         // The first screen was built before `say` had a handler: have it speak now.
@@ -124,7 +125,6 @@ impl Kiosk {
         self.inner.handle(event);
     }
 
-
     /// Shows a screen directly with plausible choices (screenshots).
     pub fn show(&self, screen: Screen, lang: Lang) {
         {
@@ -139,7 +139,8 @@ impl Kiosk {
     /// Issues a ticket for the current choices on this thread and shows it
     /// (screenshots and benchmarks; the visitor path uses the issuer thread).
     pub fn issue_now(&self, store: &Store, ctx: &IssueContext) -> Result<TicketView, crate::store::StoreError> {
-        let req = self.inner.state.borrow().journey.request(&self.inner.cat).ok_or(crate::store::StoreError::NotFound)?;
+        let req =
+            self.inner.state.borrow().journey.request(&self.inner.cat).ok_or(crate::store::StoreError::NotFound)?;
         let (_, view) = ticket::issue(store, &self.inner.cat, ctx, &req)?;
         // The journey's own issue request is dropped: the ticket was issued just above.
         let _ = self.inner.state.borrow_mut().journey.handle(Event::GetTicket, &self.inner.cat);
@@ -216,76 +217,6 @@ fn spawn_issuer(
         eprintln!("guichet: cannot start the issuer thread: {e}");
     }
     tx
-}
-
-fn wire(window: &AppWindow, inner: &Rc<Inner>) {
-    let api = window.global::<KioskApi>();
-    macro_rules! on {
-        ($setter:ident, |$me:ident $(, $arg:ident : $ty:ty)*| $body:expr) => {{
-            let weak = Rc::downgrade(inner);
-            api.$setter(move |$($arg: $ty),*| {
-                if let Some($me) = weak.upgrade() {
-                    $body
-                }
-            });
-        }};
-    }
-    on!(on_start, |me| me.handle(Event::Start));
-    on!(on_choose_language, |me, i: i32| {
-        if let Some(lang) = Lang::ALL.get(i as usize) {
-            me.set_language(*lang);
-            me.handle(Event::ChooseLanguage(*lang));
-        }
-    });
-    on!(on_choose_theme, |me, i: i32| me.handle(Event::ChooseTheme(i as usize)));
-    on!(on_choose_procedure, |me, i: i32| me.handle(Event::ChooseProcedure(i as usize)));
-    on!(on_toggle_have, |me, i: i32| me.handle(Event::ToggleHave(i as usize)));
-    on!(on_have_done, |me| me.handle(Event::HaveDone));
-    on!(on_choose_priority, |me, i: i32| me.handle(Event::ChoosePriority(i as usize)));
-    on!(on_get_ticket, |me| me.handle(Event::GetTicket));
-    on!(on_back, |me| me.handle(Event::Back));
-    on!(on_help, |me, open: bool| me.handle(Event::Help(open)));
-    on!(on_finish, |me| me.handle(Event::Finish));
-    on!(on_more_time, |me| me.handle(Event::MoreTime));
-    on!(on_settings, |me, open: bool| {
-        me.state.borrow_mut().settings_open = open;
-        me.with_api(|api| api.set_settings_open(open));
-        me.handle(Event::Touch);
-    });
-    on!(on_touched, |me| {
-        me.speech.stop();
-        me.handle(Event::Touch);
-    });
-    on!(on_say, |me, text: slint::SharedString| {
-        let voice = me.state.borrow().voice;
-        me.speech.say(&text, voice);
-    });
-    on!(on_change_volume, |me, delta: i32| {
-        let v = {
-            let mut st = me.state.borrow_mut();
-            st.voice.volume = (st.voice.volume as i32 + delta).clamp(1, VOLUME_STEPS as i32) as u8;
-            st.voice.volume
-        };
-        me.with_api(|api| api.set_volume(v as i32));
-    });
-    on!(on_toggle_slow_speech, |me| {
-        let slow = {
-            let mut st = me.state.borrow_mut();
-            st.voice.slow = !st.voice.slow;
-            st.voice.slow
-        };
-        me.with_api(|api| api.set_slow_speech(slow));
-    });
-    on!(on_toggle_speech_first, |me| me.with_api(|api| {
-        api.set_speech_first(!api.get_speech_first());
-        api.set_armed(Default::default());
-    }));
-    on!(on_toggle_contrast, |me| me.with_theme(|t| t.set_contrast(!t.get_contrast())));
-    on!(on_toggle_large, |me| me.with_theme(|t| t.set_large(!t.get_large())));
-    on!(on_worker_done, |me| me.drain());
-    on!(on_text_clipped, |me, text: slint::SharedString, clipped: bool| {
-        *me.clipped.borrow_mut().entry(text.to_string()).or_default() += if clipped { 1 } else { -1 };
-    });
 }
 
 impl Inner {
@@ -389,7 +320,11 @@ impl Inner {
             Done::Issued(view, printing) => {
                 if let Some(w) = self.window.upgrade() {
                     view::show_ticket(&w, Some(&view));
-                    w.global::<KioskApi>().set_print_state(if printing { PrintState::Printing } else { PrintState::None });
+                    w.global::<KioskApi>().set_print_state(if printing {
+                        PrintState::Printing
+                    } else {
+                        PrintState::None
+                    });
                 }
                 self.state.borrow_mut().ticket = Some(*view);
                 self.handle(Event::TicketIssued);

@@ -55,7 +55,12 @@ pub fn qr_pixels(data: &str, scale: u32) -> Option<SharedPixelBuffer<Rgb8Pixel>>
 }
 
 /// Commits the ticket and prepares what to show. The only slow step is the commit.
-pub fn issue(store: &Store, cat: &Catalogue, ctx: &IssueContext, req: &TicketRequest) -> Result<(IssuedTicket, TicketView), StoreError> {
+pub fn issue(
+    store: &Store,
+    cat: &Catalogue,
+    ctx: &IssueContext,
+    req: &TicketRequest,
+) -> Result<(IssuedTicket, TicketView), StoreError> {
     let issued = store.issue(req.clone()).wait()?;
     let view = view_of(cat, ctx, req, &issued);
     Ok((issued, view))

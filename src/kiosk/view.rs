@@ -109,7 +109,9 @@ pub fn refresh(window: &AppWindow, j: &Journey, cat: &Catalogue, icons: &mut Ico
             .themes
             .iter()
             .enumerate()
-            .map(|(i, t)| choice(cat.tr(lang, &t.title), cat.tr(lang, &t.hint), icons.get(&t.icon), j.theme() == Some(i)))
+            .map(|(i, t)| {
+                choice(cat.tr(lang, &t.title), cat.tr(lang, &t.hint), icons.get(&t.icon), j.theme() == Some(i))
+            })
             .collect(),
         Screen::Procedure => theme
             .map(|t| {
@@ -120,11 +122,15 @@ pub fn refresh(window: &AppWindow, j: &Journey, cat: &Catalogue, icons: &mut Ico
             })
             .unwrap_or_default(),
         Screen::Have => item_choices(cat, lang, &cat.have, icons, j.have()),
-        Screen::Priority => item_choices(cat, lang, &cat.priority, icons, &j.priority().into_iter().collect::<Vec<_>>()),
+        Screen::Priority => {
+            item_choices(cat, lang, &cat.priority, icons, &j.priority().into_iter().collect::<Vec<_>>())
+        }
         _ => Vec::new(),
     };
     api.set_choices_spoken(spoken(&choices));
-    api.set_longest_label(choices.iter().map(|c| c.label.chars().count()).max().unwrap_or(16) as i32);
+    let longest = |f: fn(&Choice) -> &str| choices.iter().map(|c| f(c).chars().count()).max().unwrap_or(0) as i32;
+    api.set_longest_label(longest(|c| c.label.as_str()).max(1));
+    api.set_longest_hint(longest(|c| c.hint.as_str()));
     let as_model = || model(choices.clone());
     match j.screen() {
         Screen::Theme => api.set_themes(as_model()),

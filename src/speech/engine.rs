@@ -1,6 +1,6 @@
 //! The real speech engine: the `tts` crate over speech-dispatcher.
 
-use super::{SpeechError, Speaker, Voice, VOLUME_STEPS};
+use super::{Speaker, SpeechError, Voice, VOLUME_STEPS};
 use crate::core::lang::Lang;
 
 pub struct TtsSpeaker {

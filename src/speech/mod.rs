@@ -191,7 +191,10 @@ mod tests {
     fn handle_forwards_and_dedups_and_reports_a_dead_engine() {
         let transcript = Transcript::default();
         let t = transcript.clone();
-        let speech = SpeechHandle::spawn(Box::new(move || Ok(Box::new(RecordingSpeaker(t)) as Box<dyn Speaker>)), Box::new(|_| {}));
+        let speech = SpeechHandle::spawn(
+            Box::new(move || Ok(Box::new(RecordingSpeaker(t)) as Box<dyn Speaker>)),
+            Box::new(|_| {}),
+        );
         speech.say("Bonjour", Voice::default());
         speech.say("Bonjour", Voice::default());
         speech.stop();

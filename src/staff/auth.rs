@@ -21,19 +21,13 @@ pub fn hash_password(password: &str) -> Result<String, HashError> {
     let mut salt = [0u8; 16];
     rand::rng().fill_bytes(&mut salt);
     let salt = SaltString::encode_b64(&salt).map_err(HashError)?;
-    let hash = Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map_err(HashError)?;
+    let hash = Argon2::default().hash_password(password.as_bytes(), &salt).map_err(HashError)?;
     Ok(hash.to_string())
 }
 
 /// Whether `password` matches the PHC string `hash`; a malformed hash never matches.
 pub fn verify_password(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
 /// A hash that matches no typed password: checked for unknown names so that a wrong
@@ -54,11 +48,7 @@ pub(super) fn new_secret() -> String {
 pub(super) fn same_secret(given: &str, expected: &str) -> bool {
     !expected.is_empty()
         && given.len() == expected.len()
-        && given
-            .bytes()
-            .zip(expected.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
+        && given.bytes().zip(expected.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
 }
 
 /// A one-time message shown on the next page (after an action and its redirect).
@@ -71,17 +61,11 @@ pub(super) struct Notice {
 
 impl Notice {
     pub fn info(text: impl Into<String>) -> Notice {
-        Notice {
-            text: text.into(),
-            problem: false,
-        }
+        Notice { text: text.into(), problem: false }
     }
 
     pub fn problem(text: impl Into<String>) -> Notice {
-        Notice {
-            text: text.into(),
-            problem: true,
-        }
+        Notice { text: text.into(), problem: true }
     }
 }
 
@@ -116,19 +100,13 @@ struct Lockouts {
 
 impl Lockouts {
     fn locked_for(&self, name: &str, now: Instant) -> Option<Duration> {
-        self.locked
-            .get(name)
-            .map(|until| until.saturating_duration_since(now))
-            .filter(|d| !d.is_zero())
+        self.locked.get(name).map(|until| until.saturating_duration_since(now)).filter(|d| !d.is_zero())
     }
 
     /// Counts a failure; returns the lock duration when this failure locks the name.
     fn failure(&mut self, name: &str, now: Instant, max: u32, lock: Duration) -> Option<Duration> {
         self.forget_old(now, lock);
-        let failures = self.failures.entry(name.to_string()).or_insert(Failures {
-            count: 0,
-            last: now,
-        });
+        let failures = self.failures.entry(name.to_string()).or_insert(Failures { count: 0, last: now });
         failures.count += 1;
         failures.last = now;
         if failures.count < max.max(1) || lock.is_zero() {
@@ -140,8 +118,7 @@ impl Lockouts {
     }
 
     fn forget_old(&mut self, now: Instant, window: Duration) {
-        self.failures
-            .retain(|_, f| now.saturating_duration_since(f.last) < window);
+        self.failures.retain(|_, f| now.saturating_duration_since(f.last) < window);
         self.locked.retain(|_, until| *until > now);
     }
 
@@ -230,9 +207,7 @@ impl Auth {
     }
 
     pub fn take_notice(&self, id: &str) -> Option<Notice> {
-        lock(&self.sessions)
-            .get_mut(id)
-            .and_then(|s| s.notice.take())
+        lock(&self.sessions).get_mut(id).and_then(|s| s.notice.take())
     }
 
     /// How much longer `name` stays locked, if it is.
@@ -260,12 +235,7 @@ mod tests {
     use super::*;
 
     fn auth(session_minutes: u32) -> Auth {
-        Auth::new(&ConsoleConfig {
-            session_minutes,
-            max_failures: 3,
-            lockout_minutes: 15,
-            ..ConsoleConfig::default()
-        })
+        Auth::new(&ConsoleConfig { session_minutes, max_failures: 3, lockout_minutes: 15, ..ConsoleConfig::default() })
     }
 
     #[test]
@@ -297,25 +267,10 @@ mod tests {
         assert_eq!(auth.record_failure("marie", now), None);
         assert_eq!(auth.locked_for("marie", now), None);
         assert_eq!(auth.record_failure("marie", now), Some(minutes(15)));
-        assert_eq!(
-            auth.locked_for("marie", now + minutes(14)),
-            Some(minutes(1))
-        );
-        assert_eq!(
-            auth.locked_for("paul", now),
-            None,
-            "other names are not affected"
-        );
-        assert_eq!(
-            auth.locked_for("marie", now + minutes(15)),
-            None,
-            "the lock ends"
-        );
-        assert_eq!(
-            auth.record_failure("marie", now + minutes(15)),
-            None,
-            "the count starts again"
-        );
+        assert_eq!(auth.locked_for("marie", now + minutes(14)), Some(minutes(1)));
+        assert_eq!(auth.locked_for("paul", now), None, "other names are not affected");
+        assert_eq!(auth.locked_for("marie", now + minutes(15)), None, "the lock ends");
+        assert_eq!(auth.record_failure("marie", now + minutes(15)), None, "the count starts again");
     }
 
     #[test]
@@ -325,11 +280,7 @@ mod tests {
         auth.record_failure("marie", now);
         auth.record_failure("marie", now);
         let later = now + minutes(16);
-        assert_eq!(
-            auth.record_failure("marie", later),
-            None,
-            "two failures long ago do not count"
-        );
+        assert_eq!(auth.record_failure("marie", later), None, "two failures long ago do not count");
         assert_eq!(auth.record_failure("marie", later), None);
         assert!(auth.record_failure("marie", later).is_some());
     }
@@ -354,10 +305,7 @@ mod tests {
         assert_eq!(session.name, "marie");
         assert_eq!(session.csrf.len(), 64);
         assert!(auth.session(&id, now + minutes(60)).is_none(), "expired");
-        assert!(
-            auth.session(&id, now).is_none(),
-            "an expired session is forgotten"
-        );
+        assert!(auth.session(&id, now).is_none(), "an expired session is forgotten");
         let other = auth.open_session("paul", now);
         auth.close_session(&other);
         assert!(auth.session(&other, now).is_none());

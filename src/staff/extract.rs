@@ -29,11 +29,7 @@ impl Staff {
 
 /// This response's CSP nonce (set by the guard middleware on every request).
 fn nonce(parts: &Parts) -> String {
-    parts
-        .extensions
-        .get::<Nonce>()
-        .map(|n| n.0.clone())
-        .unwrap_or_default()
+    parts.extensions.get::<Nonce>().map(|n| n.0.clone()).unwrap_or_default()
 }
 
 /// The CSP nonce, for pages shown to anyone (login, not found).
@@ -51,22 +47,11 @@ impl FromRequestParts<Console> for Staff {
     /// Not logged in, or the session expired: to the login page, then back here.
     type Rejection = Response;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        console: &Console,
-    ) -> Result<Self, Self::Rejection> {
-        let found = cookie(&parts.headers, SESSION_COOKIE).and_then(|id| {
-            console
-                .auth
-                .session(id, Instant::now())
-                .map(|s| (id.to_string(), s))
-        });
+    async fn from_request_parts(parts: &mut Parts, console: &Console) -> Result<Self, Self::Rejection> {
+        let found = cookie(&parts.headers, SESSION_COOKIE)
+            .and_then(|id| console.auth.session(id, Instant::now()).map(|s| (id.to_string(), s)));
         match found {
-            Some((session_id, session)) => Ok(Staff {
-                session_id,
-                session,
-                nonce: nonce(parts),
-            }),
+            Some((session_id, session)) => Ok(Staff { session_id, session, nonce: nonce(parts) }),
             None => Err(Redirect::to(&login_url(parts.uri.path())).into_response()),
         }
     }
@@ -92,8 +77,7 @@ where
     async fn from_request(request: Request, console: &Console) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = request.into_parts();
         let staff = Staff::from_request_parts(&mut parts, console).await?;
-        let refuse =
-            |which| pages::plain(&console.chrome(&staff.nonce, Some(&staff.session)), which);
+        let refuse = |which| pages::plain(&console.chrome(&staff.nonce, Some(&staff.session)), which);
         let form = match Form::<T>::from_request(Request::from_parts(parts, body), console).await {
             Ok(Form(form)) => form,
             Err(_) => return Err(refuse(Plain::BadRequest)),

@@ -25,11 +25,7 @@ pub(super) const LOGIN_CSRF_COOKIE: &str = "guichet_csrf";
 pub(super) struct Nonce(pub String);
 
 /// Middleware on every route: refuses cross-site POSTs, then adds the security headers.
-pub(super) async fn guard(
-    State(console): State<Console>,
-    mut request: Request,
-    next: Next,
-) -> Response {
+pub(super) async fn guard(State(console): State<Console>, mut request: Request, next: Next) -> Response {
     let nonce = new_secret();
     let mut response = if request.method() == Method::POST && !origin_allowed(request.headers()) {
         pages::plain(&console.chrome(&nonce, None), Plain::Forbidden)
@@ -51,14 +47,8 @@ fn add_security_headers(headers: &mut HeaderMap, nonce: &str) {
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
 }
 
 /// A POST is allowed when it has no `Origin` header (older browsers, tools) or one that
@@ -67,10 +57,7 @@ pub(super) fn origin_allowed(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN) else {
         return true;
     };
-    let authority = origin.to_str().ok().and_then(|o| {
-        o.strip_prefix("http://")
-            .or_else(|| o.strip_prefix("https://"))
-    });
+    let authority = origin.to_str().ok().and_then(|o| o.strip_prefix("http://").or_else(|| o.strip_prefix("https://")));
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
     matches!((authority, host), (Some(a), Some(h)) if a.eq_ignore_ascii_case(h))
 }
@@ -98,10 +85,7 @@ pub(super) fn set_cookie(name: &str, value: &str, path: &str, max_age: Option<Du
 
 /// A ticket token as the store makes them: 32 lowercase hex characters (128 bits).
 pub(super) fn is_token(token: &str) -> bool {
-    token.len() == 32
-        && token
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    token.len() == 32 && token.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// Where a redirect may go: a ticket page or the queue, nothing else (no open redirect).
@@ -123,9 +107,7 @@ pub(super) fn login_url(next: &str) -> String {
 fn percent_encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -148,21 +130,10 @@ mod tests {
     #[test]
     fn only_ticket_pages_and_the_queue_are_redirect_targets() {
         assert_eq!(safe_next(&format!("/t/{TOKEN}")), format!("/t/{TOKEN}"));
-        for bad in [
-            "//evil.example/",
-            "https://evil.example",
-            "/t/../login",
-            "/t/ABCDEF",
-            "",
-            "/queue",
-            "/\\evil",
-        ] {
+        for bad in ["//evil.example/", "https://evil.example", "/t/../login", "/t/ABCDEF", "", "/queue", "/\\evil"] {
             assert_eq!(safe_next(bad), "/", "{bad}");
         }
-        assert_eq!(
-            login_url(&format!("/t/{TOKEN}")),
-            format!("/login?next=/t/{TOKEN}")
-        );
+        assert_eq!(login_url(&format!("/t/{TOKEN}")), format!("/login?next=/t/{TOKEN}"));
         assert_eq!(login_url("/tickets/1/call"), "/login");
         assert_eq!(percent_encode("a b&c"), "a%20b%26c");
     }
@@ -178,10 +149,7 @@ mod tests {
 
     #[test]
     fn cookies_are_found_among_several() {
-        let h = headers(&[
-            (header::COOKIE, "a=1; guichet_session=abc"),
-            (header::COOKIE, "b=2"),
-        ]);
+        let h = headers(&[(header::COOKIE, "a=1; guichet_session=abc"), (header::COOKIE, "b=2")]);
         assert_eq!(cookie(&h, SESSION_COOKIE), Some("abc"));
         assert_eq!(cookie(&h, "b"), Some("2"));
         assert_eq!(cookie(&h, "guichet"), None);

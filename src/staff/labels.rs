@@ -18,14 +18,8 @@ pub(super) fn status(status: Status) -> &'static str {
 }
 
 /// Every action, in the order its button appears.
-pub(super) const ACTIONS: [Action; 6] = [
-    Action::Call,
-    Action::Start,
-    Action::Finish,
-    Action::NoShow,
-    Action::Cancel,
-    Action::Requeue,
-];
+pub(super) const ACTIONS: [Action; 6] =
+    [Action::Call, Action::Start, Action::Finish, Action::NoShow, Action::Cancel, Action::Requeue];
 
 /// The action's name in URLs (`/tickets/{id}/no-show`).
 pub(super) fn action_slug(action: Action) -> &'static str {
@@ -64,20 +58,14 @@ pub(super) const OUTCOMES: [(&str, &str); 3] = [
 ];
 
 pub(super) fn outcome(value: &str) -> Option<&'static str> {
-    OUTCOMES
-        .iter()
-        .find(|(v, _)| *v == value)
-        .map(|(_, label)| *label)
+    OUTCOMES.iter().find(|(v, _)| *v == value).map(|(_, label)| *label)
 }
 
 /// The confirmation shown after an action.
 pub(super) fn action_done(action: Action, ticket: &TicketRow) -> String {
     let number = &ticket.number;
     match action {
-        Action::Call => format!(
-            "{number} est appelé au bureau « {} ».",
-            ticket.desk.as_deref().unwrap_or("?")
-        ),
+        Action::Call => format!("{number} est appelé au bureau « {} ».", ticket.desk.as_deref().unwrap_or("?")),
         Action::Start => format!("{number} : accompagnement commencé."),
         Action::Finish => match ticket.outcome.as_deref().and_then(outcome) {
             Some(label) => format!("{number} : terminé ({label})."),
@@ -132,10 +120,7 @@ fn priority_label<'a>(catalogue: &'a Catalogue, id: &'a str) -> Option<&'a str> 
 }
 
 fn item_label<'a>(items: &'a [Item], id: &'a str) -> &'a str {
-    items
-        .iter()
-        .find(|i| i.id == id)
-        .map_or(id, |i| i.label.as_str())
+    items.iter().find(|i| i.id == id).map_or(id, |i| i.label.as_str())
 }
 
 /// "12 min", "1 h 05", from a duration in milliseconds.
@@ -170,37 +155,20 @@ pub(super) struct Described<'a> {
     pub waited: String,
 }
 
-pub(super) fn describe<'a>(
-    row: &'a TicketRow,
-    catalogue: &'a Catalogue,
-    now_ms: i64,
-) -> Described<'a> {
+pub(super) fn describe<'a>(row: &'a TicketRow, catalogue: &'a Catalogue, now_ms: i64) -> Described<'a> {
     let found = catalogue.find_procedure(&row.procedure);
     let procedure = found.map(|(_, p)| p);
     let missing = procedure
-        .map(|p| {
-            p.ready
-                .iter()
-                .filter(|id| !row.have.contains(id))
-                .map(|id| have_label(catalogue, id))
-                .collect()
-        })
+        .map(|p| p.ready.iter().filter(|id| !row.have.contains(id)).map(|id| have_label(catalogue, id)).collect())
         .unwrap_or_default();
     Described {
         row,
         theme: found.map_or(row.theme.as_str(), |(t, _)| t.title.as_str()),
         procedure,
         procedure_title: procedure.map_or(row.procedure.as_str(), |p| p.title.as_str()),
-        have: row
-            .have
-            .iter()
-            .map(|id| have_label(catalogue, id))
-            .collect(),
+        have: row.have.iter().map(|id| have_label(catalogue, id)).collect(),
         missing,
-        priority: row
-            .priority
-            .as_deref()
-            .and_then(|id| priority_label(catalogue, id)),
+        priority: row.priority.as_deref().and_then(|id| priority_label(catalogue, id)),
         language: language(row.lang),
         waited: duration(now_ms - row.issued_at),
     }
@@ -229,10 +197,7 @@ mod tests {
 
     #[test]
     fn outcomes_are_known_values_only() {
-        assert_eq!(
-            outcome("autonomy"),
-            Some("La personne sait faire seule maintenant")
-        );
+        assert_eq!(outcome("autonomy"), Some("La personne sait faire seule maintenant"));
         assert_eq!(outcome("<script>"), None);
     }
 }

@@ -60,17 +60,10 @@ pub(super) async fn login_page(
 ) -> Response {
     let next = query.map(|Query(q)| q.next).unwrap_or_default();
     let next = safe_next(&next);
-    if cookie(&headers, SESSION_COOKIE)
-        .is_some_and(|id| console.auth.session(id, Instant::now()).is_some())
-    {
+    if cookie(&headers, SESSION_COOKIE).is_some_and(|id| console.auth.session(id, Instant::now()).is_some()) {
         return Redirect::to(next).into_response();
     }
-    let form = LoginForm {
-        csrf: "",
-        next,
-        name: "",
-        problem: None,
-    };
+    let form = LoginForm { csrf: "", next, name: "", problem: None };
     login_form(&console, &nonce, &headers, form, StatusCode::OK)
 }
 
@@ -82,16 +75,10 @@ fn login_form(
     form: LoginForm<'_>,
     status: StatusCode,
 ) -> Response {
-    let existing = cookie(headers, LOGIN_CSRF_COOKIE)
-        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()));
+    let existing =
+        cookie(headers, LOGIN_CSRF_COOKIE).filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()));
     let csrf = existing.map_or_else(new_secret, str::to_string);
-    let markup = pages::login(
-        &console.chrome(nonce, None),
-        &LoginForm {
-            csrf: &csrf,
-            ..form
-        },
-    );
+    let markup = pages::login(&console.chrome(nonce, None), &LoginForm { csrf: &csrf, ..form });
     let set = set_cookie(LOGIN_CSRF_COOKIE, &csrf, "/login", None);
     (status, [(SET_COOKIE, set)], markup).into_response()
 }
@@ -105,29 +92,18 @@ pub(super) async fn login(
     let Ok(Form(fields)) = form else {
         return pages::plain(&console.chrome(&nonce, None), Plain::BadRequest);
     };
-    if !same_secret(
-        &fields.csrf,
-        cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default(),
-    ) {
+    if !same_secret(&fields.csrf, cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default()) {
         return pages::plain(&console.chrome(&nonce, None), Plain::Forbidden);
     }
     let name = fields.name.trim();
     let next = safe_next(&fields.next);
     let (problem, status) = match check(&console, name, &fields.password).await {
         Ok(Verdict::Welcome) => return open_session(&console, name, next),
-        Ok(Verdict::Refused) => (
-            "Nom ou mot de passe incorrect.".to_string(),
-            StatusCode::UNAUTHORIZED,
-        ),
+        Ok(Verdict::Refused) => ("Nom ou mot de passe incorrect.".to_string(), StatusCode::UNAUTHORIZED),
         Ok(Verdict::Locked(left)) => (locked_message(left), StatusCode::TOO_MANY_REQUESTS),
         Err(e) => return console.unavailable(&nonce, None, e),
     };
-    let form = LoginForm {
-        csrf: "",
-        next,
-        name,
-        problem: Some(problem),
-    };
+    let form = LoginForm { csrf: "", next, name, problem: Some(problem) };
     login_form(&console, &nonce, &headers, form, status)
 }
 
@@ -161,9 +137,7 @@ async fn verify(console: &Console, name: &str, password: &str) -> Result<bool, C
     console
         .read(move |conn| {
             let account = store::staff(conn, &name)?;
-            let hash = account
-                .as_ref()
-                .map_or(decoy_hash(), |a| a.password_hash.as_str());
+            let hash = account.as_ref().map_or(decoy_hash(), |a| a.password_hash.as_str());
             Ok(verify_password(hash, &password) && account.is_some())
         })
         .await
@@ -171,12 +145,7 @@ async fn verify(console: &Console, name: &str, password: &str) -> Result<bool, C
 
 fn open_session(console: &Console, name: &str, next: &str) -> Response {
     let id = console.auth.open_session(name, Instant::now());
-    let set = set_cookie(
-        SESSION_COOKIE,
-        &id,
-        "/",
-        Some(console.auth.session_length()),
-    );
+    let set = set_cookie(SESSION_COOKIE, &id, "/", Some(console.auth.session_length()));
     ([(SET_COOKIE, set)], Redirect::to(next)).into_response()
 }
 
@@ -192,13 +161,8 @@ mod tests {
 
     #[test]
     fn the_lock_message_counts_whole_minutes() {
-        assert!(locked_message(Duration::from_secs(15 * 60))
-            .starts_with("Compte bloqué pendant 15 minutes"));
-        assert!(
-            locked_message(Duration::from_secs(61)).starts_with("Compte bloqué pendant 2 minutes")
-        );
-        assert!(
-            locked_message(Duration::from_secs(1)).starts_with("Compte bloqué pendant 1 minute,")
-        );
+        assert!(locked_message(Duration::from_secs(15 * 60)).starts_with("Compte bloqué pendant 15 minutes"));
+        assert!(locked_message(Duration::from_secs(61)).starts_with("Compte bloqué pendant 2 minutes"));
+        assert!(locked_message(Duration::from_secs(1)).starts_with("Compte bloqué pendant 1 minute,"));
     }
 }

@@ -109,20 +109,11 @@ impl Console {
     }
 
     fn chrome<'a>(&'a self, nonce: &'a str, staff: Option<&'a auth::Session>) -> pages::Chrome<'a> {
-        pages::Chrome {
-            nonce,
-            site: &self.config.site_name,
-            staff,
-        }
+        pages::Chrome { nonce, site: &self.config.site_name, staff }
     }
 
     /// The "technical problem" page; the cause goes to the log, not to the browser.
-    fn unavailable(
-        &self,
-        nonce: &str,
-        staff: Option<&auth::Session>,
-        error: ConsoleError,
-    ) -> axum::response::Response {
+    fn unavailable(&self, nonce: &str, staff: Option<&auth::Session>, error: ConsoleError) -> axum::response::Response {
         eprintln!("console: {error}");
         pages::plain(&self.chrome(nonce, staff), pages::Plain::Unavailable)
     }
@@ -180,22 +171,11 @@ const GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 /// console. Returns once bound, with the real address (port 0 picks a free one).
 pub fn spawn(console: Console, addr: SocketAddr) -> std::io::Result<ServerHandle> {
     let (stop, shutdown) = watch::channel(false);
-    let console = Console {
-        shutdown,
-        ..console
-    };
+    let console = Console { shutdown, ..console };
     let (bound_tx, bound_rx) = std::sync::mpsc::channel();
-    let thread = std::thread::Builder::new()
-        .name("console".into())
-        .spawn(move || serve(console, addr, bound_tx))?;
-    let bound = bound_rx
-        .recv()
-        .map_err(|_| std::io::Error::other("the console thread stopped before binding"));
-    let mut handle = ServerHandle {
-        addr,
-        stop: Some(stop),
-        thread: Some(thread),
-    };
+    let thread = std::thread::Builder::new().name("console".into()).spawn(move || serve(console, addr, bound_tx))?;
+    let bound = bound_rx.recv().map_err(|_| std::io::Error::other("the console thread stopped before binding"));
+    let mut handle = ServerHandle { addr, stop: Some(stop), thread: Some(thread) };
     match bound.and_then(|r| r) {
         Ok(addr) => {
             handle.addr = addr;
@@ -208,11 +188,7 @@ pub fn spawn(console: Console, addr: SocketAddr) -> std::io::Result<ServerHandle
     }
 }
 
-fn serve(
-    console: Console,
-    addr: SocketAddr,
-    bound: std::sync::mpsc::Sender<std::io::Result<SocketAddr>>,
-) {
+fn serve(console: Console, addr: SocketAddr, bound: std::sync::mpsc::Sender<std::io::Result<SocketAddr>>) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("console-worker")
@@ -234,8 +210,8 @@ fn serve(
             }
         };
         let _ = bound.send(listener.local_addr());
-        let server = axum::serve(listener, console.router())
-            .with_graceful_shutdown(stop_requested(console.shutdown.clone()));
+        let server =
+            axum::serve(listener, console.router()).with_graceful_shutdown(stop_requested(console.shutdown.clone()));
         tokio::select! {
             result = server => {
                 if let Err(e) = result {

@@ -56,12 +56,7 @@ fn call_next_form(catalogue: &Catalogue, session: &Session) -> Markup {
 }
 
 /// Counts per queue and the table: what `GET /queue` returns.
-pub(super) fn queue_fragment(
-    catalogue: &Catalogue,
-    tickets: &[TicketRow],
-    now_ms: i64,
-    csrf: &str,
-) -> Markup {
+pub(super) fn queue_fragment(catalogue: &Catalogue, tickets: &[TicketRow], now_ms: i64, csrf: &str) -> Markup {
     html! {
         h2 { "En ce moment" }
         ul.counts {
@@ -87,10 +82,7 @@ pub(super) fn queue_fragment(
 
 fn count_line(tickets: &[TicketRow], prefix: char) -> String {
     let in_queue = tickets.iter().filter(|t| t.queue == prefix);
-    let waiting = in_queue
-        .clone()
-        .filter(|t| t.status == Status::Waiting)
-        .count();
+    let waiting = in_queue.clone().filter(|t| t.status == Status::Waiting).count();
     let at_desk = in_queue.filter(|t| t.status != Status::Waiting).count();
     match at_desk {
         0 => format!("{waiting} en attente"),
@@ -138,10 +130,7 @@ pub(super) fn needs(d: &Described<'_>) -> Markup {
 /// One form per ticket with a button per allowed action (`formaction`), so the desk,
 /// the outcome and the CSRF token are written once. `desk` shows a desk field, filled in.
 pub(super) fn action_form(row: &TicketRow, csrf: &str, back: &str, desk: Option<&str>) -> Markup {
-    let allowed: Vec<Action> = ACTIONS
-        .into_iter()
-        .filter(|a| transition(row.status, *a).is_ok())
-        .collect();
+    let allowed: Vec<Action> = ACTIONS.into_iter().filter(|a| transition(row.status, *a).is_ok()).collect();
     let url = |a: Action| format!("/tickets/{}/{}", row.id, labels::action_slug(a));
     let Some(first) = allowed.first() else {
         return html! {};

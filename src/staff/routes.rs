@@ -31,10 +31,7 @@ pub(super) fn router(console: Console) -> Router {
         .route("/call-next", post(call_next))
         .route("/health", get(health))
         .fallback(not_found)
-        .layer(middleware::from_fn_with_state(
-            console.clone(),
-            guard::guard,
-        ))
+        .layer(middleware::from_fn_with_state(console.clone(), guard::guard))
         .with_state(console)
 }
 
@@ -48,10 +45,7 @@ async fn not_found(State(console): State<Console>, PageNonce(nonce): PageNonce) 
 }
 
 async fn open_tickets(console: &Console, staff: &Staff) -> Result<Vec<TicketRow>, Response> {
-    console
-        .read(store::open_tickets)
-        .await
-        .map_err(|e| console.unavailable(&staff.nonce, Some(&staff.session), e))
+    console.read(store::open_tickets).await.map_err(|e| console.unavailable(&staff.nonce, Some(&staff.session), e))
 }
 
 async fn queue_page(State(console): State<Console>, staff: Staff) -> Response {
@@ -62,23 +56,14 @@ async fn queue_page(State(console): State<Console>, staff: Staff) -> Response {
     let notice = console.auth.take_notice(&staff.session_id);
     let chrome = staff.chrome(&console);
     let now = console.clock.now_ms();
-    queue_view::queue_page(
-        &chrome,
-        &staff.session,
-        notice.as_ref(),
-        &console.catalogue,
-        &tickets,
-        now,
-    )
-    .into_response()
+    queue_view::queue_page(&chrome, &staff.session, notice.as_ref(), &console.catalogue, &tickets, now).into_response()
 }
 
 async fn queue_fragment(State(console): State<Console>, staff: Staff) -> Response {
     match open_tickets(&console, &staff).await {
         Ok(tickets) => {
             let now = console.clock.now_ms();
-            queue_view::queue_fragment(&console.catalogue, &tickets, now, &staff.session.csrf)
-                .into_response()
+            queue_view::queue_fragment(&console.catalogue, &tickets, now, &staff.session.csrf).into_response()
         }
         Err(page) => page,
     }
@@ -86,11 +71,7 @@ async fn queue_fragment(State(console): State<Console>, staff: Staff) -> Respons
 
 /// A finished ticket from an earlier service day is no longer shown.
 fn expired(row: &TicketRow, today: NaiveDate) -> bool {
-    !row.status.is_open()
-        && row
-            .service_day
-            .parse::<NaiveDate>()
-            .is_ok_and(|day| day < today)
+    !row.status.is_open() && row.service_day.parse::<NaiveDate>().is_ok_and(|day| day < today)
 }
 
 async fn ticket_page(
@@ -99,12 +80,8 @@ async fn ticket_page(
     token: Result<Path<String>, PathRejection>,
     staff: Result<Staff, Response>,
 ) -> Response {
-    let not_found = |staff: Option<&Staff>| {
-        pages::plain(
-            &console.chrome(&nonce, staff.map(|s| &s.session)),
-            Plain::TicketNotFound,
-        )
-    };
+    let not_found =
+        |staff: Option<&Staff>| pages::plain(&console.chrome(&nonce, staff.map(|s| &s.session)), Plain::TicketNotFound);
     let token = match token {
         Ok(Path(token)) if is_token(&token) => token,
         _ => return not_found(staff.as_ref().ok()),
@@ -113,23 +90,14 @@ async fn ticket_page(
         Ok(staff) => staff,
         Err(to_login) => return to_login,
     };
-    let row = match console
-        .read(move |c| store::ticket_by_token(c, &token))
-        .await
-    {
+    let row = match console.read(move |c| store::ticket_by_token(c, &token)).await {
         Ok(Some(row)) if !expired(&row, console.clock.today()) => row,
         Ok(_) => return not_found(Some(&staff)),
         Err(e) => return console.unavailable(&nonce, Some(&staff.session), e),
     };
     let notice = console.auth.take_notice(&staff.session_id);
     let described = labels::describe(&row, &console.catalogue, console.clock.now_ms());
-    ticket_view::ticket_page(
-        &staff.chrome(&console),
-        &staff.session,
-        notice.as_ref(),
-        &described,
-    )
-    .into_response()
+    ticket_view::ticket_page(&staff.chrome(&console), &staff.session, notice.as_ref(), &described).into_response()
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -163,11 +131,7 @@ impl CsrfForm for CallNextFields {
 
 /// A desk name as typed: trimmed, no control characters, at most [`MAX_DESK`] characters.
 fn clean_desk(desk: &str) -> Option<String> {
-    let desk: String = desk
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(MAX_DESK)
-        .collect();
+    let desk: String = desk.chars().filter(|c| !c.is_control()).take(MAX_DESK).collect();
     let desk = desk.trim();
     (!desk.is_empty()).then(|| desk.to_string())
 }
@@ -176,9 +140,7 @@ fn clean_desk(desk: &str) -> Option<String> {
 fn desk_for(console: &Console, staff: &Staff, typed: &str) -> Option<String> {
     match clean_desk(typed) {
         Some(desk) => {
-            console
-                .auth
-                .update(&staff.session_id, |s| s.desk = Some(desk.clone()));
+            console.auth.update(&staff.session_id, |s| s.desk = Some(desk.clone()));
             Some(desk)
         }
         None => staff.session.desk.clone(),
@@ -201,9 +163,7 @@ const CHANGED: &str = "Ce ticket a changé entre-temps : rien n'a été fait.";
 
 /// Shows `notice` once on the next page, then goes `to` there.
 fn tell(console: &Console, staff: &Staff, notice: Notice, to: &str) -> Response {
-    console
-        .auth
-        .update(&staff.session_id, |s| s.notice = Some(notice));
+    console.auth.update(&staff.session_id, |s| s.notice = Some(notice));
     Redirect::to(to).into_response()
 }
 
@@ -222,9 +182,8 @@ async fn ticket_action(
     path: Result<Path<(String, String)>, PathRejection>,
     Posted { staff, form }: Posted<ActionFields>,
 ) -> Response {
-    let parsed = path.ok().and_then(|Path((id, slug))| {
-        Some((id.parse::<i64>().ok()?, labels::action_from_slug(&slug)?))
-    });
+    let parsed =
+        path.ok().and_then(|Path((id, slug))| Some((id.parse::<i64>().ok()?, labels::action_from_slug(&slug)?)));
     let Some((id, action)) = parsed else {
         return pages::plain(&staff.chrome(&console), Plain::NotFound);
     };
@@ -238,22 +197,14 @@ async fn ticket_action(
     }
     let desk = desk.filter(|_| matches!(action, Action::Call | Action::Start));
     match console.store.act(id, action, desk, outcome).await {
-        Ok(row) => tell(
-            &console,
-            &staff,
-            Notice::info(labels::action_done(action, &row)),
-            back,
-        ),
+        Ok(row) => tell(&console, &staff, Notice::info(labels::action_done(action, &row)), back),
         Err(StoreError::Transition(_)) => tell(&console, &staff, Notice::problem(CHANGED), back),
         Err(StoreError::NotFound) => pages::plain(&staff.chrome(&console), Plain::TicketNotFound),
         Err(e) => console.unavailable(&staff.nonce, Some(&staff.session), e.into()),
     }
 }
 
-async fn call_next(
-    State(console): State<Console>,
-    Posted { staff, form }: Posted<CallNextFields>,
-) -> Response {
+async fn call_next(State(console): State<Console>, Posted { staff, form }: Posted<CallNextFields>) -> Response {
     let Ok(queue) = queue_filter(&console, &form.queue) else {
         return pages::plain(&staff.chrome(&console), Plain::BadRequest);
     };
@@ -280,9 +231,6 @@ mod tests {
     fn desk_names_are_cleaned() {
         assert_eq!(clean_desk("  Bureau 2 "), Some("Bureau 2".into()));
         assert_eq!(clean_desk("\u{7}\n "), None);
-        assert_eq!(
-            clean_desk(&"x".repeat(100)).map(|d| d.len()),
-            Some(MAX_DESK)
-        );
+        assert_eq!(clean_desk(&"x".repeat(100)).map(|d| d.len()), Some(MAX_DESK));
     }
 }

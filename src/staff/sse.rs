@@ -23,11 +23,7 @@ pub(super) async fn events(State(console): State<Console>, staff: Staff) -> Resp
     let expires = tokio::time::Instant::from_std(staff.session.expires);
     tokio::spawn(forward(console, staff.session_id, expires, events, tx));
     Sse::new(ReceiverStream::new(rx))
-        .keep_alive(
-            KeepAlive::new()
-                .interval(Duration::from_secs(15))
-                .text("ok"),
-        )
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text("ok"))
         .into_response()
 }
 

@@ -15,11 +15,7 @@ pub(super) fn ticket_page(
 ) -> Markup {
     let row = d.row;
     let back = format!("/t/{}", row.token);
-    let desk = session
-        .desk
-        .as_deref()
-        .or(row.desk.as_deref())
-        .unwrap_or_default();
+    let desk = session.desk.as_deref().or(row.desk.as_deref()).unwrap_or_default();
     let body = html! {
         p { a href="/" { "← File d'attente" } }
         (pages::notice(notice))

@@ -10,8 +10,8 @@ pub use read::{open_tickets, staff, staff_names, ticket_by_id, ticket_by_token, 
 pub use write::IssuedTicket;
 
 use crate::clock::{Clock, SystemClock};
-use crate::core::queue::{Action, Status, TransitionError};
 use crate::core::journey::TicketRequest;
+use crate::core::queue::{Action, Status, TransitionError};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc};
@@ -143,7 +143,12 @@ impl Store {
     }
 }
 
-fn run(mut conn: Connection, rx: mpsc::Receiver<Command>, events: broadcast::Sender<DomainEvent>, clock: Arc<dyn Clock>) {
+fn run(
+    mut conn: Connection,
+    rx: mpsc::Receiver<Command>,
+    events: broadcast::Sender<DomainEvent>,
+    clock: Arc<dyn Clock>,
+) {
     let clock = clock.as_ref();
     let publish = |e: DomainEvent| {
         let _ = events.send(e);

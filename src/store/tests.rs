@@ -53,7 +53,9 @@ fn newer_schema_is_refused_untouched() {
     conn.pragma_update(None, "user_version", schema::VERSION + 1).unwrap();
     drop(conn);
     match Store::open(&path) {
-        Err(StoreError::NewerSchema { found, known }) => assert_eq!((found, known), (schema::VERSION + 1, schema::VERSION)),
+        Err(StoreError::NewerSchema { found, known }) => {
+            assert_eq!((found, known), (schema::VERSION + 1, schema::VERSION))
+        }
         other => panic!("expected NewerSchema, got {:?}", other.err()),
     }
     let conn = Connection::open(&path).unwrap();

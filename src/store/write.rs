@@ -107,7 +107,12 @@ pub fn act(
     Ok(row)
 }
 
-pub fn call_next(conn: &mut Connection, clock: &dyn Clock, desk: &str, queue: Option<char>) -> Result<TicketRow, StoreError> {
+pub fn call_next(
+    conn: &mut Connection,
+    clock: &dyn Clock,
+    desk: &str,
+    queue: Option<char>,
+) -> Result<TicketRow, StoreError> {
     let next = {
         let waiting = read::waiting(conn, queue)?;
         queue::next_in_line(&waiting).map(|w| w.id)

@@ -37,7 +37,12 @@ pub fn rig() -> Rig {
         catalogue: catalogue.clone(),
         speaker: Box::new(move || Ok(Box::new(RecordingSpeaker(heard)) as Box<dyn Speaker>)),
         printer: Some(Box::new(FolderPrinter(dir.path().join("printer")))),
-        issue: IssueContext { site_name: "Test".into(), public_url: "http://kiosk.test:8080".into(), minutes_per_visit: 15, desks: 2 },
+        issue: IssueContext {
+            site_name: "Test".into(),
+            public_url: "http://kiosk.test:8080".into(),
+            minutes_per_visit: 15,
+            desks: 2,
+        },
         idle: POLICY,
         px_per_mm: 5.9,
     })

@@ -126,6 +126,7 @@ fn errors_spoken() -> Result<(), Failed> {
 fn volume_steps() -> Result<(), Failed> {
     let r = rig();
     show(&r, "settings", Lang::Fr);
+    r.tap("Contraste, grand texte, son");
     for _ in 0..10 {
         r.tap("Plus fort");
     }
@@ -149,6 +150,7 @@ fn volume_steps() -> Result<(), Failed> {
 fn speech_first() -> Result<(), Failed> {
     let r = rig();
     show(&r, "settings", Lang::Fr);
+    r.tap("Contraste, grand texte, son");
     r.tap("Lire avant d'agir");
     ensure!(r.app().global::<KioskApi>().get_speech_first(), "mode not on");
     r.tap("Fermer"); // read only

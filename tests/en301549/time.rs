@@ -33,7 +33,11 @@ fn warning_before_reset() -> Result<(), Failed> {
     seconds(&r, 1);
     let left = api.get_warning_seconds();
     ensure!(left >= 20, "warning with only {left} s left");
-    ensure!(r.heard(&crate::common::ui_tr(Lang::En, "Êtes-vous toujours là ?")), "warning not spoken: {:?}", r.transcript.said());
+    ensure!(
+        r.heard(&crate::common::ui_tr(Lang::En, "Êtes-vous toujours là ?")),
+        "warning not spoken: {:?}",
+        r.transcript.said()
+    );
     ensure!(!r.find(&crate::common::ui_tr(Lang::En, "Plus de temps")).is_empty(), "no more-time button");
     seconds(&r, POLICY.warning);
     ensure!(api.get_screen() == Screen::Attract, "not reset after the warning");

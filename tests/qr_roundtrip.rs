@@ -1,0 +1,36 @@
+//! The ticket screen rendered headless by `guichet screenshot` carries a QR code that a
+//! real decoder (zbarimg) reads back as the console URL of a real ticket in the data dir.
+
+use guichet::store::{ticket_by_token, Store};
+use std::process::Command;
+
+fn decode(png: &std::path::Path) -> String {
+    let out = Command::new("zbarimg")
+        .args(["-q", "--raw"])
+        .arg(png)
+        .output()
+        .expect("zbarimg is needed (package zbar-tools; scripts/setup-debian.sh installs it)");
+    assert!(out.status.success(), "no QR code found in {}", png.display());
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn ticket_screenshot_qr_opens_a_real_ticket() {
+    let dir = tempfile::tempdir().unwrap();
+    for (size, extra) in [("1280x800", None), ("720x1280", Some("--large")), ("1280x800", Some("--theme=contrast"))] {
+        let png = dir.path().join(format!("ticket-{size}.png"));
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_guichet"));
+        cmd.arg("--data-dir")
+            .arg(dir.path())
+            .args(["screenshot", "--screen", "ticket", "--size", size, "--out"])
+            .arg(&png);
+        cmd.args(extra);
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let url = decode(&png);
+        let token = url.strip_prefix("http://127.0.0.1:8080/t/").unwrap_or_else(|| panic!("unexpected URL {url}"));
+        let store = Store::open(&dir.path().join("guichet.sqlite")).unwrap();
+        let ticket = store.reader().with(|c| ticket_by_token(c, token)).unwrap();
+        assert!(ticket.is_some(), "{url} is not a ticket of this data directory");
+    }
+}
