@@ -308,7 +308,7 @@ async fn the_ticket_page_shows_the_whole_request_and_what_is_missing() {
         "Faire ma carte d'identité",
         "France Titres et mairie",
         "Une photo d'identité de moins de 6 mois",
-        "A : pièce d'identité",
+        "A avec lui ou elle : pièce d'identité",
         "N'a pas : accès à son e-mail, téléphone portable",
         "Prioritaire : a du mal à rester debout",
         "Parle anglais",

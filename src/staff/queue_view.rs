@@ -122,7 +122,7 @@ pub(super) fn needs(d: &Described<'_>) -> Markup {
             div.missing { "N'a pas : " (d.missing.join(", ")) }
         }
         @if !d.have.is_empty() {
-            div { "A : " (d.have.join(", ")) }
+            div { "A avec lui ou elle : " (d.have.join(", ")) }
         }
     }
 }
