@@ -3,8 +3,8 @@
 # print, plus Arabic and Ukrainian. Uses a scratch data directory (real demo tickets).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --locked
-bin=target/release/guichet
+bin=${GUICHET_BIN:-target/release/guichet}
+[ -n "${GUICHET_BIN:-}" ] || cargo build --release --locked
 data=$(mktemp -d)
 out=docs/screenshots
 mkdir -p "$out"
