@@ -6,7 +6,7 @@ use guichet::core::journey::{Event, Screen, TicketRequest};
 use guichet::core::lang::Lang;
 use guichet::kiosk::ticket::{self, IssueContext};
 use guichet::kiosk::{headless, Kiosk, KioskServices};
-use guichet::speech::{Heard, RecordingSpeaker, Speaker, Transcript};
+use guichet::speech::{Heard, Transcript};
 use guichet::store::Store;
 use slint::ComponentHandle;
 use std::sync::Arc;
@@ -40,11 +40,10 @@ fn main() {
         desks: 2,
     };
     let transcript = Transcript::default();
-    let heard = transcript.clone();
     let kiosk = Kiosk::new(KioskServices {
         store: store.clone(),
         catalogue: catalogue.clone(),
-        speaker: Box::new(move || Ok(Box::new(RecordingSpeaker(heard)) as Box<dyn Speaker>)),
+        speaker: guichet::speech::recording(transcript.clone()),
         printer: None,
         issue: ctx.clone(),
         idle: Default::default(),

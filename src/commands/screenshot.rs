@@ -6,7 +6,7 @@ use crate::cli::{parse_size, Palette, ScreenshotArgs};
 use crate::core::journey::{Event, Screen};
 use crate::core::lang::Lang;
 use crate::kiosk::{headless, Kiosk, KioskServices};
-use crate::speech::{RecordingSpeaker, Speaker, Transcript};
+use crate::speech::Transcript;
 use crate::ui::{KioskApi, Theme};
 use anyhow::{anyhow, bail, Context};
 use slint::ComponentHandle;
@@ -27,11 +27,10 @@ pub fn screenshot(site: &Site, args: &ScreenshotArgs, started: Instant) -> anyho
     let store = site.store()?;
     let catalogue = site.catalogue()?;
     let transcript = Transcript::default();
-    let heard = transcript.clone();
     let kiosk = Kiosk::new(KioskServices {
         store: store.clone(),
         catalogue,
-        speaker: Box::new(move || Ok(Box::new(RecordingSpeaker(heard)) as Box<dyn Speaker>)),
+        speaker: crate::speech::recording(transcript.clone()),
         printer: None,
         issue: site.issue_context(),
         idle: site.config.idle.policy(),

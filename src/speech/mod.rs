@@ -114,6 +114,11 @@ impl Speaker for RecordingSpeaker {
     }
 }
 
+/// A factory for a recording speaker writing into `transcript` (tests, screenshots, benches).
+pub fn recording(transcript: Transcript) -> SpeakerFactory {
+    Box::new(move || Ok(Box::new(RecordingSpeaker(transcript)) as Box<dyn Speaker>))
+}
+
 enum Msg {
     Say(String, Voice),
     Stop,

@@ -8,7 +8,7 @@ use guichet::core::lang::Lang;
 use guichet::hardware::printer::FolderPrinter;
 use guichet::kiosk::ticket::IssueContext;
 use guichet::kiosk::{Kiosk, KioskServices};
-use guichet::speech::{RecordingSpeaker, Speaker, Transcript};
+use guichet::speech::Transcript;
 use guichet::store::Store;
 use guichet::ui::AppWindow;
 use i_slint_backend_testing::ElementHandle;
@@ -31,11 +31,10 @@ pub fn rig() -> Rig {
     let store = Store::open(&dir.path().join("guichet.sqlite")).unwrap();
     let catalogue = Arc::new(guichet::assets::load_catalogue(None).unwrap());
     let transcript = Transcript::default();
-    let heard = transcript.clone();
     let kiosk = Kiosk::new(KioskServices {
         store: store.clone(),
         catalogue: catalogue.clone(),
-        speaker: Box::new(move || Ok(Box::new(RecordingSpeaker(heard)) as Box<dyn Speaker>)),
+        speaker: guichet::speech::recording(transcript.clone()),
         printer: Some(Box::new(FolderPrinter(dir.path().join("printer")))),
         issue: IssueContext {
             site_name: "Test".into(),
