@@ -1,7 +1,7 @@
 //! Headless rendering: a Slint platform whose window is a software-rendered buffer,
 //! used by `guichet screenshot` and the benchmarks. No display needed.
 
-use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType, Rgb565Pixel};
+use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
 use slint::platform::{Platform, WindowAdapter};
 use slint::{PhysicalSize, Rgb8Pixel};
 use std::rc::Rc;
@@ -48,16 +48,6 @@ pub fn render(window: &MinimalSoftwareWindow) -> Frame {
         renderer.render(&mut pixels, width as usize);
     });
     Frame { width, height, pixels }
-}
-
-/// Renders into a 16-bit buffer, as a Pi framebuffer would (benchmarks).
-pub fn render_rgb565(window: &MinimalSoftwareWindow, buffer: &mut Vec<Rgb565Pixel>) {
-    let size = window.size();
-    buffer.resize((size.width * size.height) as usize, Rgb565Pixel::default());
-    window.request_redraw();
-    window.draw_if_needed(|renderer| {
-        renderer.render(buffer, size.width as usize);
-    });
 }
 
 /// Writes a frame as PNG.

@@ -49,7 +49,6 @@ struct State {
     journey: Journey,
     icons: view::Icons,
     voice: Voice,
-    settings_open: bool,
     ticket: Option<TicketView>,
     /// The screen last pushed to the UI.
     shown: Option<Screen>,
@@ -96,7 +95,6 @@ impl Kiosk {
                 journey: Journey::new(idle),
                 icons: view::Icons::default(),
                 voice: Voice::default(),
-                settings_open: false,
                 ticket: None,
                 shown: None,
             }),
@@ -291,7 +289,6 @@ impl Inner {
         {
             let mut st = self.state.borrow_mut();
             st.voice = Voice::default();
-            st.settings_open = false;
             st.ticket = None;
         }
         self.set_language(Lang::Fr);

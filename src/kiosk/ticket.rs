@@ -16,7 +16,6 @@ use slint::{Rgb8Pixel, SharedPixelBuffer};
 pub struct TicketView {
     pub number: String,
     pub spelled: String,
-    pub queue: String,
     pub wait_minutes: u32,
     pub documents: Vec<String>,
     pub url: String,
@@ -72,13 +71,11 @@ fn view_of(cat: &Catalogue, ctx: &IssueContext, req: &TicketRequest, t: &IssuedT
         .find_procedure(&req.procedure)
         .map(|(_, p)| p.documents.iter().map(|d| cat.tr(lang, d).to_string()).collect())
         .unwrap_or_default();
-    let queue = cat.queue(t.queue).map(|q| cat.tr(lang, &q.name).to_string()).unwrap_or_default();
     let url = ticket_url(&ctx.public_url, &t.token);
     let qr = qr_pixels(&url, 8).unwrap_or_else(|| SharedPixelBuffer::new(1, 1));
     TicketView {
         number: t.number.clone(),
         spelled: queue::spell_out(&t.number),
-        queue,
         wait_minutes: queue::estimate_wait(t.ahead, ctx.minutes_per_visit, ctx.desks),
         documents,
         url,

@@ -5,7 +5,7 @@ use super::ticket::TicketView;
 use crate::core::catalogue::{Catalogue, Item};
 use crate::core::journey::{Journey, Screen};
 use crate::core::lang::Lang;
-use crate::ui::{self, AppWindow, Choice, KioskApi, Line, Theme};
+use crate::ui::{self, AppWindow, Choice, KioskApi, Theme};
 use slint::{ComponentHandle, Image, ModelRc, SharedString, VecModel};
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -141,12 +141,11 @@ pub fn refresh(window: &AppWindow, j: &Journey, cat: &Catalogue, icons: &mut Ico
     }
     let have: Vec<&str> = j.have().iter().filter_map(|i| cat.have.get(*i)).map(|h| cat.tr(lang, &h.label)).collect();
     let priority = j.priority().and_then(|i| cat.priority.get(i)).map_or("", |p| cat.tr(lang, &p.label));
-    let line = |value: &str| Line { label: SharedString::new(), value: value.into() };
     api.set_summary(model(vec![
-        line(theme.map_or("", |t| cat.tr(lang, &t.title))),
-        line(procedure.map_or("", |p| cat.tr(lang, &p.title))),
-        line(&have.join(", ")),
-        line(priority),
+        SharedString::from(theme.map_or("", |t| cat.tr(lang, &t.title))),
+        SharedString::from(procedure.map_or("", |p| cat.tr(lang, &p.title))),
+        SharedString::from(&have.join(", ")),
+        SharedString::from(priority),
     ]));
     let missing: Vec<&str> = procedure
         .map(|p| {
@@ -185,7 +184,6 @@ pub fn show_ticket(window: &AppWindow, view: Option<&TicketView>) {
     let Some(v) = view else {
         api.set_ticket_number(SharedString::new());
         api.set_ticket_spelled(SharedString::new());
-        api.set_ticket_queue(SharedString::new());
         api.set_documents(model(Vec::new()));
         api.set_documents_spoken(SharedString::new());
         api.set_qr(Image::default());
@@ -194,7 +192,6 @@ pub fn show_ticket(window: &AppWindow, view: Option<&TicketView>) {
     };
     api.set_ticket_number(v.number.as_str().into());
     api.set_ticket_spelled(v.spelled.as_str().into());
-    api.set_ticket_queue(v.queue.as_str().into());
     api.set_wait_minutes(v.wait_minutes as i32);
     api.set_documents(model(v.documents.iter().map(|d| SharedString::from(d.as_str())).collect()));
     api.set_documents_spoken(v.documents.join(". ").into());

@@ -38,7 +38,6 @@ pub(super) fn wire(window: &AppWindow, inner: &Rc<Inner>) {
     on!(on_finish, |me| me.handle(Event::Finish));
     on!(on_more_time, |me| me.handle(Event::MoreTime));
     on!(on_settings, |me, open: bool| {
-        me.state.borrow_mut().settings_open = open;
         me.with_api(|api| api.set_settings_open(open));
         me.handle(Event::Touch);
     });
