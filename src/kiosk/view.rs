@@ -56,7 +56,8 @@ fn spoken(choices: &[Choice]) -> SharedString {
 /// The font that covers the language (Atkinson Hyperlegible has Latin only, and no İ).
 pub fn font_for(lang: Lang) -> &'static str {
     match lang {
-        Lang::Ar => "Noto Sans Arabic",
+        // The UI cut keeps Noto Sans's 1.36 em line box (the text cut needs 2.1 em).
+        Lang::Ar => "Noto Sans Arabic UI",
         Lang::Uk | Lang::Tr => "Noto Sans",
         _ => "Atkinson Hyperlegible",
     }
@@ -71,11 +72,11 @@ pub fn cap_ratio(lang: Lang) -> f32 {
     }
 }
 
-/// Line height / font size of the language's font (hhea ascent + descent + gap).
+/// Line height / font size of the language's font (hhea ascent + descent + gap; Noto
+/// Sans and Noto Sans Arabic UI share theirs).
 pub fn line_height(lang: Lang) -> f32 {
     match font_for(lang) {
         "Atkinson Hyperlegible" => 1.24,
-        "Noto Sans Arabic" => 2.112,
         _ => 1.362,
     }
 }
@@ -128,9 +129,6 @@ pub fn refresh(window: &AppWindow, j: &Journey, cat: &Catalogue, icons: &mut Ico
         _ => Vec::new(),
     };
     api.set_choices_spoken(spoken(&choices));
-    let longest = |f: fn(&Choice) -> &str| choices.iter().map(|c| f(c).chars().count()).max().unwrap_or(0) as i32;
-    api.set_longest_label(longest(|c| c.label.as_str()).max(1));
-    api.set_longest_hint(longest(|c| c.hint.as_str()));
     let as_model = || model(choices.clone());
     match j.screen() {
         Screen::Theme => api.set_themes(as_model()),

@@ -57,10 +57,11 @@ pub const VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Sets the durability pragmas every connection of ours uses.
 pub fn configure(conn: &Connection) -> Result<(), StoreError> {
+    // First, so that a second process opening the same file waits instead of failing.
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(())
 }
 
@@ -74,6 +75,12 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         return Ok(());
     }
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
+    // Read again under the lock: another process (a second kiosk command, the console)
+    // may have migrated between the first read and the lock.
+    let found: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if found > VERSION {
+        return Err(StoreError::NewerSchema { found, known: VERSION });
+    }
     for sql in &MIGRATIONS[found as usize..] {
         tx.execute_batch(sql)?;
     }

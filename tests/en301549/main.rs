@@ -4,6 +4,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod pages;
 mod screens;
 mod sight;
 mod sound;
@@ -27,7 +28,7 @@ fn main() {
     i_slint_backend_testing::init_integration_test_with_mock_time();
     let mut args = Arguments::from_args();
     args.test_threads = Some(1);
-    let checks: Vec<(&str, Check)> = [sound::CHECKS, sight::CHECKS, time::CHECKS].concat();
+    let checks: Vec<(&str, Check)> = [sound::CHECKS, sight::CHECKS, pages::CHECKS, time::CHECKS].concat();
     let trials = checks.into_iter().map(|(name, check)| Trial::test(name, check)).collect();
     libtest_mimic::run(&args, trials).exit();
 }

@@ -18,7 +18,6 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("4_2_every_interactive_element_has_a_role_and_a_label", roles_and_labels),
     ("5_1_3_6_pictograms_and_qr_code_have_spoken_labels", qr_labelled),
     ("3_2_6_back_help_repeat_language_stay_in_the_same_place", constant_places),
-    ("no_clipped_text_in_any_language_in_normal_print", no_clipping),
     ("arabic_mirrors_the_layout", arabic_mirrors),
     ("5_9_no_gesture_needs_two_fingers_or_a_path", no_gestures),
 ];
@@ -193,29 +192,6 @@ fn constant_places() -> Result<(), Failed> {
         }
         close_overlays(&r);
     }
-    Ok(())
-}
-
-/// Normal print on landscape and portrait screens. Large print still clips some labels
-/// (open work, listed in docs/ARCHITECTURE.md): it is not claimed here.
-const CLIP_CASES: [(f32, f32, bool); 2] = [(1280.0, 800.0, false), (720.0, 1280.0, false)];
-
-fn no_clipping() -> Result<(), Failed> {
-    let mut problems = Vec::new();
-    for (w, h, large) in CLIP_CASES {
-        for lang in Lang::ALL {
-            for name in screens::ALL {
-                let r = rig();
-                r.app().window().set_size(slint::LogicalSize::new(w, h));
-                r.app().global::<Theme>().set_large(large);
-                show(&r, name, lang);
-                for text in r.kiosk.clipped_texts() {
-                    problems.push(format!("{w}x{h} large={large} {lang} {name}: {text:?}"));
-                }
-            }
-        }
-    }
-    ensure!(problems.is_empty(), "{} clipped texts:\n{}", problems.len(), problems.join("\n"));
     Ok(())
 }
 
