@@ -52,10 +52,23 @@ fn for_both_palettes(r: &Rig, mut f: impl FnMut(&Theme<'_>, &str) -> Result<(), 
     Ok(())
 }
 
-fn text_contrast() -> Result<(), Failed> {
+type Pair = (&'static str, Color, Color);
+
+/// Every pair of both palettes has at least `min`:1 contrast.
+fn pairs_at_least(min: f64, pairs: impl Fn(&Theme<'_>) -> Vec<Pair>) -> Result<(), Failed> {
     let r = rig();
     for_both_palettes(&r, |t, palette| {
-        let pairs = [
+        for (name, fg, bg) in pairs(t) {
+            let ratio = contrast(fg, bg);
+            ensure!(ratio >= min, "{palette}: {name} is {ratio:.2}:1");
+        }
+        Ok(())
+    })
+}
+
+fn text_contrast() -> Result<(), Failed> {
+    pairs_at_least(7.0, |t| {
+        vec![
             ("text/background", t.get_text(), t.get_background()),
             ("soft text/background", t.get_text_soft(), t.get_background()),
             ("button text/button", t.get_button_text(), t.get_button()),
@@ -64,30 +77,19 @@ fn text_contrast() -> Result<(), Failed> {
             ("armed text/armed", t.get_armed_text(), t.get_armed()),
             ("notice text/notice", t.get_notice_text(), t.get_notice()),
             ("ticket text/ticket", t.get_ticket_text(), t.get_ticket()),
-        ];
-        for (name, fg, bg) in pairs {
-            let ratio = contrast(fg, bg);
-            ensure!(ratio >= 7.0, "{palette}: {name} is {ratio:.2}:1");
-        }
-        Ok(())
+        ]
     })
 }
 
 fn edge_contrast() -> Result<(), Failed> {
-    let r = rig();
-    for_both_palettes(&r, |t, palette| {
-        let pairs = [
+    pairs_at_least(3.0, |t| {
+        vec![
             ("button edge/background", t.get_button_edge(), t.get_background()),
             ("button edge/button", t.get_button_edge(), t.get_button()),
             ("primary/background", t.get_primary(), t.get_background()),
             ("selected/background", t.get_selected(), t.get_background()),
             ("notice edge/background", t.get_notice_edge(), t.get_background()),
-        ];
-        for (name, fg, bg) in pairs {
-            let ratio = contrast(fg, bg);
-            ensure!(ratio >= 3.0, "{palette}: {name} is {ratio:.2}:1");
-        }
-        Ok(())
+        ]
     })
 }
 
