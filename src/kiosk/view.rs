@@ -102,6 +102,7 @@ pub fn refresh(window: &AppWindow, j: &Journey, cat: &Catalogue, icons: &mut Ico
     let lang = j.lang();
     let languages: Vec<Choice> = Lang::ALL.iter().map(|l| choice(l.native_name(), "", None, *l == lang)).collect();
     api.set_languages(model(languages.clone()));
+    api.set_languages_spoken(spoken(&languages));
     let theme = j.theme().and_then(|t| cat.themes.get(t));
     let procedure = theme.zip(j.procedure()).and_then(|(t, p)| t.procedures.get(p));
     let choices: Vec<Choice> = match j.screen() {

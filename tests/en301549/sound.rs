@@ -41,8 +41,15 @@ fn every_screen_speaks() -> Result<(), Failed> {
         ensure!(!title.is_empty(), "{name}: no titled frame");
         said_soon(&r, &title)?;
         said_soon(&r, &instruction)?;
-        if ["language", "theme", "procedure", "have", "priority"].contains(&name) {
-            for label in r.app().global::<KioskApi>().get_choices_spoken().split(". ") {
+        let api = r.app().global::<KioskApi>();
+        let choices = match name {
+            "language" | "theme" | "procedure" | "have" | "priority" => api.get_choices_spoken(),
+            // The panel says its own choices, not those of the screen under it.
+            "settings" => api.get_languages_spoken(),
+            _ => Default::default(),
+        };
+        if !choices.is_empty() {
+            for label in choices.split(". ") {
                 said_soon(&r, label.trim_end_matches('.'))?;
             }
         }
