@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 source scripts/setup-debian.sh
 export PATH="$HOME/.cargo/bin:$PATH"
 cargo build --release --locked
-bin=target/release/guichet
+bin="${CARGO_TARGET_DIR:-target}/release/guichet"
 if ! $bin staff list | grep -qx demo; then
   echo "demo-accueil-2026" | $bin staff add demo --password-stdin
   echo "staff console account: demo / demo-accueil-2026"
