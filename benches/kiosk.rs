@@ -1,5 +1,6 @@
 //! Performance budgets of DESIGN.md, measured (not asserted): `cargo bench --bench kiosk`.
-//! Render per screen (software renderer, 1280×800 and 720×1280), ticket issue (durable
+//! Render per screen (software renderer, 1280×800 and 720×1280, normal and large print,
+//! the settings panel over a screen too), ticket issue (durable
 //! commit + QR + print bytes), speech hand-off after a screen appears, idle RSS.
 
 use guichet::core::journey::{Event, Screen, TicketRequest};
@@ -8,6 +9,7 @@ use guichet::kiosk::ticket::{self, IssueContext};
 use guichet::kiosk::{headless, Kiosk, KioskServices};
 use guichet::speech::{Heard, Transcript};
 use guichet::store::Store;
+use guichet::ui::{KioskApi, Theme};
 use slint::ComponentHandle;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -53,26 +55,41 @@ fn main() {
     kiosk.window().show().expect("show");
 
     println!("== render, software renderer (full frame)");
-    for (w, h) in [(1280u32, 800u32), (720, 1280)] {
-        window.set_size(slint::PhysicalSize::new(w, h));
-        for screen in Screen::ALL {
-            if screen == Screen::Ticket {
-                kiosk.show(Screen::Summary, Lang::Fr);
-                let _ = kiosk.issue_now(&store, &ctx);
-            } else {
-                kiosk.show(screen, Lang::Fr);
+    let render_30 = || {
+        let _ = headless::render(&window);
+        let times: Vec<Duration> = (0..30)
+            .map(|_| {
+                let t = Instant::now();
+                let _ = headless::render(&window);
+                t.elapsed()
+            })
+            .collect();
+        stats(times)
+    };
+    // (set after each screen: a new visit resets the display settings)
+    let set_large = |large: bool| kiosk.window().global::<Theme>().set_large(large);
+    for large in [false, true] {
+        let print = if large { "large" } else { "normal" };
+        for (w, h) in [(1280u32, 800u32), (720, 1280)] {
+            window.set_size(slint::PhysicalSize::new(w, h));
+            for screen in Screen::ALL {
+                if screen == Screen::Ticket {
+                    kiosk.show(Screen::Summary, Lang::Fr);
+                    let _ = kiosk.issue_now(&store, &ctx);
+                } else {
+                    kiosk.show(screen, Lang::Fr);
+                }
+                set_large(large);
+                println!("{w}x{h} {print:<6} {:<10} {}", screen.name(), render_30());
             }
-            let _ = headless::render(&window);
-            let times: Vec<Duration> = (0..30)
-                .map(|_| {
-                    let t = Instant::now();
-                    let _ = headless::render(&window);
-                    t.elapsed()
-                })
-                .collect();
-            println!("{w}x{h} {:<10} {}", screen.name(), stats(times));
+            kiosk.show(Screen::Theme, Lang::Fr);
+            set_large(large);
+            kiosk.window().global::<KioskApi>().set_settings_open(true);
+            println!("{w}x{h} {print:<6} {:<10} {}", "settings", render_30());
+            kiosk.window().global::<KioskApi>().set_settings_open(false);
         }
     }
+    set_large(false);
 
     println!("== speech hand-off: screen shown → text handed to the engine");
     window.set_size(slint::PhysicalSize::new(1280, 800));

@@ -76,6 +76,10 @@ pub fn screenshot(site: &Site, args: &ScreenshotArgs, started: Instant) -> anyho
             println!("ticket issue (commit + QR): {:.2} ms", c.as_secs_f64() * 1e3);
         }
     }
+    // Text that does not fit its box (what the accessibility tests fail on).
+    for text in kiosk.clipped_texts() {
+        println!("cut: {text}");
+    }
     std::thread::sleep(std::time::Duration::from_millis(30));
     for text in transcript.said() {
         println!("spoken: {text}");

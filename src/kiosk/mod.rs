@@ -3,6 +3,7 @@
 //! comes back through the `worker-done` callback.
 
 pub mod headless;
+pub mod measure;
 pub mod ticket;
 mod view;
 mod wiring;

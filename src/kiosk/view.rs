@@ -6,7 +6,7 @@ use crate::core::catalogue::{Catalogue, Item};
 use crate::core::journey::{Journey, Screen};
 use crate::core::lang::Lang;
 use crate::ui::{self, AppWindow, Choice, KioskApi, Theme};
-use slint::{ComponentHandle, Image, ModelRc, SharedString, VecModel};
+use slint::{ComponentHandle, Image, Model, ModelRc, SharedString, VecModel};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -48,8 +48,13 @@ fn item_choices(cat: &Catalogue, lang: Lang, items: &[Item], icons: &mut Icons, 
         .collect()
 }
 
-fn spoken(choices: &[Choice]) -> SharedString {
-    let labels: Vec<&str> = choices.iter().map(|c| c.label.as_str()).collect();
+/// Labels of `count` choices from `first`, joined for speech ("Papiers. Famille.").
+pub fn join_labels(choices: &ModelRc<Choice>, first: i32, count: i32) -> SharedString {
+    let (first, count) = (first.max(0) as usize, count.max(0) as usize);
+    let labels: Vec<String> = choices.iter().skip(first).take(count).map(|c| c.label.to_string()).collect();
+    if labels.is_empty() {
+        return SharedString::new();
+    }
     format!("{}.", labels.join(". ")).into()
 }
 
@@ -102,7 +107,6 @@ pub fn refresh(window: &AppWindow, j: &Journey, cat: &Catalogue, icons: &mut Ico
     let lang = j.lang();
     let languages: Vec<Choice> = Lang::ALL.iter().map(|l| choice(l.native_name(), "", None, *l == lang)).collect();
     api.set_languages(model(languages.clone()));
-    api.set_languages_spoken(spoken(&languages));
     let theme = j.theme().and_then(|t| cat.themes.get(t));
     let procedure = theme.zip(j.procedure()).and_then(|(t, p)| t.procedures.get(p));
     let choices: Vec<Choice> = match j.screen() {
@@ -129,7 +133,6 @@ pub fn refresh(window: &AppWindow, j: &Journey, cat: &Catalogue, icons: &mut Ico
         }
         _ => Vec::new(),
     };
-    api.set_choices_spoken(spoken(&choices));
     let as_model = || model(choices.clone());
     match j.screen() {
         Screen::Theme => api.set_themes(as_model()),
@@ -157,6 +160,8 @@ pub fn refresh(window: &AppWindow, j: &Journey, cat: &Catalogue, icons: &mut Ico
         })
         .unwrap_or_default();
     api.set_reminder(missing.join(", ").into());
+    api.set_have_list(model(have.iter().map(|h| SharedString::from(*h)).collect()));
+    api.set_reminders(model(missing.iter().map(|m| SharedString::from(*m)).collect()));
     api.set_issuing(j.issuing());
     api.set_ticket_failed(j.ticket_failed());
     api.set_help_open(j.help_open());

@@ -8,7 +8,7 @@ use guichet::core::lang::Lang;
 use guichet::speech::{Heard, Voice};
 use guichet::ui::{KioskApi, Screen};
 use libtest_mimic::Failed;
-use slint::ComponentHandle;
+use slint::{ComponentHandle, Model};
 
 pub const CHECKS: &[(&str, Check)] = &[
     ("5_1_3_1_every_screen_speaks_its_title_instruction_and_choices", every_screen_speaks),
@@ -19,6 +19,7 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("5_1_3_15_errors_are_spoken_and_nothing_is_half_written", errors_spoken),
     ("5_1_3_12_volume_has_steps_and_resets_after_each_visitor", volume_steps),
     ("5_1_3_speech_first_mode_reads_then_acts", speech_first),
+    ("5_1_3_1_paged_choices_speak_their_page", paged_choices_speak_their_page),
 ];
 
 fn last_said(r: &Rig) -> Option<(String, Voice)> {
@@ -41,19 +42,68 @@ fn every_screen_speaks() -> Result<(), Failed> {
         ensure!(!title.is_empty(), "{name}: no titled frame");
         said_soon(&r, &title)?;
         said_soon(&r, &instruction)?;
-        let api = r.app().global::<KioskApi>();
-        let choices = match name {
-            "language" | "theme" | "procedure" | "have" | "priority" => api.get_choices_spoken(),
-            // The panel says its own choices, not those of the screen under it.
-            "settings" => api.get_languages_spoken(),
-            _ => Default::default(),
-        };
-        if !choices.is_empty() {
-            for label in choices.split(". ") {
-                said_soon(&r, label.trim_end_matches('.'))?;
-            }
+        let choices = choice_labels(&r, name);
+        // Every choice on the screen is said (the panel says its own, not those of the
+        // screen under it).
+        let shown: Vec<&String> = choices.iter().filter(|l| !r.find(l).is_empty()).collect();
+        ensure!(choices.is_empty() || !shown.is_empty(), "{name}: no choice on screen");
+        for label in shown {
+            said_soon(&r, label)?;
         }
     }
+    Ok(())
+}
+
+/// Labels of the choices a screen offers (all pages).
+fn choice_labels(r: &Rig, name: &str) -> Vec<String> {
+    let api = r.app().global::<KioskApi>();
+    let model = match name {
+        "language" | "settings" => api.get_languages(),
+        "theme" => api.get_themes(),
+        "procedure" => api.get_procedures(),
+        "have" => api.get_have(),
+        "priority" => api.get_priorities(),
+        _ => return Vec::new(),
+    };
+    model.iter().map(|c| c.label.to_string()).collect()
+}
+
+/// Large print pages the choices: the screen says the choices of its page and the page
+/// button, and turning the page says the next ones.
+fn paged_choices_speak_their_page() -> Result<(), Failed> {
+    let r = rig();
+    r.app().window().set_size(slint::LogicalSize::new(1280.0, 800.0));
+    r.app().global::<guichet::ui::Theme>().set_large(true);
+    show(&r, "have", Lang::Fr);
+    let more = "Autres choix";
+    ensure!(!r.find(more).is_empty(), "large print shows every \"have\" choice on one page?");
+    let choices = choice_labels(&r, "have");
+    let mut heard_on_pages = Vec::new();
+    for _ in 0..choices.len() {
+        r.settle();
+        let said = |h: &[Heard]| h.iter().any(|e| matches!(e, Heard::Said { .. }));
+        ensure!(r.transcript.wait_for(std::time::Duration::from_secs(2), said), "nothing said");
+        // (the speech thread may still be taking a newer text)
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let (text, _) = last_said(&r).ok_or("nothing said")?;
+        let shown: Vec<&String> = choices.iter().filter(|l| !r.find(l).is_empty()).collect();
+        ensure!(!shown.is_empty(), "an empty page: {text}");
+        for label in &choices {
+            let on_page = shown.contains(&label);
+            ensure!(text.contains(label.as_str()) == on_page, "{label:?} on the page: {on_page}, said: {text}");
+        }
+        ensure!(text.ends_with(&format!("{more}.")), "the page button is not said: {text}");
+        heard_on_pages.extend(shown.into_iter().cloned());
+        if heard_on_pages.len() >= choices.len() {
+            break;
+        }
+        r.transcript.clear();
+        r.tap(more);
+    }
+    heard_on_pages.sort();
+    let mut all = choices.clone();
+    all.sort();
+    ensure!(heard_on_pages == all, "not every choice was said once: {heard_on_pages:?}");
     Ok(())
 }
 

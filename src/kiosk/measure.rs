@@ -1,0 +1,110 @@
+//! Width of the widest piece of a label that cannot be broken across lines (a word, or
+//! "e-" of "e-mail"), measured with the bold font files the UI embeds. Grids make
+//! their cells at least that wide, and a box narrower than it reports its text as cut:
+//! a word split in two is cut text, even when every letter shows.
+
+use std::sync::OnceLock;
+use ttf_parser::Face;
+
+/// The UI's bold faces, the language's own first, then the others as fallbacks
+/// (a language name in another script).
+struct Faces {
+    atkinson: Face<'static>,
+    noto: Face<'static>,
+    arabic: Face<'static>,
+}
+
+static ATKINSON: &[u8] = include_bytes!("../../assets/fonts/atkinson-hyperlegible/AtkinsonHyperlegible_700Bold.ttf");
+static NOTO: &[u8] = include_bytes!("../../assets/fonts/noto/NotoSans-Bold.ttf");
+static ARABIC: &[u8] = include_bytes!("../../assets/fonts/noto/NotoSansArabicUI-Bold.ttf");
+
+fn faces() -> Option<&'static Faces> {
+    static FACES: OnceLock<Option<Faces>> = OnceLock::new();
+    FACES
+        .get_or_init(|| {
+            let parse = |data: &'static [u8]| Face::parse(data, 0).ok();
+            let faces = Faces { atkinson: parse(ATKINSON)?, noto: parse(NOTO)?, arabic: parse(ARABIC)? };
+            Some(faces)
+        })
+        .as_ref()
+}
+
+/// Width in pixels of `piece` at `size` pixels, in `family` (falling back like the
+/// renderer does for signs the family lacks), rounded up to the next whole pixel and
+/// one more, as the renderer rounds up the lines it lays out.
+fn piece_width(faces: &Faces, family: &str, piece: &str, size: f32) -> f32 {
+    if piece.is_empty() {
+        return 0.0;
+    }
+    let order: [&Face; 3] = match family {
+        "Noto Sans Arabic UI" => [&faces.arabic, &faces.noto, &faces.atkinson],
+        "Noto Sans" => [&faces.noto, &faces.arabic, &faces.atkinson],
+        _ => [&faces.atkinson, &faces.noto, &faces.arabic],
+    };
+    piece
+        .chars()
+        .map(|c| {
+            order
+                .iter()
+                .find_map(|face| {
+                    let glyph = face.glyph_index(c)?;
+                    let advance = face.glyph_hor_advance(glyph)? as f32;
+                    Some(advance * size / face.units_per_em() as f32)
+                })
+                .unwrap_or(0.0)
+        })
+        .sum::<f32>()
+        .ceil()
+        + 1.0
+}
+
+/// The widest unbreakable piece of `text` in bold `family` at `size` pixels; 0 when the
+/// fonts cannot be read (then nothing is reported as cut on that account).
+pub fn widest_piece(text: &str, size: f32, family: &str) -> f32 {
+    let Some(faces) = faces() else {
+        return 0.0;
+    };
+    let mut start = 0;
+    let mut widest: f32 = 0.0;
+    for (end, _) in unicode_linebreak::linebreaks(text) {
+        widest = widest.max(piece_width(faces, family, text[start..end].trim_end(), size));
+        start = end;
+    }
+    widest
+}
+
+/// Width of the whole of `text` on one line, like [`widest_piece`].
+pub fn line_width(text: &str, size: f32, family: &str) -> f32 {
+    faces().map_or(0.0, |faces| piece_width(faces, family, text, size))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_widest_piece_is_the_longest_word() {
+        let one = widest_piece("Продовжити", 40.0, "Noto Sans");
+        let sentence = widest_piece("Потім торкніться кнопки Продовжити.", 40.0, "Noto Sans");
+        // The full stop sticks to its word.
+        assert!(sentence > one && sentence < one * 1.2, "{one} {sentence}");
+        assert!(widest_piece("Fermer", 40.0, "Atkinson Hyperlegible") > 0.0);
+    }
+
+    #[test]
+    fn hyphens_and_spaces_are_break_points() {
+        let whole = widest_piece("e-mail", 40.0, "Atkinson Hyperlegible");
+        let mail = widest_piece("mail", 40.0, "Atkinson Hyperlegible");
+        assert_eq!(whole, mail);
+        let spaced = widest_piece("a b c", 40.0, "Atkinson Hyperlegible");
+        assert!(spaced < widest_piece("abc", 40.0, "Atkinson Hyperlegible"));
+    }
+
+    #[test]
+    fn width_follows_size_and_falls_back_for_other_scripts() {
+        let small = widest_piece("العربية", 20.0, "Atkinson Hyperlegible");
+        let big = widest_piece("العربية", 40.0, "Atkinson Hyperlegible");
+        // Each width is rounded up to the pixel, plus one.
+        assert!(small > 0.0 && (big - 2.0 * small).abs() <= 3.0, "{small} {big}");
+    }
+}
