@@ -32,6 +32,7 @@ fn rss_kib() -> u64 {
 
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
+    guichet::kiosk::fonts::install();
     let window = headless::install(1280, 800).expect("headless platform");
     let store = Store::open(&dir.path().join("bench.sqlite")).expect("store");
     let catalogue = Arc::new(guichet::assets::load_catalogue(None).expect("catalogue"));

@@ -6,6 +6,7 @@ use guichet::commands::{self, Site};
 
 fn main() -> std::process::ExitCode {
     let started = std::time::Instant::now();
+    guichet::kiosk::fonts::install();
     let cli = Cli::parse();
     let result = Site::open(&cli.data_dir, cli.config.as_deref()).and_then(|site| match cli.command {
         Command::Kiosk { no_console } => commands::kiosk(&site, no_console),

@@ -39,6 +39,8 @@ pub fn screenshot(site: &Site, args: &ScreenshotArgs, started: Instant) -> anyho
     let app = kiosk.window();
     app.global::<Theme>().set_contrast(args.theme == Palette::Contrast);
     app.global::<Theme>().set_large(args.large);
+    // What the kiosk of this configuration shows: the text-only notice when speech is off.
+    app.global::<KioskApi>().set_speech_available(site.config.speech.enabled);
     kiosk.show(screen, lang);
     let mut commit = None;
     if screen == Screen::Ticket {
@@ -60,6 +62,7 @@ pub fn screenshot(site: &Site, args: &ScreenshotArgs, started: Instant) -> anyho
         _ => {}
     }
     app.show()?;
+    kiosk.recount_clipped();
     let t = Instant::now();
     let frame = headless::render(&window);
     let render = t.elapsed();

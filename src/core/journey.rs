@@ -91,8 +91,12 @@ pub enum Event {
     TicketFailed,
     Back,
     Help(bool),
-    /// Any touch: restarts the inactivity count and hides the warning.
+    /// A finger down anywhere: restarts the inactivity count, except while the warning
+    /// shows: there only an answer counts (a button of the warning), so the warning stays
+    /// under the finger until its button is released and does what it says.
     Touch,
+    /// An action with no rule of its own (settings, volume): restarts the count.
+    Activity,
     /// "I need more time" on the warning.
     MoreTime,
     /// "I have finished" on the ticket screen.
@@ -216,7 +220,8 @@ impl Journey {
 
     /// Applies one event and returns what the adapter must do.
     pub fn handle(&mut self, event: Event, cat: &Catalogue) -> Vec<Effect> {
-        if event != Event::Tick {
+        let answer_awaited = event == Event::Touch && self.warning().is_some();
+        if event != Event::Tick && !answer_awaited {
             self.idle = 0;
         }
         let screen = self.screen();
@@ -229,7 +234,7 @@ impl Journey {
                     }
                 }
             }
-            Event::Touch => {}
+            Event::Touch | Event::Activity => {}
             Event::MoreTime => self.extensions += 1,
             Event::Start if screen == Screen::Attract => self.go(Screen::Language),
             Event::ChooseLanguage(lang) => {

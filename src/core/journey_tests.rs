@@ -117,3 +117,23 @@ fn language_can_change_on_any_screen() {
     j.handle(Event::ChooseLanguage(Lang::Ar), &cat);
     assert_eq!((j.screen(), j.lang()), (Screen::Procedure, Lang::Ar));
 }
+
+#[test]
+fn a_finger_down_on_the_warning_keeps_it_until_an_answer() {
+    let cat = sample();
+    let policy = IdlePolicy { timeout: 60, warning: 25, ticket_timeout: 40 };
+    let mut j = Journey::new(policy);
+    walk(&mut j, &cat, &[Event::Start, Event::ChooseLanguage(Lang::Fr)]);
+    j.handle(Event::Touch, &cat);
+    assert_eq!(j.warning(), None);
+    for _ in 0..40 {
+        j.handle(Event::Tick, &cat);
+    }
+    assert_eq!(j.warning(), Some(20));
+    // The press of the warning's own button: the warning stays under the finger.
+    j.handle(Event::Touch, &cat);
+    assert_eq!(j.warning(), Some(20));
+    j.handle(Event::MoreTime, &cat);
+    assert_eq!(j.warning(), None);
+    assert_eq!(j.screen(), Screen::Theme);
+}

@@ -3,6 +3,8 @@
 //! their cells at least that wide, and a box narrower than it reports its text as cut:
 //! a word split in two is cut text, even when every letter shows.
 
+use super::view::{NOTO, NOTO_ARABIC_UI};
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::OnceLock;
 use ttf_parser::Face;
 
@@ -14,19 +16,29 @@ struct Faces {
     arabic: Face<'static>,
 }
 
-static ATKINSON: &[u8] = include_bytes!("../../assets/fonts/atkinson-hyperlegible/AtkinsonHyperlegible_700Bold.ttf");
-static NOTO: &[u8] = include_bytes!("../../assets/fonts/noto/NotoSans-Bold.ttf");
-static ARABIC: &[u8] = include_bytes!("../../assets/fonts/noto/NotoSansArabicUI-Bold.ttf");
+static ATKINSON_BOLD: &[u8] =
+    include_bytes!("../../assets/fonts/atkinson-hyperlegible/AtkinsonHyperlegible_700Bold.ttf");
+static NOTO_BOLD: &[u8] = include_bytes!("../../assets/fonts/noto/NotoSans-Bold.ttf");
+static ARABIC_BOLD: &[u8] = include_bytes!("../../assets/fonts/noto/NotoSansArabicUI-Bold.ttf");
 
 fn faces() -> Option<&'static Faces> {
     static FACES: OnceLock<Option<Faces>> = OnceLock::new();
     FACES
         .get_or_init(|| {
             let parse = |data: &'static [u8]| Face::parse(data, 0).ok();
-            let faces = Faces { atkinson: parse(ATKINSON)?, noto: parse(NOTO)?, arabic: parse(ARABIC)? };
+            let faces = Faces { atkinson: parse(ATKINSON_BOLD)?, noto: parse(NOTO_BOLD)?, arabic: parse(ARABIC_BOLD)? };
             Some(faces)
         })
         .as_ref()
+}
+
+/// Added to every measured width, in 1/1000 px: 0 except in the tests that look for
+/// layout decisions on a knife edge (a width ±0.5 px must not change the layout).
+static BIAS: AtomicI32 = AtomicI32::new(0);
+
+/// Shifts every measurement by `px` (tests only: see [`BIAS`]).
+pub fn perturb(px: f32) {
+    BIAS.store((px * 1000.0).round() as i32, Ordering::Relaxed);
 }
 
 /// Width in pixels of `piece` at `size` pixels, in `family` (falling back like the
@@ -37,8 +49,8 @@ fn piece_width(faces: &Faces, family: &str, piece: &str, size: f32) -> f32 {
         return 0.0;
     }
     let order: [&Face; 3] = match family {
-        "Noto Sans Arabic UI" => [&faces.arabic, &faces.noto, &faces.atkinson],
-        "Noto Sans" => [&faces.noto, &faces.arabic, &faces.atkinson],
+        NOTO_ARABIC_UI => [&faces.arabic, &faces.noto, &faces.atkinson],
+        NOTO => [&faces.noto, &faces.arabic, &faces.atkinson],
         _ => [&faces.atkinson, &faces.noto, &faces.arabic],
     };
     piece
@@ -56,6 +68,7 @@ fn piece_width(faces: &Faces, family: &str, piece: &str, size: f32) -> f32 {
         .sum::<f32>()
         .ceil()
         + 1.0
+        + BIAS.load(Ordering::Relaxed) as f32 / 1000.0
 }
 
 /// The widest unbreakable piece of `text` in bold `family` at `size` pixels; 0 when the

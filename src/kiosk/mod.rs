@@ -2,6 +2,7 @@
 //! and the printer. Runs on the UI thread; slow work goes to the "issuer" thread and
 //! comes back through the `worker-done` callback.
 
+pub mod fonts;
 pub mod headless;
 pub mod measure;
 pub mod ticket;
@@ -146,6 +147,13 @@ impl Kiosk {
         self.inner.on_done(Done::Issued(Box::new(view.clone()), true));
         self.inner.on_done(Done::Printed(true));
         Ok(view)
+    }
+
+    /// Starts a fresh count of cut texts: every check still cut reports again at the
+    /// next frame (run timers and `changed` handlers, or render, before `clipped_texts`).
+    pub fn recount_clipped(&self) {
+        self.inner.clipped.borrow_mut().clear();
+        self.inner.with_api(|api| api.set_fit_epoch(api.get_fit_epoch().wrapping_add(1)));
     }
 
     /// Button texts that do not fit their box now.

@@ -30,6 +30,26 @@ fn model<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
     ModelRc::from(Rc::new(VecModel::from(items)))
 }
 
+/// Puts `items` into the model the UI already shows, touching only the rows that differ.
+/// A new model would make every repeater rebuild its elements, and a refresh runs on
+/// every touch: the button under a finger would be rebuilt between press and release,
+/// and the release (the click) lost. Rows that did not change keep their elements.
+fn sync<T: Clone + PartialEq + 'static>(current: ModelRc<T>, items: Vec<T>, set: impl FnOnce(ModelRc<T>)) {
+    let Some(shown) = current.as_any().downcast_ref::<VecModel<T>>() else {
+        set(model(items));
+        return;
+    };
+    if shown.row_count() != items.len() {
+        shown.set_vec(items);
+        return;
+    }
+    for (row, item) in items.into_iter().enumerate() {
+        if shown.row_data(row).as_ref() != Some(&item) {
+            shown.set_row_data(row, item);
+        }
+    }
+}
+
 fn choice(label: &str, hint: &str, icon: Option<Image>, selected: bool) -> Choice {
     Choice {
         label: label.into(),
@@ -58,13 +78,18 @@ pub fn join_labels(choices: &ModelRc<Choice>, first: i32, count: i32) -> SharedS
     format!("{}.", labels.join(". ")).into()
 }
 
+/// The UI's font families (the names the embedded font files declare).
+pub const ATKINSON: &str = "Atkinson Hyperlegible";
+pub const NOTO: &str = "Noto Sans";
+pub const NOTO_ARABIC_UI: &str = "Noto Sans Arabic UI";
+
 /// The font that covers the language (Atkinson Hyperlegible has Latin only, and no İ).
 pub fn font_for(lang: Lang) -> &'static str {
     match lang {
         // The UI cut keeps Noto Sans's 1.36 em line box (the text cut needs 2.1 em).
-        Lang::Ar => "Noto Sans Arabic UI",
-        Lang::Uk | Lang::Tr => "Noto Sans",
-        _ => "Atkinson Hyperlegible",
+        Lang::Ar => NOTO_ARABIC_UI,
+        Lang::Uk | Lang::Tr => NOTO,
+        _ => ATKINSON,
     }
 }
 
@@ -72,7 +97,7 @@ pub fn font_for(lang: Lang) -> &'static str {
 /// Arabic has no capitals and is sized like Noto Sans).
 pub fn cap_ratio(lang: Lang) -> f32 {
     match font_for(lang) {
-        "Atkinson Hyperlegible" => 0.668,
+        ATKINSON => 0.668,
         _ => 0.714,
     }
 }
@@ -81,7 +106,7 @@ pub fn cap_ratio(lang: Lang) -> f32 {
 /// Sans and Noto Sans Arabic UI share theirs).
 pub fn line_height(lang: Lang) -> f32 {
     match font_for(lang) {
-        "Atkinson Hyperlegible" => 1.24,
+        ATKINSON => 1.24,
         _ => 1.362,
     }
 }
@@ -106,7 +131,7 @@ pub fn refresh(window: &AppWindow, j: &Journey, cat: &Catalogue, icons: &mut Ico
     let api = window.global::<KioskApi>();
     let lang = j.lang();
     let languages: Vec<Choice> = Lang::ALL.iter().map(|l| choice(l.native_name(), "", None, *l == lang)).collect();
-    api.set_languages(model(languages.clone()));
+    sync(api.get_languages(), languages.clone(), |m| api.set_languages(m));
     let theme = j.theme().and_then(|t| cat.themes.get(t));
     let procedure = theme.zip(j.procedure()).and_then(|(t, p)| t.procedures.get(p));
     let choices: Vec<Choice> = match j.screen() {
@@ -133,22 +158,22 @@ pub fn refresh(window: &AppWindow, j: &Journey, cat: &Catalogue, icons: &mut Ico
         }
         _ => Vec::new(),
     };
-    let as_model = || model(choices.clone());
     match j.screen() {
-        Screen::Theme => api.set_themes(as_model()),
-        Screen::Procedure => api.set_procedures(as_model()),
-        Screen::Have => api.set_have(as_model()),
-        Screen::Priority => api.set_priorities(as_model()),
+        Screen::Theme => sync(api.get_themes(), choices, |m| api.set_themes(m)),
+        Screen::Procedure => sync(api.get_procedures(), choices, |m| api.set_procedures(m)),
+        Screen::Have => sync(api.get_have(), choices, |m| api.set_have(m)),
+        Screen::Priority => sync(api.get_priorities(), choices, |m| api.set_priorities(m)),
         _ => {}
     }
     let have: Vec<&str> = j.have().iter().filter_map(|i| cat.have.get(*i)).map(|h| cat.tr(lang, &h.label)).collect();
     let priority = j.priority().and_then(|i| cat.priority.get(i)).map_or("", |p| cat.tr(lang, &p.label));
-    api.set_summary(model(vec![
+    let summary = vec![
         SharedString::from(theme.map_or("", |t| cat.tr(lang, &t.title))),
         SharedString::from(procedure.map_or("", |p| cat.tr(lang, &p.title))),
         SharedString::from(&have.join(", ")),
         SharedString::from(priority),
-    ]));
+    ];
+    sync(api.get_summary(), summary, |m| api.set_summary(m));
     let missing: Vec<&str> = procedure
         .map(|p| {
             p.ready
@@ -160,8 +185,8 @@ pub fn refresh(window: &AppWindow, j: &Journey, cat: &Catalogue, icons: &mut Ico
         })
         .unwrap_or_default();
     api.set_reminder(missing.join(", ").into());
-    api.set_have_list(model(have.iter().map(|h| SharedString::from(*h)).collect()));
-    api.set_reminders(model(missing.iter().map(|m| SharedString::from(*m)).collect()));
+    sync(api.get_have_list(), have.iter().map(|h| SharedString::from(*h)).collect(), |m| api.set_have_list(m));
+    sync(api.get_reminders(), missing.iter().map(|m| SharedString::from(*m)).collect(), |m| api.set_reminders(m));
     api.set_issuing(j.issuing());
     api.set_ticket_failed(j.ticket_failed());
     api.set_help_open(j.help_open());
@@ -188,7 +213,7 @@ pub fn show_ticket(window: &AppWindow, view: Option<&TicketView>) {
     let Some(v) = view else {
         api.set_ticket_number(SharedString::new());
         api.set_ticket_spelled(SharedString::new());
-        api.set_documents(model(Vec::new()));
+        sync(api.get_documents(), Vec::new(), |m| api.set_documents(m));
         api.set_documents_spoken(SharedString::new());
         api.set_qr(Image::default());
         api.set_print_state(ui::PrintState::None);
@@ -197,7 +222,9 @@ pub fn show_ticket(window: &AppWindow, view: Option<&TicketView>) {
     api.set_ticket_number(v.number.as_str().into());
     api.set_ticket_spelled(v.spelled.as_str().into());
     api.set_wait_minutes(v.wait_minutes as i32);
-    api.set_documents(model(v.documents.iter().map(|d| SharedString::from(d.as_str())).collect()));
+    sync(api.get_documents(), v.documents.iter().map(|d| SharedString::from(d.as_str())).collect(), |m| {
+        api.set_documents(m)
+    });
     api.set_documents_spoken(v.documents.join(". ").into());
     api.set_qr(Image::from_rgb8(v.qr.clone()));
 }

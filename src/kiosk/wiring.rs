@@ -42,7 +42,7 @@ pub(super) fn wire(window: &AppWindow, inner: &Rc<Inner>) {
     on!(on_more_time, |me| me.handle(Event::MoreTime));
     on!(on_settings, |me, open: bool| {
         me.with_api(|api| api.set_settings_open(open));
-        me.handle(Event::Touch);
+        me.handle(Event::Activity);
     });
     on!(on_touched, |me| {
         me.speech.stop();
@@ -76,6 +76,9 @@ pub(super) fn wire(window: &AppWindow, inner: &Rc<Inner>) {
     on!(on_toggle_large, |me| me.with_theme(|t| t.set_large(!t.get_large())));
     on!(on_worker_done, |me| me.drain());
     on!(on_text_clipped, |me, text: slint::SharedString, clipped: bool| {
-        *me.clipped.borrow_mut().entry(text.to_string()).or_default() += if clipped { 1 } else { -1 };
+        let mut counts = me.clipped.borrow_mut();
+        let count = counts.entry(text.to_string()).or_default();
+        // Never below zero: a recount forgets reports whose "fits again" comes later.
+        *count = if clipped { *count + 1 } else { (*count - 1).max(0) };
     });
 }

@@ -1,6 +1,6 @@
 //! What protects every response: security headers with a per-response CSP nonce, the
-//! refusal of cross-site POSTs (Origin check), cookie reading and writing, and the only
-//! places a redirect may lead to.
+//! refusal of cross-site POSTs (Fetch Metadata, else Origin check), cookie reading and
+//! writing, and the only places a redirect may lead to.
 //!
 //! CSP choice: the page's one `<style>` and one `<script>` carry a nonce that is new for
 //! every response, so the browser runs those blocks and nothing else. `'unsafe-inline'`
@@ -48,12 +48,28 @@ fn add_security_headers(headers: &mut HeaderMap, nonce: &str) {
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    // Not `no-referrer`: with it, browsers send `Origin: null` on the console's own form
+    // POSTs, which the cross-site check must refuse. `same-origin` still never tells
+    // another site a ticket page's address (`/t/<token>`).
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
 }
 
-/// A POST is allowed when it has no `Origin` header (older browsers, tools) or one that
-/// names this very host.
+const SEC_FETCH_SITE: &str = "sec-fetch-site";
+
+/// Whether a POST may come from where it comes from.
+///
+/// Browsers send `Sec-Fetch-Site` on secure origins (HTTPS, `localhost`); it cannot be
+/// forged by a page: `same-origin` (this console's own form) and `none` (the person
+/// acted on the browser itself) are allowed, `same-site` (another port or device name on
+/// the same domain) and `cross-site` are refused, as is any other value.
+///
+/// Without it (plain HTTP on the office LAN, older browsers), the `Origin` header must
+/// name this very host; no `Origin` at all (older browsers, tools) is allowed, and
+/// `Origin: null` (a sandboxed or privacy-redirected page) is refused.
 pub(super) fn origin_allowed(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get(SEC_FETCH_SITE) {
+        return matches!(site.to_str().map(str::to_ascii_lowercase).as_deref(), Ok("same-origin" | "none"));
+    }
     let Some(origin) = headers.get(header::ORIGIN) else {
         return true;
     };
@@ -155,15 +171,39 @@ mod tests {
         assert_eq!(cookie(&h, "guichet"), None);
     }
 
+    fn fetch(site: &str, origin: Option<&str>) -> bool {
+        let mut pairs = vec![(header::HOST, "127.0.0.1:8080")];
+        pairs.extend(origin.map(|o| (header::ORIGIN, o)));
+        let mut h = headers(&pairs);
+        h.insert(SEC_FETCH_SITE, HeaderValue::from_str(site).unwrap());
+        origin_allowed(&h)
+    }
+
     #[test]
-    fn a_post_from_another_site_is_refused() {
+    fn fetch_metadata_decides_when_the_browser_sends_it() {
+        assert!(fetch("same-origin", Some("http://127.0.0.1:8080")));
+        assert!(fetch("same-origin", Some("null")), "the browser vouches for its own form");
+        assert!(fetch("same-origin", None));
+        assert!(fetch("none", None), "typed or bookmarked by the person");
+        assert!(!fetch("cross-site", Some("http://evil.example")));
+        assert!(!fetch("cross-site", Some("http://127.0.0.1:8080")), "Fetch Metadata wins over a matching Origin");
+        assert!(!fetch("cross-site", None));
+        assert!(!fetch("same-site", Some("http://127.0.0.1:9090")));
+        assert!(!fetch("same-site", Some("null")));
+        assert!(!fetch("something-new", Some("http://127.0.0.1:8080")), "unknown values are refused");
+    }
+
+    #[test]
+    fn without_fetch_metadata_the_origin_must_name_this_host() {
         let from = |origin: &str| {
             let host = (header::HOST, "192.168.1.20:8080");
             origin_allowed(&headers(&[host, (header::ORIGIN, origin)]))
         };
         assert!(from("http://192.168.1.20:8080"));
         assert!(!from("http://evil.example"));
-        assert!(!from("null"));
+        assert!(!from("http://192.168.1.20:9090"), "another port is another origin");
+        assert!(!from("http://192.168.1.20:8080.evil.example"));
+        assert!(!from("null"), "an opaque origin is not this console");
         let no_origin = headers(&[(header::HOST, "192.168.1.20:8080")]);
         assert!(origin_allowed(&no_origin), "older browsers send no Origin");
         let no_host = headers(&[(header::ORIGIN, "http://192.168.1.20:8080")]);

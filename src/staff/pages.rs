@@ -17,13 +17,13 @@ main{padding:1em;max-width:80em;margin:auto}
 h1{font-size:1.6em;margin:.3em 0}h2{font-size:1.25em;margin:1em 0 .3em}
 a{color:#0b3d91}
 :focus-visible{outline:4px solid #b35c00;outline-offset:2px}
-button,input,select{font:inherit;min-height:48px;padding:.3em .7em;border-radius:6px}
+button,input,select{font:inherit;min-height:48px;padding:.3em .7em;border-radius:6px;max-width:100%}
 input,select{border:2px solid #333;background:#fff;color:#111}
 button{border:2px solid #0b2e59;background:#0b2e59;color:#fff;cursor:pointer;margin:.15em}
 button.quiet{background:#fff;color:#0b2e59}
 header button{background:#fff;color:#0b2e59;min-height:40px}
 label{display:block;font-weight:bold}
-form.line{display:flex;flex-wrap:wrap;gap:.6em;align-items:flex-end}
+form.line{display:flex;flex-wrap:wrap;gap:.6em;align-items:flex-end}form.line>div{max-width:100%}
 form.stack{max-width:24em}form.stack input{width:100%;margin-bottom:.8em}
 .notice{padding:.6em 1em;border-left:8px solid #1b5e20;background:#e8f5e9}
 .notice.problem{border-color:#8b0000;background:#fdecea}
@@ -31,7 +31,7 @@ form.stack{max-width:24em}form.stack input{width:100%;margin-bottom:.8em}
 .counts li{border:2px solid #333;border-radius:6px;padding:.2em .6em}
 table{border-collapse:collapse;width:100%}
 th,td{border-bottom:1px solid #666;padding:.4em;text-align:left;vertical-align:top}
-.number{font-size:1.4em;font-weight:bold}
+.number{font-size:1.4em;font-weight:bold;white-space:nowrap}
 .status{display:inline-block;padding:0 .4em;border-radius:4px;border:2px solid #111}
 .status.called{background:#ffd54f}.status.in_service{background:#bbdefb}
 .missing{color:#8b0000;font-weight:bold}

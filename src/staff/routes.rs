@@ -12,6 +12,7 @@ use crate::core::queue::Action;
 use crate::store::{self, StoreError, TicketRow};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::middleware;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -30,6 +31,7 @@ pub(super) fn router(console: Console) -> Router {
         .route("/tickets/{id}/{action}", post(ticket_action))
         .route("/call-next", post(call_next))
         .route("/health", get(health))
+        .route("/favicon.ico", get(no_icon))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(console.clone(), guard::guard))
         .with_state(console)
@@ -38,6 +40,11 @@ pub(super) fn router(console: Console) -> Router {
 /// For technicians and monitoring.
 async fn health() -> &'static str {
     "ok"
+}
+
+/// Browsers ask for an icon with every page: "none" rather than an error in their console.
+async fn no_icon() -> StatusCode {
+    StatusCode::NO_CONTENT
 }
 
 async fn not_found(State(console): State<Console>, PageNonce(nonce): PageNonce) -> Response {

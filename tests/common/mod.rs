@@ -12,7 +12,8 @@ use guichet::speech::Transcript;
 use guichet::store::Store;
 use guichet::ui::AppWindow;
 use i_slint_backend_testing::ElementHandle;
-use slint::ComponentHandle;
+use slint::platform::{PointerEventButton, WindowEvent};
+use slint::{ComponentHandle, LogicalPosition};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -27,6 +28,11 @@ pub struct Rig {
 pub const POLICY: IdlePolicy = IdlePolicy { timeout: 60, warning: 25, ticket_timeout: 40 };
 
 pub fn rig() -> Rig {
+    rig_at(5.9)
+}
+
+/// A rig for a display of this many logical pixels per millimetre.
+pub fn rig_at(px_per_mm: f32) -> Rig {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("guichet.sqlite")).unwrap();
     let catalogue = Arc::new(guichet::assets::load_catalogue(None).unwrap());
@@ -43,7 +49,7 @@ pub fn rig() -> Rig {
             desks: 2,
         },
         idle: POLICY,
-        px_per_mm: 5.9,
+        px_per_mm,
     })
     .unwrap();
     kiosk.window().window().set_size(slint::LogicalSize::new(1280.0, 800.0));
@@ -93,24 +99,54 @@ impl Rig {
         ElementHandle::find_by_accessible_label(self.app(), label).collect()
     }
 
-    /// Activates the element with this accessible label, as a visitor's touch would;
+    /// Presses and lifts a finger at this point of the window, as a touch screen reports
+    /// it: the press, a frame (timers, `changed` handlers, the element tree brought up to
+    /// date), then the release at the same point. Whatever is drawn on top there gets it.
+    pub fn press_at(&self, position: LogicalPosition) {
+        let window = self.app().window();
+        window.dispatch_event(WindowEvent::PointerMoved { position });
+        window.dispatch_event(WindowEvent::PointerPressed { position, button: PointerEventButton::Left });
+        self.settle();
+        window.dispatch_event(WindowEvent::PointerReleased { position, button: PointerEventButton::Left });
+        window.dispatch_event(WindowEvent::PointerExited);
+        self.pump();
+    }
+
+    /// The centre of the element labelled `label` that is on screen now, if any.
+    pub fn centre_of(&self, label: &str) -> Option<LogicalPosition> {
+        let size = self.app().window().size().to_logical(self.app().window().scale_factor());
+        self.find(label).iter().find_map(|e| {
+            let (p, s) = (e.absolute_position(), e.size());
+            let c = LogicalPosition::new(p.x + s.width / 2.0, p.y + s.height / 2.0);
+            let inside = s.width > 0.0 && s.height > 0.0 && c.x >= 0.0 && c.y >= 0.0;
+            (inside && c.x < size.width && c.y < size.height).then_some(c)
+        })
+    }
+
+    /// Touches the button with this accessible label, with a finger at its centre (a
+    /// button that is covered, misplaced or rebuilt mid-press does not get the touch);
     /// turns the pages of choice grids ("Autres choix") to reach it, as a visitor would.
     pub fn tap(&self, label: &str) {
         for attempt in 0..12 {
-            if !self.find(label).is_empty() {
+            if self.centre_of(label).is_some() {
                 break;
             }
             let pagers = self.find("Autres choix");
             let Some(pager) = pagers.get(pagers.len().saturating_sub(1 + attempt % pagers.len().max(1))) else { break };
-            pager.invoke_accessible_default_action();
-            self.pump();
+            let (p, s) = (pager.absolute_position(), pager.size());
+            self.press_at(LogicalPosition::new(p.x + s.width / 2.0, p.y + s.height / 2.0));
         }
-        let found = self.find(label);
-        let Some(el) = found.first() else {
-            panic!("no element labelled {label:?}; buttons here: {:?}", self.buttons());
+        let Some(centre) = self.centre_of(label) else {
+            panic!("no element labelled {label:?} on screen; buttons here: {:?}", self.buttons());
         };
-        el.invoke_accessible_default_action();
-        self.pump();
+        self.press_at(centre);
+    }
+
+    /// Texts cut on screen now (a fresh count: see `Kiosk::recount_clipped`).
+    pub fn cut_texts(&self) -> Vec<String> {
+        self.kiosk.recount_clipped();
+        self.settle();
+        self.kiosk.clipped_texts()
     }
 
     /// Accessible labels of every button on screen.

@@ -1,13 +1,15 @@
 //! The EN 301 549 V3.2.1 closed-functionality checklist, one named test per requirement
 //! that can be automated. All run on the main thread against one Slint testing backend
-//! (libtest-mimic harness): `cargo test --test en301549 -- --list` shows them.
+//! (libtest-mimic harness): `cargo test --test ui -- --list` shows them.
 
 #[path = "../common/mod.rs"]
 mod common;
+mod journey;
 mod pages;
 mod screens;
 mod sight;
 mod sound;
+mod stable;
 mod time;
 
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -25,10 +27,12 @@ macro_rules! ensure {
 }
 
 fn main() {
+    guichet::kiosk::fonts::install();
     i_slint_backend_testing::init_integration_test_with_mock_time();
     let mut args = Arguments::from_args();
     args.test_threads = Some(1);
-    let checks: Vec<(&str, Check)> = [sound::CHECKS, sight::CHECKS, pages::CHECKS, time::CHECKS].concat();
+    let checks: Vec<(&str, Check)> =
+        [journey::CHECKS, sound::CHECKS, sight::CHECKS, pages::CHECKS, stable::CHECKS, time::CHECKS].concat();
     let trials = checks.into_iter().map(|(name, check)| Trial::test(name, check)).collect();
     libtest_mimic::run(&args, trials).exit();
 }

@@ -1,14 +1,13 @@
 //! A visitor's whole journey through the real UI (Slint testing backend), by accessible
 //! labels only, then the ticket in SQLite, the printout and the spoken transcript.
 
-mod common;
-
-use common::{rig, ui_tr, POLICY};
+use crate::common::{self, rig, ui_tr, POLICY};
 use guichet::core::lang::Lang;
 use guichet::core::queue::Status;
 use guichet::speech::Heard;
 use guichet::ui::{KioskApi, Screen, Theme};
 use i_slint_backend_testing::mock_elapsed_time;
+use libtest_mimic::Failed;
 use slint::ComponentHandle;
 use std::time::Duration;
 
@@ -20,9 +19,10 @@ fn tick(r: &common::Rig, seconds: u32) {
     r.pump();
 }
 
-#[test]
-fn visitor_gets_a_durable_ticket_in_english_and_the_kiosk_resets() {
-    i_slint_backend_testing::init_integration_test_with_mock_time();
+pub const CHECKS: &[(&str, crate::Check)] =
+    &[("journey_visitor_gets_a_durable_ticket_in_english_and_the_kiosk_resets", visitor_gets_a_durable_ticket)];
+
+fn visitor_gets_a_durable_ticket() -> Result<(), Failed> {
     let r = rig();
     let api = r.app().global::<KioskApi>();
     let en = |s: &str| ui_tr(Lang::En, s);
@@ -90,4 +90,5 @@ fn visitor_gets_a_durable_ticket_in_english_and_the_kiosk_resets() {
     assert_eq!(api.get_ticket_number(), "");
     assert_eq!(api.get_lang(), "fr");
     assert!(!r.app().global::<Theme>().get_large(), "large print reset for the next visitor");
+    Ok(())
 }

@@ -1,0 +1,242 @@
+// The staff console in a real browser (Debian's chromium, driven by playwright-core).
+//
+// A member of staff scans a ticket's QR code, logs in, comes back to that ticket, goes
+// to the queue, calls the next visitor (the priority one), serves and finishes the
+// visit with an outcome, then logs out. Only the page's own links, fields and buttons
+// are used: no request or header is made by hand. Any step that does not happen, any
+// console error and any Content-Security-Policy violation fails the run (exit code 1).
+//
+// Run by tests/integration/browser.rs, which starts the console and passes:
+//   GUICHET_BASE_URL         http://127.0.0.1:<port>
+//   GUICHET_STAFF_NAME, GUICHET_STAFF_PASSWORD
+//   GUICHET_TICKET_URL       what the ticket's QR code holds (<base>/t/<token>)
+//   GUICHET_TICKET_NUMBER    that ticket's number (A-001)
+//   GUICHET_PRIORITY_NUMBER  the waiting ticket with a priority need (called first)
+//   GUICHET_DESK             the desk name to type
+//   GUICHET_OUTCOME_LABEL    the outcome to choose in the "Résultat" list
+//   GUICHET_SHOTS_DIR        where the screenshots go (<page>-desktop.png, <page>-phone.png)
+//   CHROMIUM_PATH            optional, /usr/bin/chromium by default
+
+import { chromium } from 'playwright-core';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+
+function env(name) {
+  const value = process.env[name];
+  if (!value) {
+    console.error(`console.mjs: the environment variable ${name} is missing`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const base = new URL(env('GUICHET_BASE_URL'));
+const staffName = env('GUICHET_STAFF_NAME');
+const password = env('GUICHET_STAFF_PASSWORD');
+const ticketUrl = new URL(env('GUICHET_TICKET_URL'));
+const ticketNumber = env('GUICHET_TICKET_NUMBER');
+const priorityNumber = env('GUICHET_PRIORITY_NUMBER');
+const desk = env('GUICHET_DESK');
+const outcomeLabel = env('GUICHET_OUTCOME_LABEL');
+const shotsDir = env('GUICHET_SHOTS_DIR');
+const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+mkdirSync(shotsDir, { recursive: true });
+rmSync(join(shotsDir, 'failure.png'), { force: true });
+
+/** Console errors, uncaught exceptions and CSP violations printed by the pages. */
+const problems = [];
+/** Every form the browser POSTed, to check it told the console where it came from. */
+const posts = [];
+
+class StepFailed extends Error {}
+
+function fail(message) {
+  throw new StepFailed(message);
+}
+
+const browser = await chromium.launch({
+  executablePath,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+const context = await browser.newContext({ viewport: DESKTOP, locale: 'fr-FR' });
+// Listening is not changing the page: each violation is printed to the console too.
+await context.addInitScript(() => {
+  document.addEventListener('securitypolicyviolation', (e) =>
+    console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'an inline block'}`),
+  );
+});
+const page = await context.newPage();
+page.setDefaultTimeout(10_000);
+page.on('console', (message) => {
+  const text = message.text();
+  if (message.type() === 'error' || /Content.Security.Policy/i.test(text)) {
+    const from = message.location().url;
+    problems.push(`console ${message.type()} on ${page.url()}: ${text}${from ? ` (${from})` : ''}`);
+  }
+});
+page.on('pageerror', (error) => problems.push(`uncaught exception on ${page.url()}: ${error.message}`));
+page.on('request', (request) => {
+  if (request.method() === 'POST') posts.push(request);
+});
+
+const path = () => new URL(page.url()).pathname;
+
+/** Waits until `locator` is visible, or fails saying what was expected and what is there. */
+async function see(locator, what) {
+  try {
+    await locator.first().waitFor({ state: 'visible' });
+  } catch {
+    const text = (await page.locator('main').innerText().catch(() => '')).slice(0, 600);
+    fail(`expected to see ${what} on ${page.url()}; the page says:\n${text}`);
+  }
+}
+
+/** Waits until the browser shows `pathname` (after redirects). */
+async function reach(pathname, why) {
+  try {
+    await page.waitForURL((url) => url.pathname === pathname);
+  } catch {
+    fail(`expected to be on ${pathname} (${why}), but the browser shows ${page.url()}`);
+  }
+}
+
+/** Clicks `button`, which POSTs a form to `action`, and waits for the page that follows. */
+async function submit(button, action) {
+  const answered = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === action);
+  await button.click();
+  const response = await answered.catch(() => fail(`pressing the button sent no form to ${action}`));
+  await page.waitForLoadState('load');
+  const request = posts.findLast((r) => new URL(r.url()).pathname === action);
+  const headers = await request.allHeaders();
+  if (action === '/login') {
+    console.log(`     the login form went with Origin ${headers.origin}, Sec-Fetch-Site ${headers['sec-fetch-site'] ?? '(none)'}`);
+  }
+  if (headers.origin !== base.origin) {
+    fail(`the form to ${action} was sent with Origin ${headers.origin} (Referrer-Policy?), not ${base.origin}`);
+  }
+  if (response.status() !== 303) {
+    const text = (await page.locator('main').innerText().catch(() => '')).slice(0, 400);
+    fail(`the console answered ${response.status()} to ${action}, not a redirect; the page says:\n${text}`);
+  }
+}
+
+/** The page at desktop and phone sizes, whole length. */
+async function shoot(name) {
+  for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+    await page.setViewportSize(viewport);
+    await page.screenshot({ path: join(shotsDir, `${name}-${size}.png`), fullPage: true });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (overflow > 0) fail(`the ${name} page is ${overflow}px wider than the ${size} screen: it scrolls sideways`);
+  }
+  await page.setViewportSize(DESKTOP);
+}
+
+let current = 'starting';
+async function step(name, action) {
+  current = name;
+  const began = Date.now();
+  await action();
+  if (problems.length) fail(`the page reported problems:\n  ${problems.join('\n  ')}`);
+  console.log(`ok   ${name} (${Date.now() - began} ms)`);
+}
+
+const ticketPath = ticketUrl.pathname;
+const liveTable = page.locator('#live');
+const rowOf = (number) => liveTable.locator('tr', { has: page.getByRole('link', { name: number, exact: true }) });
+const notice = (text) => page.getByRole('status').filter({ hasText: text });
+
+try {
+  await step('scanning the QR code of a ticket leads to the login page', async () => {
+    const response = await page.goto(ticketUrl.href);
+    await reach('/login', 'not logged in yet');
+    const next = new URL(page.url()).searchParams.get('next');
+    if (next !== ticketPath) fail(`the login page would lead to ${next}, not back to ${ticketPath}`);
+    await see(page.getByRole('heading', { name: 'Connexion' }), 'the "Connexion" heading');
+    const policy = response.headers()['referrer-policy'];
+    if (policy !== 'same-origin') fail(`Referrer-Policy is ${policy}, not same-origin`);
+    await shoot('login');
+  });
+
+  await step('logging in leads back to the scanned ticket', async () => {
+    await page.getByLabel('Votre nom').fill(staffName);
+    await page.getByLabel('Mot de passe').fill(password);
+    await submit(page.getByRole('button', { name: 'Se connecter' }), '/login');
+    await reach(ticketPath, 'the login page leads back to the scanned ticket');
+    await see(page.getByRole('heading', { name: `Ticket ${ticketNumber}` }), `the heading "Ticket ${ticketNumber}"`);
+    await see(page.getByText(`Connecté : ${staffName}`), `"Connecté : ${staffName}"`);
+    await shoot('ticket');
+  });
+
+  await step('the queue page lists the waiting tickets', async () => {
+    await page.getByRole('link', { name: "File d'attente" }).click();
+    await reach('/', 'the link to the queue');
+    await see(page.getByRole('heading', { name: "File d'attente" }), `the heading "File d'attente"`);
+    for (const number of [ticketNumber, priorityNumber]) {
+      await see(rowOf(number).getByText('en attente'), `${number} waiting in the table`);
+    }
+    await see(rowOf(priorityNumber).getByText('Prioritaire'), `${priorityNumber} marked as a priority`);
+  });
+
+  await step('calling the next visitor calls the priority ticket', async () => {
+    await page.getByLabel('Votre bureau').fill(desk);
+    await page.getByLabel('File', { exact: true }).selectOption({ label: 'Toutes les files' });
+    await submit(page.getByRole('button', { name: 'Appeler le suivant' }), '/call-next');
+    await reach('/', 'back to the queue after calling');
+    await see(notice(`${priorityNumber} est appelé au bureau « ${desk} »`), `"${priorityNumber} est appelé…"`);
+    await see(rowOf(priorityNumber).getByText('appelé', { exact: true }), `${priorityNumber} shown as called`);
+    await see(rowOf(ticketNumber).getByText('en attente'), `${ticketNumber} still waiting`);
+    await shoot('queue');
+  });
+
+  await step('the called visitor is served and the visit finished with an outcome', async () => {
+    await rowOf(priorityNumber).getByRole('link', { name: priorityNumber, exact: true }).click();
+    const priorityPath = path();
+    if (!priorityPath.startsWith('/t/')) fail(`the ticket number led to ${page.url()}, not to a ticket page`);
+    await see(page.getByRole('heading', { name: `Ticket ${priorityNumber}` }), `the page of ${priorityNumber}`);
+    await submit(page.getByRole('button', { name: `Commencer ${priorityNumber}` }), await actionOf('Commencer'));
+    await reach(priorityPath, 'back to the ticket after starting');
+    await see(notice(`${priorityNumber} : accompagnement commencé`), '"accompagnement commencé"');
+    await page.getByLabel('Résultat').selectOption({ label: outcomeLabel });
+    await shoot('ticket-serving');
+    await submit(page.getByRole('button', { name: `Terminé ${priorityNumber}` }), await actionOf('Terminé'));
+    await reach(priorityPath, 'back to the ticket after finishing');
+    await see(notice(`${priorityNumber} : terminé (${outcomeLabel})`), `"terminé (${outcomeLabel})"`);
+    await see(page.getByRole('definition').filter({ hasText: outcomeLabel }), `the outcome "${outcomeLabel}"`);
+  });
+
+  await step('logging out closes the console', async () => {
+    await submit(page.getByRole('button', { name: 'Se déconnecter' }), '/logout');
+    await reach('/login', 'logging out leads to the login page');
+    await page.goto(new URL('/', base).href);
+    await reach('/login', 'the queue page is only for logged-in staff');
+    await see(page.getByRole('heading', { name: 'Connexion' }), 'the login page');
+  });
+
+  console.log(`all steps passed; screenshots in ${shotsDir}`);
+} catch (error) {
+  const what = error instanceof StepFailed ? error.message : error.stack;
+  console.error(`FAILED at "${current}":\n${what}`);
+  await page.screenshot({ path: join(shotsDir, 'failure.png'), fullPage: true }).catch(() => {});
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
+
+/** The path a button of the ticket form sends to (its `formaction`), read from the page. */
+async function actionOf(label) {
+  const button = page.getByRole('button', { name: `${label} ${priorityNumber}` });
+  const action = await button.getAttribute('formaction');
+  if (!action) fail(`the button "${label} ${priorityNumber}" has no form action`);
+  return action;
+}

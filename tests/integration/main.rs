@@ -1,0 +1,12 @@
+//! Everything that needs no UI thread of its own, in one test binary (each binary links
+//! Slint and the whole app: one link instead of one per file).
+
+mod browser;
+#[path = "../common/mod.rs"]
+mod common;
+mod console;
+mod gallery;
+mod plain_language;
+mod qr_roundtrip;
+mod window;
+mod xwd;
