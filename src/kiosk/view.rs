@@ -113,9 +113,9 @@ pub fn line_height(lang: Lang) -> f32 {
 
 /// Switches the UI strings, direction and font to `lang`.
 pub fn apply_language(window: &AppWindow, lang: Lang) {
-    // French is the source language: the empty name selects it.
-    let code = if lang == Lang::Fr { "" } else { lang.code() };
-    if let Err(e) = slint::select_bundled_translation(code) {
+    // French is the source language; its own file holds only its plural rule (a French
+    // singular covers 0 and 1), other strings fall back to the source.
+    if let Err(e) = slint::select_bundled_translation(lang.code()) {
         eprintln!("guichet: no UI translation for {lang}: {e:?}");
     }
     let theme = window.global::<Theme>();

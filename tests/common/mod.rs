@@ -181,6 +181,6 @@ pub fn ui_tr(lang: Lang, french: &str) -> String {
     }
     let path = format!("{}/ui/translations/{}/LC_MESSAGES/guichet.po", env!("CARGO_MANIFEST_DIR"), lang.code());
     let text = std::fs::read_to_string(&path).unwrap();
-    let map = guichet::core::po::parse(&text).unwrap();
-    map.get(french).cloned().unwrap_or_else(|| french.to_string())
+    let map = guichet::core::po::parse_forms(&text).unwrap();
+    map.get(french).and_then(|forms| forms.first().cloned()).unwrap_or_else(|| french.to_string())
 }

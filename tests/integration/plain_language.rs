@@ -9,8 +9,11 @@ use std::path::Path;
 fn ui_strings() -> BTreeSet<String> {
     let pot =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/translations/guichet.pot")).unwrap();
-    let from_pot: BTreeSet<String> =
-        guichet::core::po::parse(&pot.replace("msgstr \"\"", "msgstr \"x\"")).unwrap().into_keys().collect();
+    // The template's msgstr are empty: fill them so that every entry is read.
+    let filled = (0..6).fold(pot.replace("msgstr \"\"", "msgstr \"x\""), |pot, i| {
+        pot.replace(&format!("msgstr[{i}] \"\""), &format!("msgstr[{i}] \"x\""))
+    });
+    let from_pot: BTreeSet<String> = guichet::core::po::parse_forms(&filled).unwrap().into_keys().collect();
     let mut from_source = BTreeSet::new();
     let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("ui")];
     while let Some(dir) = stack.pop() {
@@ -109,13 +112,18 @@ fn every_ui_string_is_translated_with_the_same_placeholders() {
     for lang in Lang::ALL.into_iter().filter(|l| *l != Lang::Fr) {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join(format!("ui/translations/{}/LC_MESSAGES/guichet.po", lang.code()));
-        let map = guichet::core::po::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let map = guichet::core::po::parse_forms(&std::fs::read_to_string(&path).unwrap()).unwrap();
         for french in &ui {
-            let t = map.get(french).unwrap_or_else(|| panic!("{lang}: untranslated {french:?}"));
+            let forms = map.get(french).unwrap_or_else(|| panic!("{lang}: untranslated {french:?}"));
             for n in 0..3 {
                 let p = format!("{{{n}}}");
-                assert_eq!(french.contains(&p), t.contains(&p), "{lang}: placeholder {p} in {french:?} → {t:?}");
+                for t in forms {
+                    assert_eq!(french.contains(&p), t.contains(&p), "{lang}: placeholder {p} in {french:?} → {t:?}");
+                }
             }
+            // A plural's count: some forms may say it in words ("ثانيتين", two seconds).
+            let counted = forms.iter().any(|t| t.contains("{n}"));
+            assert_eq!(french.contains("{n}"), counted, "{lang}: the count {{n}} of {french:?} → {forms:?}");
         }
     }
 }

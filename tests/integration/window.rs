@@ -76,7 +76,10 @@ fn wait_until(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
 }
 
 fn xdotool(display: &str, args: &[&str]) -> String {
-    let out = Command::new("xdotool")
+    // `search --sync` waits for ever for a window that never comes: bounded.
+    let out = Command::new("timeout")
+        .arg("60")
+        .arg("xdotool")
         .args(args)
         .env("DISPLAY", display)
         .output()
@@ -105,7 +108,7 @@ fn settled(display: &str, before: &Capture) -> Capture {
         last.pixels != before.pixels
     });
     assert!(changed, "the window did not change after the click");
-    loop {
+    for _ in 0..40 {
         std::thread::sleep(Duration::from_millis(250));
         let now = capture(display);
         if now.pixels == last.pixels {
@@ -113,6 +116,7 @@ fn settled(display: &str, before: &Capture) -> Capture {
         }
         last = now;
     }
+    panic!("the window keeps changing 10 s after the click");
 }
 
 /// Clicks in the real window where the in-process layout has `label`, then presses it

@@ -53,6 +53,7 @@ fn no_clipping() -> Result<(), Failed> {
                 show(&r, name, lang);
                 let print = if large_print { "large" } else { "normal" };
                 let mut found = r.cut_texts();
+                found.extend(outside(&r, w, h));
                 found.sort();
                 cuts.extend(found.into_iter().map(|text| format!("{w}x{h} {print} {lang} {name}: {text:?}")));
             }
@@ -60,6 +61,23 @@ fn no_clipping() -> Result<(), Failed> {
     }
     ensure!(cuts.is_empty(), "{} clipped texts:\n{}", cuts.len(), cuts.join("\n"));
     Ok(())
+}
+
+/// Texts and buttons whose box leaves the window (a box as wide as the whole frame,
+/// placed in its content area, ran off the edge: the countdown of the warning).
+fn outside(r: &Rig, w: f32, h: f32) -> Vec<String> {
+    let query = ElementQuery::from_root(r.app());
+    let elements =
+        query.match_predicate(|e| matches!(e.accessible_role(), Some(AccessibleRole::Text | AccessibleRole::Button)));
+    elements
+        .find_all()
+        .iter()
+        .filter(|e| {
+            let (p, s) = (e.absolute_position(), e.size());
+            s.width > 0.0 && (p.x < -1.0 || p.y < -1.0 || p.x + s.width > w + 1.0 || p.y + s.height > h + 1.0)
+        })
+        .map(|e| format!("outside the screen: {}", e.accessible_label().unwrap_or_default()))
+        .collect()
 }
 
 /// Texts shown now (hidden rows are not found).
