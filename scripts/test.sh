@@ -20,4 +20,26 @@ trap report EXIT
 phase "setup (packages, Rust)" source scripts/setup-debian.sh
 export PATH="$HOME/.cargo/bin:$PATH"
 phase "build (tests)" cargo test --locked --no-run "$@"
-phase "run (tests)" cargo test --locked "$@"
+
+# The UI checks run on one thread each (one Slint backend per process): the two longest
+# go to a second process, so both cores work.
+heavy=(layout_holds no_clipped)
+run_tests() {
+  if (($#)); then
+    cargo test --locked "$@"
+    return
+  fi
+  local log status=0
+  log=$(mktemp)
+  (for check in "${heavy[@]}"; do cargo test --locked --test ui -- "$check" || exit 1; done) >"$log" 2>&1 &
+  local second=$!
+  cargo test --locked --lib --bins --test integration || status=1
+  cargo test --locked --doc || status=1
+  cargo test --locked --test ui -- "${heavy[@]/#/--skip=}" || status=1
+  wait "$second" || status=1
+  echo "---- the longest UI checks (second process) ----"
+  cat "$log"
+  rm -f "$log"
+  return $status
+}
+phase "run (tests)" run_tests "$@"
