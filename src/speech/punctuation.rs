@@ -1,5 +1,5 @@
 //! Screens build what they say by joining sentences with ". "; a sentence that already
-//! ends with "?", "!", ":" or "." would then be read with a doubled stop ("avec vous ?.").
+//! ends with "?", "؟", "!", ":" or "." would then be read with a doubled stop ("avec vous ?.").
 //! This tidies the joins before the text reaches the engine and the transcript.
 
 /// `text` with every full stop that directly follows another stop removed (spaces
@@ -12,7 +12,7 @@ pub fn tidy(text: &str) -> String {
         }
         if c == '.' {
             let before = out.trim_end_matches(' ');
-            if before.ends_with(['.', '?', '!', ':', '…']) {
+            if before.ends_with(['.', '?', '!', ':', '…', '؟']) {
                 out.truncate(before.len());
                 continue;
             }
@@ -32,6 +32,8 @@ mod tests {
         assert_eq!(tidy("What do you have with you?. Touch."), "What do you have with you? Touch.");
         assert_eq!(tidy("Fini.. Merci. ."), "Fini. Merci.");
         assert_eq!(tidy("Un instant… . Oui"), "Un instant… Oui");
+        // The Arabic question mark too.
+        assert_eq!(tidy("هل ما زلت هنا؟. إذا"), "هل ما زلت هنا؟ إذا");
     }
 
     #[test]
