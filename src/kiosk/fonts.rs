@@ -31,8 +31,11 @@ fn folder() -> PathBuf {
     if let Some(runtime) = std::env::var_os("XDG_RUNTIME_DIR").filter(|d| Path::new(d).is_dir()) {
         return Path::new(&runtime).join("guichet-fonts");
     }
-    let who = std::env::var("USER").unwrap_or_else(|_| std::process::id().to_string());
-    std::env::temp_dir().join(format!("guichet-fonts-{who}"))
+    // One folder per user, the same at every start (a per-process name left 1.7 MB behind
+    // at each start where USER is unset). /proc/self belongs to this process's user.
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").map_or_else(|_| "shared".to_string(), |m| m.uid().to_string());
+    std::env::temp_dir().join(format!("guichet-fonts-{uid}"))
 }
 
 /// Writes `bytes` to `path` unless it already holds exactly them.
