@@ -54,6 +54,15 @@ impl Lang {
         self == Lang::Ar
     }
 
+    /// Between the items of a list written in a sentence: Arabic has its own comma.
+    pub fn list_separator(self) -> &'static str {
+        if self == Lang::Ar {
+            "\u{060C} "
+        } else {
+            ", "
+        }
+    }
+
     /// Parses a code such as `fr` or `en`.
     pub fn from_code(code: &str) -> Option<Lang> {
         Lang::ALL.into_iter().find(|l| l.code() == code)
@@ -69,6 +78,12 @@ impl std::fmt::Display for Lang {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn arabic_lists_use_the_arabic_comma() {
+        assert_eq!(Lang::Ar.list_separator(), "\u{060C} ");
+        assert_eq!(Lang::Uk.list_separator(), ", ");
+    }
 
     #[test]
     fn codes_round_trip() {

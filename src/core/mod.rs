@@ -3,5 +3,6 @@
 pub mod catalogue;
 pub mod journey;
 pub mod lang;
+pub mod paging;
 pub mod po;
 pub mod queue;

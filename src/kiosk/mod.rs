@@ -5,6 +5,7 @@
 pub mod fonts;
 pub mod headless;
 pub mod measure;
+mod paging;
 pub mod ticket;
 mod view;
 mod wiring;
@@ -109,6 +110,7 @@ impl Kiosk {
         window.global::<Theme>().set_mm(px_per_mm);
         window.global::<KioskApi>().set_volume_steps(VOLUME_STEPS as i32);
         wiring::wire(&window, &inner);
+        paging::wire(&window);
         let kiosk = Kiosk { window, inner };
         kiosk.inner.reset_visit();
         // The first screen was built before `say` had a handler: have it speak now.

@@ -170,7 +170,7 @@ pub fn refresh(window: &AppWindow, j: &Journey, cat: &Catalogue, icons: &mut Ico
     let summary = vec![
         SharedString::from(theme.map_or("", |t| cat.tr(lang, &t.title))),
         SharedString::from(procedure.map_or("", |p| cat.tr(lang, &p.title))),
-        SharedString::from(&have.join(", ")),
+        SharedString::from(&have.join(lang.list_separator())),
         SharedString::from(priority),
     ];
     sync(api.get_summary(), summary, |m| api.set_summary(m));
@@ -184,7 +184,7 @@ pub fn refresh(window: &AppWindow, j: &Journey, cat: &Catalogue, icons: &mut Ico
                 .collect()
         })
         .unwrap_or_default();
-    api.set_reminder(missing.join(", ").into());
+    api.set_reminder(missing.join(lang.list_separator()).into());
     sync(api.get_have_list(), have.iter().map(|h| SharedString::from(*h)).collect(), |m| api.set_have_list(m));
     sync(api.get_reminders(), missing.iter().map(|m| SharedString::from(*m)).collect(), |m| api.set_reminders(m));
     api.set_issuing(j.issuing());

@@ -125,13 +125,16 @@ impl Rig {
 
     /// Touches the button with this accessible label, with a finger at its centre (a
     /// button that is covered, misplaced or rebuilt mid-press does not get the touch);
-    /// turns the pages of choice grids ("Autres choix") to reach it, as a visitor would.
+    /// turns the pages ("Autres choix", "Lire la suite") to reach it, as a visitor would.
     pub fn tap(&self, label: &str) {
         for attempt in 0..12 {
             if self.centre_of(label).is_some() {
                 break;
             }
-            let pagers = self.find("Autres choix");
+            let code = self.app().global::<guichet::ui::KioskApi>().get_lang().to_string();
+            let lang = Lang::ALL.into_iter().find(|l| l.code() == code).unwrap_or(Lang::Fr);
+            let mut pagers = self.find(&ui_tr(lang, "Autres choix"));
+            pagers.extend(self.find(&ui_tr(lang, "Lire la suite")));
             let Some(pager) = pagers.get(pagers.len().saturating_sub(1 + attempt % pagers.len().max(1))) else { break };
             let (p, s) = (pager.absolute_position(), pager.size());
             self.press_at(LogicalPosition::new(p.x + s.width / 2.0, p.y + s.height / 2.0));

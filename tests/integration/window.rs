@@ -254,6 +254,13 @@ fn the_real_window_takes_clicks_draws_like_the_headless_render_and_issues_a_tick
     click(&display, origin, &rig, &cat.have[0].label);
     click(&display, origin, &rig, "Continuer");
     click(&display, origin, &rig, &cat.priority[0].label);
+    // The summary shows "Prendre mon ticket" once every page has been read.
+    for _ in 0..8 {
+        if rig.centre_of("Prendre mon ticket").is_some() {
+            break;
+        }
+        click(&display, origin, &rig, "Lire la suite");
+    }
     click(&display, origin, &rig, "Prendre mon ticket");
 
     // In SQLite, by a reader of its own.

@@ -116,10 +116,14 @@ fn summary_pages() -> Result<(), Failed> {
     for (w, h) in [(1280.0, 800.0), (720.0, 1280.0)] {
         let r = sized_rig(w, h, true);
         show(&r, "summary", Lang::Fr);
+        ensure!(r.find("Prendre mon ticket").is_empty(), "{w}x{h}: the ticket button shows before every page was seen");
         let pages = read_all_pages(&r)?;
+        ensure!(!r.find("Prendre mon ticket").is_empty(), "{w}x{h}: no ticket button on the last page");
         ensure!(pages.len() > 1, "{w}x{h}: the summary fits one page in large print? {pages:?}");
         let seen: Vec<&String> = pages.iter().flatten().collect();
-        for row in ["Sujet : ", "Démarche : ", "Priorité : ", "Vous avez :", "Pensez à avoir :"] {
+        // What the visitor lacks comes first.
+        ensure!(pages[0].iter().any(|t| t == "Il vous manque :"), "{w}x{h}: the first page lacks what is missing: {pages:?}");
+        for row in ["Sujet : ", "Démarche : ", "Priorité : ", "Vous avez avec vous :"] {
             ensure!(seen.iter().any(|t| t.starts_with(row)), "{w}x{h}: no page shows {row:?}: {pages:?}");
         }
         // What the visitor has and what to think of: one row per item, each on one page.
@@ -135,19 +139,24 @@ fn summary_pages() -> Result<(), Failed> {
     Ok(())
 }
 
+/// The documents to prepare stand on the ticket screen itself, under the number, and on
+/// pages of whole rows after it (with the number in the title) when they need more room.
 fn document_pages() -> Result<(), Failed> {
-    let r = sized_rig(720.0, 1280.0, true);
-    show(&r, "ticket", Lang::Fr);
-    r.tap("Papiers");
-    r.settle();
-    let pages = read_all_pages(&r)?;
-    let docs: Vec<String> = pages.iter().flatten().filter(|t| t.starts_with("• ")).cloned().collect();
-    ensure!(docs.len() >= 2, "too few documents seen: {pages:?}");
-    let mut unique = docs.clone();
-    unique.dedup();
-    ensure!(unique.len() == docs.len(), "a document shows on two pages: {docs:?}");
-    r.tap("Mon numéro");
-    r.settle();
-    ensure!(!r.find("Papiers").is_empty(), "no way back to the number");
+    for (w, h) in [(1280.0, 800.0), (720.0, 1280.0)] {
+        let r = sized_rig(w, h, true);
+        show(&r, "ticket", Lang::Fr);
+        let number = r.app().global::<guichet::ui::KioskApi>().get_ticket_number().to_string();
+        let pages = read_all_pages(&r)?;
+        let docs: Vec<String> = pages.iter().flatten().filter(|t| t.starts_with("• ")).cloned().collect();
+        ensure!(docs.len() >= 2, "{w}x{h}: too few documents seen: {pages:?}");
+        let mut unique = docs.clone();
+        unique.dedup();
+        ensure!(unique.len() == docs.len(), "{w}x{h}: a document shows on two pages: {docs:?}");
+        for page in &pages[1..] {
+            ensure!(page.iter().any(|t| t.contains(&number)), "{w}x{h}: a page of documents without the number: {page:?}");
+        }
+        let cut = r.cut_texts();
+        ensure!(cut.is_empty(), "{w}x{h}: cut: {cut:?}");
+    }
     Ok(())
 }

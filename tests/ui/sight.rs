@@ -178,21 +178,55 @@ fn position_of(r: &Rig, label: &str) -> Option<(f32, f32)> {
     })
 }
 
+/// Each role in one place, whatever the screen and the print size: Back, Help, Repeat
+/// and Language each at their own spot on every screen that has them (a Back that
+/// cannot act is not shown: the start screen, the ticket; the warning has no Close, the
+/// help screen no Help), the tools on the start side of the main action, the main
+/// action at the bottom of the end side, the page button on the start side of the
+/// action row, never among the tools.
 fn constant_places() -> Result<(), Failed> {
-    let r = rig();
-    let mut seen: Vec<(String, (f32, f32), &str)> = Vec::new();
-    for name in screens::ALL {
-        show(&r, name, Lang::Fr);
-        let back = if ["help", "settings", "warning"].contains(&name) { "Fermer" } else { "Retour" };
-        for (label, slot) in [(back, "back"), ("Aide", "help"), ("Répéter", "repeat"), ("Langue", "language")] {
-            let pos = position_of(&r, label).ok_or(format!("{name}: no {label}"))?;
-            if let Some((first, p, _)) = seen.iter().find(|(_, _, s)| *s == slot) {
-                ensure!(*p == pos, "{name}: {label} at {pos:?}, on {first} at {p:?}");
-            } else {
-                seen.push((name.to_string(), pos, slot));
+    for large in [false, true] {
+        let r = crate::pages::sized_rig(1280.0, 800.0, large);
+        let mut seen: Vec<(String, (f32, f32), &str)> = Vec::new();
+        for name in screens::ALL {
+            show(&r, name, Lang::Fr);
+            let back = if ["help", "settings", "warning"].contains(&name) { "Fermer" } else { "Retour" };
+            let absent: &[&str] = match name {
+                "attract" | "ticket" => &["Retour"],
+                "warning" => &["Fermer"],
+                "help" => &["Aide"],
+                _ => &[],
+            };
+            for (label, slot) in [(back, "back"), ("Aide", "help"), ("Répéter", "repeat"), ("Langue", "language")] {
+                if absent.contains(&label) {
+                    ensure!(position_of(&r, label).is_none(), "{name}: {label} shows where it cannot act");
+                    continue;
+                }
+                let pos = position_of(&r, label).ok_or(format!("{name}: no {label}"))?;
+                if let Some((first, p, _)) = seen.iter().find(|(_, _, s)| *s == slot) {
+                    ensure!(*p == pos, "{name}: {label} at {pos:?}, on {first} at {p:?}");
+                } else {
+                    seen.push((name.to_string(), pos, slot));
+                }
             }
+            let tools_end = seen.iter().map(|(_, (x, _), _)| *x).fold(0.0, f32::max);
+            for main in ["Continuer", "Prendre mon ticket", "J'ai fini", "Plus de temps"] {
+                if let Some(e) = r.find(main).last() {
+                    let (p, s) = (e.absolute_position(), e.size());
+                    ensure!(p.x > tools_end, "{name}: {main} at x={} is not after the tools", p.x);
+                    ensure!(1280.0 - (p.x + s.width) < 30.0 && 800.0 - (p.y + s.height) < 30.0,
+                        "{name}: {main} is not at the bottom right: {p:?} {s:?}");
+                }
+            }
+            for pager in ["Autres choix", "Lire la suite", "Revoir le début"] {
+                if let Some(e) = r.find(pager).last() {
+                    let (p, s) = (e.absolute_position(), e.size());
+                    ensure!(p.x > tools_end && 800.0 - (p.y + s.height) < 30.0,
+                        "{name}: the page button {pager} stands among the tools: {p:?} {s:?}");
+                }
+            }
+            close_overlays(&r);
         }
-        close_overlays(&r);
     }
     Ok(())
 }
