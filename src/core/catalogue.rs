@@ -56,6 +56,9 @@ pub struct Queue {
 pub struct Item {
     pub id: String,
     pub label: String,
+    /// How the summary names it when the visitor lacks it, in the second person
+    /// ("Votre pièce d'identité"); the label when the catalogue gives none.
+    pub missing: String,
     pub icon: String,
 }
 
@@ -116,6 +119,7 @@ impl Catalogue {
         for item in self.have.iter().chain(&self.priority) {
             out.push(&item.label);
         }
+        out.extend(self.have.iter().filter(|h| h.missing != h.label).map(|h| h.missing.as_str()));
         for t in &self.themes {
             out.extend([t.title.as_str(), t.hint.as_str()]);
             for p in &t.procedures {
@@ -148,6 +152,7 @@ struct RawQueue {
 struct RawItem {
     id: Spanned<String>,
     label: Spanned<String>,
+    missing: Option<Spanned<String>>,
     icon: Spanned<String>,
 }
 
@@ -257,6 +262,7 @@ impl Checker<'_> {
             .map(|r| Item {
                 id: self.id(&r.id, &mut seen),
                 label: self.text("label", &r.label),
+                missing: r.missing.as_ref().map_or_else(|| r.label.get_ref().clone(), |m| self.text("missing", m)),
                 icon: self.icon(&r.icon, icons),
             })
             .collect()
@@ -392,7 +398,11 @@ pub fn load(files: &[SourceFile], icons: &HashSet<String>) -> Result<Catalogue, 
             continue;
         };
         match po::parse(&file.text) {
-            Ok(map) => {
+            Ok(mut map) => {
+                // Right-to-left text: Latin words isolated, so brackets land right.
+                if lang.is_rtl() {
+                    map.values_mut().for_each(|t| *t = super::bidi::isolate_latin(t));
+                }
                 cat.translations.insert(lang, map);
             }
             Err(e) => errors.push(CatalogueError {

@@ -124,3 +124,16 @@ fn bad_translation_file_is_reported() {
     assert!(err.0.iter().any(|e| e.file == "translations/xx.po"));
     assert!(err.0.iter().any(|e| e.file == "translations/en.po" && e.line == 2));
 }
+
+#[test]
+fn latin_words_in_arabic_translations_are_isolated_for_the_screen() {
+    let files = [
+        file("catalogue.toml", ROOT),
+        file("themes/01-papiers.toml", THEME),
+        file("translations/ar.po", "msgid \"Papiers\"\nmsgstr \"أوراق (CAF)\"\n"),
+        file("translations/en.po", "msgid \"Papiers\"\nmsgstr \"Papers (CAF)\"\n"),
+    ];
+    let cat = load(&files, &icons()).unwrap();
+    assert_eq!(cat.tr(Lang::Ar, "Papiers"), "أوراق (\u{2066}CAF\u{2069})");
+    assert_eq!(cat.tr(Lang::En, "Papiers"), "Papers (CAF)", "left-to-right languages are untouched");
+}

@@ -1,6 +1,8 @@
 //! The core: pure rules with no IO, tested without a window or a database.
 
+pub mod bidi;
 pub mod catalogue;
+pub mod help;
 pub mod journey;
 pub mod lang;
 pub mod paging;

@@ -4,6 +4,7 @@
 
 pub mod fonts;
 pub mod headless;
+mod help;
 pub mod measure;
 mod paging;
 pub mod ticket;
@@ -19,7 +20,7 @@ use crate::hardware::keys::Key;
 use crate::hardware::printer::TicketPrinter;
 use crate::speech::{SpeakerFactory, SpeechHandle, Voice, DEFAULT_VOLUME, VOLUME_STEPS};
 use crate::store::Store;
-use crate::ui::{AppWindow, KioskApi, PrintState, Theme};
+use crate::ui::{AppWindow, HelpState, KioskApi, PrintState, Theme};
 use slint::{ComponentHandle, Timer, TimerMode};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -46,6 +47,8 @@ enum Done {
     Failed,
     Printed(bool),
     SpeechLost,
+    /// A staff member answered this kiosk's call for help.
+    HelpComing,
 }
 
 struct State {
@@ -65,6 +68,7 @@ struct Inner {
     jobs: mpsc::Sender<TicketRequest>,
     done: mpsc::Receiver<Done>,
     ticker: Timer,
+    help: help::HelpLine,
     /// Button texts that do not fit, counted per text (layout may clip for a moment
     /// while a screen is being built; what counts is what stays clipped).
     clipped: RefCell<std::collections::HashMap<String, i32>>,
@@ -90,6 +94,7 @@ impl Kiosk {
                 speech_notify(Done::SpeechLost);
             }),
         );
+        let help = help::HelpLine::new(store.clone(), issue.site_name.clone(), notify.clone());
         let jobs = spawn_issuer(store, catalogue.clone(), issue, printer, notify);
         let inner = Rc::new(Inner {
             window: window.as_weak(),
@@ -105,6 +110,7 @@ impl Kiosk {
             jobs,
             done: done_rx,
             ticker: Timer::default(),
+            help,
             clipped: RefCell::default(),
         });
         window.global::<Theme>().set_mm(px_per_mm);
@@ -313,6 +319,10 @@ impl Inner {
             api.set_armed(Default::default());
             api.set_volume(DEFAULT_VOLUME as i32);
             api.set_slow_speech(false);
+            if api.get_help_state() != HelpState::None {
+                self.help.cancel();
+                api.set_help_state(HelpState::None);
+            }
             view::show_ticket(&w, None);
         }
     }
@@ -345,6 +355,14 @@ impl Inner {
                 }
             }
             Done::SpeechLost => self.with_api(|api| api.set_speech_available(false)),
+            Done::HelpComing => {
+                let called = self.window.upgrade().is_some_and(|w| w.global::<KioskApi>().get_help_state() == HelpState::Called);
+                if called {
+                    self.with_api(|api| api.set_help_state(HelpState::Coming));
+                    // The visitor sees and hears it even if they closed the help screen.
+                    self.handle(Event::Help(true));
+                }
+            }
         }
     }
 }

@@ -180,7 +180,7 @@ pub fn refresh(window: &AppWindow, j: &Journey, cat: &Catalogue, icons: &mut Ico
                 .iter()
                 .filter(|r| !j.have().iter().any(|i| cat.have.get(*i).is_some_and(|h| &h.id == *r)))
                 .filter_map(|r| cat.have.iter().find(|h| &h.id == r))
-                .map(|h| cat.tr(lang, &h.label))
+                .map(|h| cat.tr(lang, &h.missing))
                 .collect()
         })
         .unwrap_or_default();

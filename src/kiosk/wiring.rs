@@ -38,6 +38,12 @@ pub(super) fn wire(window: &AppWindow, inner: &Rc<Inner>) {
     on!(on_get_ticket, |me| me.handle(Event::GetTicket));
     on!(on_back, |me| me.handle(Event::Back));
     on!(on_help, |me, open: bool| me.handle(Event::Help(open)));
+    on!(on_call_help, |me| {
+        let screen = me.state.borrow().journey.screen();
+        me.help.call(screen);
+        me.with_api(|api| api.set_help_state(crate::ui::HelpState::Called));
+        me.handle(Event::Activity);
+    });
     on!(on_finish, |me| me.handle(Event::Finish));
     on!(on_more_time, |me| me.handle(Event::MoreTime));
     on!(on_settings, |me, open: bool| {

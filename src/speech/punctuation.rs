@@ -3,10 +3,11 @@
 //! This tidies the joins before the text reaches the engine and the transcript.
 
 /// `text` with every full stop that directly follows another stop removed (spaces
-/// between them included), and runs of spaces made single.
+/// between them included), runs of spaces made single, and the bidi isolates of the
+/// screen's text left out (they are for the eye).
 pub fn tidy(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for c in crate::core::bidi::strip_isolates(text).chars() {
         if c == ' ' && out.ends_with(' ') {
             continue;
         }

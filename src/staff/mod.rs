@@ -13,6 +13,7 @@
 mod auth;
 mod extract;
 mod guard;
+mod help_view;
 mod labels;
 mod login;
 mod pages;

@@ -36,6 +36,8 @@ th,td{border-bottom:1px solid #666;padding:.4em;text-align:left;vertical-align:t
 .status.called{background:#ffd54f}.status.in_service{background:#bbdefb}
 .missing{color:#8b0000;font-weight:bold}
 .priority{font-weight:bold;color:#4a148c}
+.help{border:4px solid #8b0000;background:#fff1c2;color:#111;border-radius:8px;padding:.2em 1em;margin:.6em 0}
+.help ul{list-style:none;padding:0}.help li{display:flex;flex-wrap:wrap;gap:.6em;align-items:center;justify-content:space-between}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.3em 1em}dt{font-weight:bold}
 @media (max-width:760px){
  table,tbody,tr,td{display:block}thead{display:none}

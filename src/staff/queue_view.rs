@@ -6,6 +6,7 @@ use super::auth::{Notice, Session};
 use super::labels::{self, Described, ACTIONS, OUTCOMES};
 use super::pages::{self, Chrome};
 use crate::core::catalogue::Catalogue;
+use crate::core::help::HelpCall;
 use crate::core::queue::{transition, Action, Status};
 use crate::store::TicketRow;
 use maud::{html, Markup};
@@ -13,19 +14,20 @@ use maud::{html, Markup};
 /// Longest desk name kept.
 pub(super) const MAX_DESK: usize = 40;
 
-pub(super) fn queue_page(
-    chrome: &Chrome<'_>,
-    session: &Session,
-    notice: Option<&Notice>,
-    catalogue: &Catalogue,
-    tickets: &[TicketRow],
-    now_ms: i64,
-) -> Markup {
+/// What the live part of the page shows.
+pub(super) struct Live<'a> {
+    pub catalogue: &'a Catalogue,
+    pub tickets: &'a [TicketRow],
+    pub calls: &'a [HelpCall],
+    pub now_ms: i64,
+}
+
+pub(super) fn queue_page(chrome: &Chrome<'_>, session: &Session, notice: Option<&Notice>, live: &Live<'_>) -> Markup {
     let body = html! {
         h1 { "File d'attente" }
         (pages::notice(notice))
-        (call_next_form(catalogue, session))
-        div id="live" { (queue_fragment(catalogue, tickets, now_ms, &session.csrf)) }
+        (call_next_form(live.catalogue, session))
+        div id="live" { (queue_fragment(live, &session.csrf)) }
     };
     pages::page(chrome, "File d'attente", true, body)
 }
@@ -55,9 +57,11 @@ fn call_next_form(catalogue: &Catalogue, session: &Session) -> Markup {
     }
 }
 
-/// Counts per queue and the table: what `GET /queue` returns.
-pub(super) fn queue_fragment(catalogue: &Catalogue, tickets: &[TicketRow], now_ms: i64, csrf: &str) -> Markup {
+/// Calls for help, counts per queue and the table: what `GET /queue` returns.
+pub(super) fn queue_fragment(live: &Live<'_>, csrf: &str) -> Markup {
+    let (catalogue, tickets, now_ms) = (live.catalogue, live.tickets, live.now_ms);
     html! {
+        (super::help_view::calls(live.calls, now_ms, csrf))
         h2 { "En ce moment" }
         ul.counts {
             @for q in &catalogue.queues {

@@ -7,7 +7,7 @@ use super::extract::{CsrfForm, PageNonce, Posted, Staff};
 use super::guard::{self, is_token, safe_next};
 use super::pages::{self, Plain};
 use super::queue_view::{self, MAX_DESK};
-use super::{labels, login, sse, ticket_view, Console};
+use super::{help_view, labels, login, sse, ticket_view, Console};
 use crate::core::queue::Action;
 use crate::store::{self, StoreError, TicketRow};
 use axum::extract::rejection::PathRejection;
@@ -30,6 +30,7 @@ pub(super) fn router(console: Console) -> Router {
         .route("/t/{token}", get(ticket_page))
         .route("/tickets/{id}/{action}", post(ticket_action))
         .route("/call-next", post(call_next))
+        .route("/help/{id}/answer", post(help_view::answer))
         .route("/health", get(health))
         .route("/favicon.ico", get(no_icon))
         .fallback(not_found)
@@ -63,14 +64,17 @@ async fn queue_page(State(console): State<Console>, staff: Staff) -> Response {
     let notice = console.auth.take_notice(&staff.session_id);
     let chrome = staff.chrome(&console);
     let now = console.clock.now_ms();
-    queue_view::queue_page(&chrome, &staff.session, notice.as_ref(), &console.catalogue, &tickets, now).into_response()
+    let calls = console.store.open_help().await.unwrap_or_default();
+    let live = queue_view::Live { catalogue: &console.catalogue, tickets: &tickets, calls: &calls, now_ms: now };
+    queue_view::queue_page(&chrome, &staff.session, notice.as_ref(), &live).into_response()
 }
 
 async fn queue_fragment(State(console): State<Console>, staff: Staff) -> Response {
     match open_tickets(&console, &staff).await {
         Ok(tickets) => {
-            let now = console.clock.now_ms();
-            queue_view::queue_fragment(&console.catalogue, &tickets, now, &staff.session.csrf).into_response()
+            let calls = console.store.open_help().await.unwrap_or_default();
+            let live = queue_view::Live { catalogue: &console.catalogue, tickets: &tickets, calls: &calls, now_ms: console.clock.now_ms() };
+            queue_view::queue_fragment(&live, &staff.session.csrf).into_response()
         }
         Err(page) => page,
     }

@@ -63,6 +63,8 @@ fn describe(event: &DomainEvent) -> Event {
         DomainEvent::TicketChanged { number, status, .. } => {
             format!("{} {number}", status.as_str())
         }
+        DomainEvent::HelpCalled { .. } => "help called".to_string(),
+        DomainEvent::HelpAnswered { .. } | DomainEvent::HelpCancelled { .. } => "help ended".to_string(),
     };
     Event::default().data(data)
 }

@@ -10,6 +10,7 @@ pub use read::{open_tickets, staff, staff_names, ticket_by_id, ticket_by_token, 
 pub use write::IssuedTicket;
 
 use crate::clock::{Clock, SystemClock};
+use crate::core::help::{HelpCall, HelpCalls, HelpError};
 use crate::core::journey::TicketRequest;
 use crate::core::queue::{Action, Status, TransitionError};
 use rusqlite::Connection;
@@ -31,6 +32,8 @@ pub enum StoreError {
     Transition(#[from] TransitionError),
     #[error("the account \"{0}\" already exists")]
     DuplicateStaff(String),
+    #[error(transparent)]
+    Help(#[from] HelpError),
     #[error("the storage thread has stopped")]
     Closed,
 }
@@ -40,6 +43,10 @@ pub enum StoreError {
 pub enum DomainEvent {
     TicketIssued { id: i64, number: String },
     TicketChanged { id: i64, number: String, status: Status, desk: Option<String> },
+    /// A kiosk calls for someone (the Help screen); answered, or the visit ended.
+    HelpCalled { id: u64, kiosk: String },
+    HelpAnswered { id: u64, kiosk: String },
+    HelpCancelled { id: u64, kiosk: String },
 }
 
 type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
@@ -50,6 +57,10 @@ enum Command {
     CallNext { desk: String, queue: Option<char>, reply: Reply<TicketRow> },
     AddStaff { name: String, hash: String, reply: Reply<()> },
     RemoveStaff { name: String, reply: Reply<bool> },
+    CallHelp { kiosk: String, screen: String, reply: Reply<HelpCall> },
+    AnswerHelp { id: u64, reply: Reply<HelpCall> },
+    CancelHelp { kiosk: String },
+    OpenHelp(Reply<Vec<HelpCall>>),
 }
 
 /// A cheap, clonable handle to the storage thread.
@@ -141,6 +152,26 @@ impl Store {
     pub fn remove_staff(&self, name: String) -> Pending<bool> {
         self.send(|reply| Command::RemoveStaff { name, reply })
     }
+
+    /// A kiosk calls for someone; calls are kept in memory (nothing about the visitor).
+    pub fn call_help(&self, kiosk: String, screen: String) -> Pending<HelpCall> {
+        self.send(|reply| Command::CallHelp { kiosk, screen, reply })
+    }
+
+    /// A staff member goes; a second answer gets `StoreError::Help(HelpError::Gone)`.
+    pub fn answer_help(&self, id: u64) -> Pending<HelpCall> {
+        self.send(|reply| Command::AnswerHelp { id, reply })
+    }
+
+    /// The kiosk's visit ended before anyone came.
+    pub fn cancel_help(&self, kiosk: String) {
+        let _ = self.tx.send(Command::CancelHelp { kiosk });
+    }
+
+    /// Open calls, oldest first.
+    pub fn open_help(&self) -> Pending<Vec<HelpCall>> {
+        self.send(Command::OpenHelp)
+    }
 }
 
 fn run(
@@ -153,6 +184,7 @@ fn run(
     let publish = |e: DomainEvent| {
         let _ = events.send(e);
     };
+    let mut help = HelpCalls::default();
     for command in rx {
         match command {
             Command::Issue(request, reply) => {
@@ -181,6 +213,27 @@ fn run(
             }
             Command::RemoveStaff { name, reply } => {
                 let _ = reply.send(write::remove_staff(&conn, &name));
+            }
+            Command::CallHelp { kiosk, screen, reply } => {
+                // A repeated call is published too: the screen it names may have changed.
+                let (call, _) = help.call(&kiosk, &screen, clock.now_ms());
+                publish(DomainEvent::HelpCalled { id: call.id, kiosk: call.kiosk.clone() });
+                let _ = reply.send(Ok(call));
+            }
+            Command::AnswerHelp { id, reply } => {
+                let result = help.answer(id).map_err(StoreError::from);
+                if let Ok(c) = &result {
+                    publish(DomainEvent::HelpAnswered { id: c.id, kiosk: c.kiosk.clone() });
+                }
+                let _ = reply.send(result);
+            }
+            Command::CancelHelp { kiosk } => {
+                if let Some(c) = help.cancel(&kiosk) {
+                    publish(DomainEvent::HelpCancelled { id: c.id, kiosk: c.kiosk });
+                }
+            }
+            Command::OpenHelp(reply) => {
+                let _ = reply.send(Ok(help.open().to_vec()));
             }
         }
     }

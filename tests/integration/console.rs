@@ -39,9 +39,9 @@ fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
 }
 
-struct Site {
+pub(crate) struct Site {
     _dir: tempfile::TempDir,
-    store: Store,
+    pub(crate) store: Store,
     clock: Arc<ManualClock>,
     console: Console,
 }
@@ -56,11 +56,11 @@ impl Site {
         Site { _dir: dir, store, clock, console }
     }
 
-    async fn open() -> Site {
+    pub(crate) async fn open() -> Site {
         Site::with(ConsoleConfig::default()).await
     }
 
-    fn router(&self) -> Router {
+    pub(crate) fn router(&self) -> Router {
         self.console.router()
     }
 
@@ -83,9 +83,9 @@ impl Site {
 }
 
 /// A logged-in browser: its session cookie and the session's CSRF token.
-struct Browser {
-    cookie: String,
-    csrf: String,
+pub(crate) struct Browser {
+    pub(crate) cookie: String,
+    pub(crate) csrf: String,
 }
 
 // ---------------------------------------------------------------------------
@@ -102,12 +102,12 @@ fn form(fields: &[(&str, &str)]) -> String {
     fields.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&")
 }
 
-async fn get(router: &Router, path: &str, cookie: &str) -> Response<Body> {
+pub(crate) async fn get(router: &Router, path: &str, cookie: &str) -> Response<Body> {
     let request = Request::get(path).header(header::COOKIE, cookie).body(Body::empty()).unwrap();
     router.clone().oneshot(request).await.unwrap()
 }
 
-async fn post(router: &Router, path: &str, cookie: &str, fields: &[(&str, &str)]) -> Response<Body> {
+pub(crate) async fn post(router: &Router, path: &str, cookie: &str, fields: &[(&str, &str)]) -> Response<Body> {
     let request = Request::post(path)
         .header(header::COOKIE, cookie)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -116,12 +116,12 @@ async fn post(router: &Router, path: &str, cookie: &str, fields: &[(&str, &str)]
     router.clone().oneshot(request).await.unwrap()
 }
 
-async fn text(response: Response<Body>) -> String {
+pub(crate) async fn text(response: Response<Body>) -> String {
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     String::from_utf8(bytes.to_vec()).unwrap()
 }
 
-fn location(response: &Response<Body>) -> &str {
+pub(crate) fn location(response: &Response<Body>) -> &str {
     response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default()
 }
 
@@ -153,7 +153,7 @@ async fn try_login(router: &Router, name: &str, password: &str, next: &str) -> R
     post(router, "/login", &cookie, &[("name", name), ("password", password), ("csrf", &csrf), ("next", next)]).await
 }
 
-async fn login(router: &Router) -> Browser {
+pub(crate) async fn login(router: &Router) -> Browser {
     let response = try_login(router, "marie", PASSWORD, "").await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let cookie = cookie_pair(set_cookie(&response, "guichet_session").expect("a session cookie"));

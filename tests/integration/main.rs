@@ -6,6 +6,7 @@ mod browser;
 mod common;
 mod console;
 mod gallery;
+mod help_calls;
 mod plain_language;
 mod qr_roundtrip;
 mod window;

@@ -4,6 +4,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod help;
 mod journey;
 mod pages;
 mod paging;
@@ -34,7 +35,7 @@ fn main() {
     let mut args = Arguments::from_args();
     args.test_threads = Some(1);
     let checks: Vec<(&str, Check)> =
-        [journey::CHECKS, sound::CHECKS, sight::CHECKS, pages::CHECKS, paging::CHECKS, plurals::CHECKS, stable::CHECKS, time::CHECKS]
+        [journey::CHECKS, help::CHECKS, sound::CHECKS, sight::CHECKS, pages::CHECKS, paging::CHECKS, plurals::CHECKS, stable::CHECKS, time::CHECKS]
             .concat();
     let trials = checks.into_iter().map(|(name, check)| Trial::test(name, check)).collect();
     libtest_mimic::run(&args, trials).exit();
