@@ -171,7 +171,9 @@ impl Rig {
 
     /// Waits until the transcript holds an utterance containing `needle`.
     pub fn heard(&self, needle: &str) -> bool {
-        self.transcript.wait_for(Duration::from_secs(2), |h| {
+        // A ceiling, not a budget: returns as soon as it is heard (a loaded 2-core
+        // machine running both UI processes may take a while to schedule speech).
+        self.transcript.wait_for(Duration::from_secs(10), |h| {
             h.iter().any(|e| matches!(e, guichet::speech::Heard::Said { text, .. } if text.contains(needle)))
         })
     }

@@ -7,6 +7,8 @@ mod common;
 mod console;
 mod gallery;
 mod help_calls;
+mod mirror;
+mod pixels;
 mod plain_language;
 mod qr_roundtrip;
 mod window;

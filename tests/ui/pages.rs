@@ -1,7 +1,7 @@
 //! Large print: nothing cut at any size, and text longer than a screen shown page by
 //! page with a button, every row reachable.
 
-use crate::common::{rig, Rig};
+use crate::common::{rig, rig_at, Rig};
 use crate::screens::{self, show};
 use crate::{ensure, Check};
 use guichet::core::lang::Lang;
@@ -16,13 +16,50 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("large_print_pages_reach_every_document_to_bring", document_pages),
 ];
 
-/// Landscape and portrait displays, normal and large print.
-pub const SIZES: [(f32, f32, bool); 4] =
-    [(1280.0, 800.0, false), (720.0, 1280.0, false), (1280.0, 800.0, true), (720.0, 1280.0, true)];
+/// A display the kiosk is sold with: its pixels and the logical pixels in a millimetre
+/// (the smaller of the two ratios, as `config::Display::px_per_mm`).
+#[derive(Clone, Copy, Debug)]
+pub struct Display {
+    pub name: &'static str,
+    pub w: f32,
+    pub h: f32,
+    pub px_per_mm: f32,
+}
+
+/// The reference displays: the 10.1" panel (1280×800, 217×136 mm), the usual queue-kiosk
+/// sizes 15.6" (1920×1080, 344×194 mm) and 21.5" portrait (1080×1920, 268×477 mm), and
+/// the 7" Touch Display 2 (720×1280, 88×155 mm).
+pub const DISPLAYS: [Display; 4] = [
+    Display { name: "10.1\"", w: 1280.0, h: 800.0, px_per_mm: 5.882 },
+    Display { name: "15.6\"", w: 1920.0, h: 1080.0, px_per_mm: 5.567 },
+    Display { name: "21.5\" portrait", w: 1080.0, h: 1920.0, px_per_mm: 4.025 },
+    Display { name: "7\"", w: 720.0, h: 1280.0, px_per_mm: 8.182 },
+];
+
+/// Every reference display in normal and large print, but the 7" in normal print only:
+/// large print cannot hold on a panel 88 mm wide (capitals of 7.3 mm make "dumneavoastră"
+/// 88 mm wide in bold, and four 20 mm tools do not fit across it).
+pub const SIZES: [(Display, bool); 7] = [
+    (DISPLAYS[0], false),
+    (DISPLAYS[1], false),
+    (DISPLAYS[2], false),
+    (DISPLAYS[3], false),
+    (DISPLAYS[0], true),
+    (DISPLAYS[1], true),
+    (DISPLAYS[2], true),
+];
 
 pub fn sized_rig(w: f32, h: f32, large: bool) -> Rig {
     let r = rig();
     r.app().window().set_size(slint::LogicalSize::new(w, h));
+    r.app().global::<Theme>().set_large(large);
+    r
+}
+
+/// A kiosk on this display, in this print size.
+pub fn display_rig(d: Display, large: bool) -> Rig {
+    let r = rig_at(d.px_per_mm);
+    r.app().window().set_size(slint::LogicalSize::new(d.w, d.h));
     r.app().global::<Theme>().set_large(large);
     r
 }
@@ -41,21 +78,21 @@ pub fn sample_languages(size_index: usize) -> Vec<Lang> {
     langs
 }
 
-/// Every screen, in every language, landscape and portrait, normal and large print:
+/// Every screen, in every language, on every reference display, normal and large print:
 /// no text is cut (a label taller than its box, a word split across lines, a grid or
 /// a page row taller than its room, a header that leaves no room; see `FitCheck`).
 fn no_clipping() -> Result<(), Failed> {
     let mut cuts = Vec::new();
-    for (size_index, (w, h, large_print)) in SIZES.into_iter().enumerate() {
+    for (size_index, (d, large_print)) in SIZES.into_iter().enumerate() {
         for lang in sample_languages(size_index) {
             for name in screens::ALL {
-                let r = sized_rig(w, h, large_print);
+                let r = display_rig(d, large_print);
                 show(&r, name, lang);
                 let print = if large_print { "large" } else { "normal" };
                 let mut found = r.cut_texts();
-                found.extend(outside(&r, w, h));
+                found.extend(outside(&r, d.w, d.h));
                 found.sort();
-                cuts.extend(found.into_iter().map(|text| format!("{w}x{h} {print} {lang} {name}: {text:?}")));
+                cuts.extend(found.into_iter().map(|text| format!("{} {print} {lang} {name}: {text:?}", d.name)));
             }
         }
     }

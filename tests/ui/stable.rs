@@ -4,7 +4,7 @@
 //! on another machine's rounding.
 
 use crate::common::Rig;
-use crate::pages::{sample_languages, sized_rig, SIZES};
+use crate::pages::{display_rig, sample_languages, SIZES};
 use crate::screens::{self, show};
 use crate::{ensure, Check};
 use guichet::core::lang::Lang;
@@ -38,14 +38,14 @@ fn screens_checked() -> Vec<&'static str> {
 fn half_pixel() -> Result<(), Failed> {
     let mut moved = Vec::new();
     let full = std::env::var_os("GUICHET_FULL_MATRIX").is_some();
-    for (size_index, (w, h, large)) in SIZES.into_iter().enumerate() {
+    for (size_index, (d, large)) in SIZES.into_iter().enumerate() {
         // The suite: the three scripts (Latin, Arabic, Cyrillic); the full matrix: all.
         let langs = if full { sample_languages(size_index) } else { vec![Lang::Fr, Lang::Ar, Lang::Uk] };
         for lang in langs {
             for name in screens_checked() {
                 let at = |bias: f32| {
                     perturb(bias);
-                    let r = sized_rig(w, h, large);
+                    let r = display_rig(d, large);
                     show(&r, name, lang);
                     let l = layout(&r);
                     perturb(0.0);
@@ -59,7 +59,7 @@ fn half_pixel() -> Result<(), Failed> {
                         base.iter().zip(&other).all(|(a, b)| a.1.iter().zip(&b.1).all(|(x, y)| (x - y).abs() <= 2.0));
                     if !same_buttons || !near {
                         let print = if large { "large" } else { "normal" };
-                        moved.push(format!("{w}x{h} {print} {lang} {name} {bias:+}: {base:?}\n  → {other:?}"));
+                        moved.push(format!("{} {print} {lang} {name} {bias:+}: {base:?}\n  → {other:?}", d.name));
                     }
                 }
             }

@@ -1,0 +1,105 @@
+//! An independent look at the pixels, in case the widget checks miss a text: on every
+//! reference display and print size, in French, Arabic and Ukrainian, every screen is
+//! rendered to PNG by the real binary and its outer band (1 mm wide, inside the 3 mm
+//! margin every layout keeps) must be empty: nothing drawn runs to the screen's edge.
+//! The widget checks (`tests/ui/pages.rs`) say what is cut; this says what shows.
+
+use crate::xwd::{read_png, Capture};
+use std::path::Path;
+use std::process::Command;
+
+/// Reference displays: name, pixels, millimetres, and whether large print is checked
+/// (not on the 7": see `tests/ui/pages.rs`).
+const DISPLAYS: [(&str, u32, u32, f32, f32, bool); 4] = [
+    ("10.1", 1280, 800, 217.0, 136.0, true),
+    ("15.6", 1920, 1080, 344.0, 194.0, true),
+    ("21.5-portrait", 1080, 1920, 268.0, 477.0, true),
+    ("7", 720, 1280, 88.0, 155.0, false),
+];
+
+const SCREENS: [&str; 11] =
+    ["attract", "language", "theme", "procedure", "have", "priority", "summary", "ticket", "help", "settings", "warning"];
+
+/// Pixels of the outer band that are not the background (the corner pixel), by more
+/// than a rounding step.
+fn ink_at_edges(c: &Capture, band: u32) -> usize {
+    let background = c.pixels[0];
+    let mut ink = 0;
+    for y in 0..c.height {
+        for x in 0..c.width {
+            let edge = x < band || y < band || x >= c.width - band || y >= c.height - band;
+            let p = c.pixels[(y * c.width + x) as usize];
+            if edge && p.iter().zip(background).any(|(a, b)| a.abs_diff(b) > 24) {
+                ink += 1;
+            }
+        }
+    }
+    ink
+}
+
+fn render(dir: &Path, config: &Path, size: &str, args: &[&str], out: &Path) {
+    let run = Command::new(env!("CARGO_BIN_EXE_guichet"))
+        .arg("--data-dir")
+        .arg(dir)
+        .arg("--config")
+        .arg(config)
+        .arg("screenshot")
+        .args(["--size", size])
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{args:?}: {}", String::from_utf8_lossy(&run.stderr));
+}
+
+#[test]
+fn nothing_drawn_reaches_the_screen_edge_on_any_reference_display() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut jobs = Vec::new();
+    for (name, w, h, wmm, hmm, large_too) in DISPLAYS {
+        let config = dir.path().join(format!("{name}.toml"));
+        let toml = format!("site_name = \"Test\"\n[display]\nwidth_px = {w}\nheight_px = {h}\nwidth_mm = {wmm}\nheight_mm = {hmm}\n[speech]\nenabled = false\n");
+        std::fs::write(&config, toml).unwrap();
+        let band = ((w as f32 / wmm).min(h as f32 / hmm)).floor() as u32;
+        for large in if large_too { vec![false, true] } else { vec![false] } {
+            for lang in ["fr", "ar", "uk"] {
+                jobs.push((name, format!("{w}x{h}"), config.clone(), band, large, lang));
+            }
+        }
+    }
+    // Two workers: the machines that run the suite have two cores.
+    let data = dir.path().to_path_buf();
+    let chunks: Vec<Vec<_>> = (0..2).map(|k| jobs.iter().skip(k).step_by(2).cloned().collect()).collect();
+    let found: Vec<String> = std::thread::scope(|s| {
+        let workers: Vec<_> = chunks
+            .into_iter()
+            .enumerate()
+            .map(|(k, chunk)| {
+                let data = data.join(format!("worker-{k}"));
+                s.spawn(move || {
+                    std::fs::create_dir_all(&data).unwrap();
+                    let mut found = Vec::new();
+                    for (name, size, config, band, large, lang) in chunk {
+                        for screen in SCREENS {
+                            let out = data.join(format!("{name}-{lang}-{large}-{screen}.png"));
+                            let mut args = vec!["--screen", screen, "--lang", lang];
+                            if large {
+                                args.push("--large");
+                            }
+                            render(&data, &config, &size, &args, &out);
+                            let ink = ink_at_edges(&read_png(&out), band);
+                            if ink > 0 {
+                                let print = if large { "large" } else { "normal" };
+                                found.push(format!("{name}\" {print} {lang} {screen}: {ink} px at the edge"));
+                            }
+                        }
+                    }
+                    found
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap()).collect()
+    });
+    assert!(found.is_empty(), "drawn at the screen's edge:\n{}", found.join("\n"));
+}
