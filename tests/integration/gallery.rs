@@ -4,7 +4,6 @@
 
 use crate::xwd::{differing, read_png};
 use std::path::Path;
-use std::process::Command;
 
 /// Gallery images and the arguments that make them (the gallery script's).
 const SAMPLES: [(&str, &[&str]); 4] = [
@@ -21,17 +20,7 @@ fn fresh_renders_match_the_committed_gallery() {
     let mut wrong = Vec::new();
     for (name, args) in SAMPLES {
         let out = dir.path().join(format!("{name}.png"));
-        let run = Command::new(env!("CARGO_BIN_EXE_guichet"))
-            .arg("--data-dir")
-            .arg(dir.path())
-            .arg("screenshot")
-            .args(args)
-            .arg("--out")
-            .arg(&out)
-            .output()
-            .unwrap();
-        assert!(run.status.success(), "{name}: {}", String::from_utf8_lossy(&run.stderr));
-        let said = String::from_utf8_lossy(&run.stdout);
+        let said = crate::shots::screenshot(dir.path(), None, args, &out);
         assert!(!said.contains("cut:"), "{name}: {said}");
         let off = differing(&read_png(&out), &read_png(&gallery.join(format!("{name}.png"))));
         if off > 0.001 {

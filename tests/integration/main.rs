@@ -11,5 +11,6 @@ mod mirror;
 mod pixels;
 mod plain_language;
 mod qr_roundtrip;
+mod shots;
 mod window;
 mod xwd;

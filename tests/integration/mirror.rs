@@ -5,20 +5,10 @@
 
 use crate::xwd::{differing, read_png, Capture};
 use std::path::Path;
-use std::process::Command;
 
 fn render(dir: &Path, args: &[&str], name: &str) -> Capture {
     let out = dir.join(format!("{name}.png"));
-    let run = Command::new(env!("CARGO_BIN_EXE_guichet"))
-        .arg("--data-dir")
-        .arg(dir)
-        .arg("screenshot")
-        .args(args)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(run.status.success(), "{args:?}: {}", String::from_utf8_lossy(&run.stderr));
+    crate::shots::screenshot(dir, None, args, &out);
     read_png(&out)
 }
 

@@ -5,8 +5,6 @@
 //! The widget checks (`tests/ui/pages.rs`) say what is cut; this says what shows.
 
 use crate::xwd::{read_png, Capture};
-use std::path::Path;
-use std::process::Command;
 
 /// Reference displays: name, pixels, millimetres, and whether large print is checked
 /// (not on the 7": see `tests/ui/pages.rs`).
@@ -35,22 +33,6 @@ fn ink_at_edges(c: &Capture, band: u32) -> usize {
         }
     }
     ink
-}
-
-fn render(dir: &Path, config: &Path, size: &str, args: &[&str], out: &Path) {
-    let run = Command::new(env!("CARGO_BIN_EXE_guichet"))
-        .arg("--data-dir")
-        .arg(dir)
-        .arg("--config")
-        .arg(config)
-        .arg("screenshot")
-        .args(["--size", size])
-        .args(args)
-        .arg("--out")
-        .arg(out)
-        .output()
-        .unwrap();
-    assert!(run.status.success(), "{args:?}: {}", String::from_utf8_lossy(&run.stderr));
 }
 
 #[test]
@@ -87,7 +69,9 @@ fn nothing_drawn_reaches_the_screen_edge_on_any_reference_display() {
                             if large {
                                 args.push("--large");
                             }
-                            render(&data, &config, &size, &args, &out);
+                            let mut all = vec!["--size", size.as_str()];
+                            all.extend(&args);
+                            crate::shots::screenshot(&data, Some(&config), &all, &out);
                             let ink = ink_at_edges(&read_png(&out), band);
                             if ink > 0 {
                                 let print = if large { "large" } else { "normal" };

@@ -132,16 +132,7 @@ fn click(display: &str, origin: (i32, i32), rig: &Rig, label: &str) -> Capture {
 
 fn headless(dir: &Path, config: &Path, screen: &str) -> Capture {
     let out = dir.join(format!("{screen}.png"));
-    let status = Command::new(env!("CARGO_BIN_EXE_guichet"))
-        .arg("--data-dir")
-        .arg(dir)
-        .arg("--config")
-        .arg(config)
-        .args(["screenshot", "--screen", screen, "--lang", "fr", "--size", "1280x800", "--out"])
-        .arg(&out)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    crate::shots::screenshot(dir, Some(config), &["--screen", screen, "--lang", "fr", "--size", "1280x800"], &out);
     crate::xwd::read_png(&out)
 }
 
