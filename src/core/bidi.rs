@@ -66,7 +66,10 @@ mod tests {
             show(&isolate_latin("عندي إعاقة أو بطاقة إعاقة (carte mobilité inclusion)")),
             "عندي إعاقة أو بطاقة إعاقة (<carte mobilité inclusion>)"
         );
-        assert_eq!(show(&isolate_latin("رقمي في CAF (صندوق المنح العائلية)، إذا")), "رقمي في <CAF> (صندوق المنح العائلية)، إذا");
+        assert_eq!(
+            show(&isolate_latin("رقمي في CAF (صندوق المنح العائلية)، إذا")),
+            "رقمي في <CAF> (صندوق المنح العائلية)، إذا"
+        );
         assert_eq!(show(&isolate_latin("بطاقة Carte Vitale، العلاج")), "بطاقة <Carte Vitale>، العلاج");
         assert_eq!(show(&isolate_latin("موقع impots.gouv.fr.")), "موقع <impots.gouv.fr>.");
     }

@@ -356,7 +356,8 @@ impl Inner {
             }
             Done::SpeechLost => self.with_api(|api| api.set_speech_available(false)),
             Done::HelpComing => {
-                let called = self.window.upgrade().is_some_and(|w| w.global::<KioskApi>().get_help_state() == HelpState::Called);
+                let called =
+                    self.window.upgrade().is_some_and(|w| w.global::<KioskApi>().get_help_state() == HelpState::Called);
                 if called {
                     self.with_api(|api| api.set_help_state(HelpState::Coming));
                     // The visitor sees and hears it even if they closed the help screen.

@@ -73,7 +73,12 @@ async fn queue_fragment(State(console): State<Console>, staff: Staff) -> Respons
     match open_tickets(&console, &staff).await {
         Ok(tickets) => {
             let calls = console.store.open_help().await.unwrap_or_default();
-            let live = queue_view::Live { catalogue: &console.catalogue, tickets: &tickets, calls: &calls, now_ms: console.clock.now_ms() };
+            let live = queue_view::Live {
+                catalogue: &console.catalogue,
+                tickets: &tickets,
+                calls: &calls,
+                now_ms: console.clock.now_ms(),
+            };
             queue_view::queue_fragment(&live, &staff.session.csrf).into_response()
         }
         Err(page) => page,

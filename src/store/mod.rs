@@ -41,12 +41,29 @@ pub enum StoreError {
 /// What happened, for the console, the board and the kiosk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DomainEvent {
-    TicketIssued { id: i64, number: String },
-    TicketChanged { id: i64, number: String, status: Status, desk: Option<String> },
+    TicketIssued {
+        id: i64,
+        number: String,
+    },
+    TicketChanged {
+        id: i64,
+        number: String,
+        status: Status,
+        desk: Option<String>,
+    },
     /// A kiosk calls for someone (the Help screen); answered, or the visit ended.
-    HelpCalled { id: u64, kiosk: String },
-    HelpAnswered { id: u64, kiosk: String },
-    HelpCancelled { id: u64, kiosk: String },
+    HelpCalled {
+        id: u64,
+        kiosk: String,
+    },
+    HelpAnswered {
+        id: u64,
+        kiosk: String,
+    },
+    HelpCancelled {
+        id: u64,
+        kiosk: String,
+    },
 }
 
 type Reply<T> = oneshot::Sender<Result<T, StoreError>>;

@@ -12,7 +12,10 @@ async fn a_call_for_help_shows_live_and_is_answered_once() {
     let browser = login(&router).await;
     let mut events = site.store.subscribe();
     let call = site.store.call_help("Accueil".into(), "choix de la démarche".into()).await.unwrap();
-    assert!(matches!(events.recv().await, Ok(guichet::store::DomainEvent::HelpCalled { .. })), "open pages are not told");
+    assert!(
+        matches!(events.recv().await, Ok(guichet::store::DomainEvent::HelpCalled { .. })),
+        "open pages are not told"
+    );
     let fragment = text(get(&router, "/queue", &browser.cookie).await).await;
     assert!(fragment.contains("Appel à l'aide"), "{fragment}");
     assert!(fragment.contains("Borne « Accueil »") && fragment.contains("écran : choix de la démarche"));
@@ -23,7 +26,11 @@ async fn a_call_for_help_shows_live_and_is_answered_once() {
     assert_eq!(site.store.open_help().await.unwrap().len(), 1);
     // A logged-out client gets nothing.
     let stranger = post(&router, &url, "", &[("csrf", browser.csrf.as_str())]).await;
-    assert!(location(&stranger).starts_with("/login") || stranger.status().is_client_error(), "{:?}", stranger.status());
+    assert!(
+        location(&stranger).starts_with("/login") || stranger.status().is_client_error(),
+        "{:?}",
+        stranger.status()
+    );
     assert_eq!(site.store.open_help().await.unwrap().len(), 1);
     let answered = post(&router, &url, &browser.cookie, &[("csrf", browser.csrf.as_str())]).await;
     assert_eq!((answered.status(), location(&answered)), (StatusCode::SEE_OTHER, "/"));

@@ -15,8 +15,19 @@ const DISPLAYS: [(&str, u32, u32, f32, f32, bool); 4] = [
     ("7", 720, 1280, 88.0, 155.0, false),
 ];
 
-const SCREENS: [&str; 11] =
-    ["attract", "language", "theme", "procedure", "have", "priority", "summary", "ticket", "help", "settings", "warning"];
+const SCREENS: [&str; 11] = [
+    "attract",
+    "language",
+    "theme",
+    "procedure",
+    "have",
+    "priority",
+    "summary",
+    "ticket",
+    "help",
+    "settings",
+    "warning",
+];
 
 /// Pixels of the outer band that are not the background (the corner pixel), by more
 /// than a rounding step.

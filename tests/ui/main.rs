@@ -34,9 +34,18 @@ fn main() {
     i_slint_backend_testing::init_integration_test_with_mock_time();
     let mut args = Arguments::from_args();
     args.test_threads = Some(1);
-    let checks: Vec<(&str, Check)> =
-        [journey::CHECKS, help::CHECKS, sound::CHECKS, sight::CHECKS, pages::CHECKS, paging::CHECKS, plurals::CHECKS, stable::CHECKS, time::CHECKS]
-            .concat();
+    let checks: Vec<(&str, Check)> = [
+        journey::CHECKS,
+        help::CHECKS,
+        sound::CHECKS,
+        sight::CHECKS,
+        pages::CHECKS,
+        paging::CHECKS,
+        plurals::CHECKS,
+        stable::CHECKS,
+        time::CHECKS,
+    ]
+    .concat();
     let trials = checks.into_iter().map(|(name, check)| Trial::test(name, check)).collect();
     libtest_mimic::run(&args, trials).exit();
 }

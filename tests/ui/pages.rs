@@ -159,7 +159,10 @@ fn summary_pages() -> Result<(), Failed> {
         ensure!(pages.len() > 1, "{w}x{h}: the summary fits one page in large print? {pages:?}");
         let seen: Vec<&String> = pages.iter().flatten().collect();
         // What the visitor lacks comes first.
-        ensure!(pages[0].iter().any(|t| t == "Il vous manque :"), "{w}x{h}: the first page lacks what is missing: {pages:?}");
+        ensure!(
+            pages[0].iter().any(|t| t == "Il vous manque :"),
+            "{w}x{h}: the first page lacks what is missing: {pages:?}"
+        );
         for row in ["Sujet : ", "Démarche : ", "Priorité : ", "Vous avez avec vous :"] {
             ensure!(seen.iter().any(|t| t.starts_with(row)), "{w}x{h}: no page shows {row:?}: {pages:?}");
         }
@@ -190,7 +193,10 @@ fn document_pages() -> Result<(), Failed> {
         unique.dedup();
         ensure!(unique.len() == docs.len(), "{w}x{h}: a document shows on two pages: {docs:?}");
         for page in &pages[1..] {
-            ensure!(page.iter().any(|t| t.contains(&number)), "{w}x{h}: a page of documents without the number: {page:?}");
+            ensure!(
+                page.iter().any(|t| t.contains(&number)),
+                "{w}x{h}: a page of documents without the number: {page:?}"
+            );
         }
         let cut = r.cut_texts();
         ensure!(cut.is_empty(), "{w}x{h}: cut: {cut:?}");

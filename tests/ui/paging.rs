@@ -22,8 +22,11 @@ fn pages(r: &crate::common::Rig) -> usize {
         .iter()
         .filter_map(|b| b.accessible_description())
         .filter_map(|d| {
-            let digits: Vec<usize> =
-                d.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).filter_map(|s| s.parse().ok()).collect();
+            let digits: Vec<usize> = d
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|s| !s.is_empty())
+                .filter_map(|s| s.parse().ok())
+                .collect();
             (digits.len() == 2 && digits[0] >= 1 && digits[0] <= digits[1]).then(|| digits[1])
         })
         .max()

@@ -214,15 +214,19 @@ fn constant_places() -> Result<(), Failed> {
                 if let Some(e) = r.find(main).last() {
                     let (p, s) = (e.absolute_position(), e.size());
                     ensure!(p.x > tools_end, "{name}: {main} at x={} is not after the tools", p.x);
-                    ensure!(1280.0 - (p.x + s.width) < 30.0 && 800.0 - (p.y + s.height) < 30.0,
-                        "{name}: {main} is not at the bottom right: {p:?} {s:?}");
+                    ensure!(
+                        1280.0 - (p.x + s.width) < 30.0 && 800.0 - (p.y + s.height) < 30.0,
+                        "{name}: {main} is not at the bottom right: {p:?} {s:?}"
+                    );
                 }
             }
             for pager in ["Autres choix", "Lire la suite", "Revoir le début"] {
                 if let Some(e) = r.find(pager).last() {
                     let (p, s) = (e.absolute_position(), e.size());
-                    ensure!(p.x > tools_end && 800.0 - (p.y + s.height) < 30.0,
-                        "{name}: the page button {pager} stands among the tools: {p:?} {s:?}");
+                    ensure!(
+                        p.x > tools_end && 800.0 - (p.y + s.height) < 30.0,
+                        "{name}: the page button {pager} stands among the tools: {p:?} {s:?}"
+                    );
                 }
             }
             close_overlays(&r);
