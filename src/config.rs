@@ -101,9 +101,21 @@ impl Default for Display {
 }
 
 impl Display {
-    /// Pixels in one millimetre (the smaller of both directions, to stay safe).
+    /// Pixels in one millimetre across the screen.
+    pub fn px_per_mm_across(&self) -> f32 {
+        self.width_px as f32 / self.width_mm
+    }
+
+    /// Pixels in one millimetre down the screen (capital heights are measured this way).
+    pub fn px_per_mm_down(&self) -> f32 {
+        self.height_px as f32 / self.height_mm
+    }
+
+    /// The pixels the UI gives one millimetre: the larger of both directions, so that a
+    /// 20 mm target is at least 20 mm both ways and a 7.3 mm capital at least 7.3 mm high
+    /// (pixels are rarely exactly square: 5.90 across and 5.88 down on the 10.1" panel).
     pub fn px_per_mm(&self) -> f32 {
-        (self.width_px as f32 / self.width_mm).min(self.height_px as f32 / self.height_mm)
+        self.px_per_mm_across().max(self.px_per_mm_down())
     }
 }
 

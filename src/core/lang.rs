@@ -63,6 +63,14 @@ impl Lang {
         }
     }
 
+    /// "Start" in the languages a visitor who reads no French most likely reads, for the
+    /// first screen's button, without the word the button already shows in this language.
+    pub fn start_elsewhere(self) -> String {
+        const WORDS: [(Lang, &str); 4] =
+            [(Lang::En, "Start"), (Lang::Ar, "ابدأ"), (Lang::Es, "Empezar"), (Lang::Uk, "Почати")];
+        WORDS.iter().filter(|(l, _)| *l != self).map(|(_, w)| *w).collect::<Vec<_>>().join(" · ")
+    }
+
     /// Parses a code such as `fr` or `en`.
     pub fn from_code(code: &str) -> Option<Lang> {
         Lang::ALL.into_iter().find(|l| l.code() == code)
@@ -78,6 +86,13 @@ impl std::fmt::Display for Lang {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn start_is_not_said_twice() {
+        assert_eq!(Lang::Fr.start_elsewhere(), "Start · ابدأ · Empezar · Почати");
+        assert_eq!(Lang::Uk.start_elsewhere(), "Start · ابدأ · Empezar");
+        assert_eq!(Lang::En.start_elsewhere(), "ابدأ · Empezar · Почати");
+    }
 
     #[test]
     fn arabic_lists_use_the_arabic_comma() {

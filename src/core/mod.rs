@@ -2,6 +2,7 @@
 
 pub mod bidi;
 pub mod catalogue;
+pub mod compounds;
 pub mod help;
 pub mod journey;
 pub mod lang;

@@ -124,6 +124,7 @@ pub fn apply_language(window: &AppWindow, lang: Lang) {
     theme.set_cap_ratio(cap_ratio(lang));
     theme.set_line(line_height(lang));
     window.global::<KioskApi>().set_lang(lang.code().into());
+    window.global::<KioskApi>().set_start_elsewhere(lang.start_elsewhere().into());
 }
 
 /// Refreshes every visitor-facing property from the journey.

@@ -12,6 +12,7 @@ pub(super) fn wire(window: &AppWindow, inner: &Rc<Inner>) {
     let api = window.global::<KioskApi>();
     api.on_widest_piece(|text, size, family| super::measure::widest_piece(&text, size, &family));
     api.on_line_width(|text, size, family| super::measure::line_width(&text, size, &family));
+    api.on_keep_whole(|text| crate::core::compounds::keep_whole(&text).into());
     api.on_join_labels(|choices, first, count| super::view::join_labels(&choices, first, count));
     macro_rules! on {
         ($setter:ident, |$me:ident $(, $arg:ident : $ty:ty)*| $body:expr) => {{

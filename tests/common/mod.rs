@@ -27,8 +27,9 @@ pub struct Rig {
 
 pub const POLICY: IdlePolicy = IdlePolicy { timeout: 60, warning: 25, ticket_timeout: 40 };
 
+/// A kiosk on the reference 10.1" display.
 pub fn rig() -> Rig {
-    rig_at(5.9)
+    rig_at(guichet::config::Display::default().px_per_mm())
 }
 
 /// A rig for a display of this many logical pixels per millimetre.

@@ -305,7 +305,7 @@ async fn the_ticket_page_shows_the_whole_request_and_what_is_missing() {
     for expected in [
         "A-001",
         "en attente",
-        "Faire ma carte d'identité",
+        "Carte d'identité ou passeport",
         "France Titres et mairie",
         "Une photo d'identité de moins de 6 mois",
         "A avec lui ou elle : pièce d'identité",

@@ -217,7 +217,7 @@ fn the_real_window_takes_clicks_draws_like_the_headless_render_and_issues_a_tick
     let console = first.trim().strip_prefix("staff console: http://").expect("console address").to_string();
 
     let origin = window_origin(&display);
-    let rig = rig_at(5.882_353);
+    let rig = rig_at(guichet::config::Display::default().px_per_mm());
     // The attract screen, drawn.
     assert!(wait_until(Duration::from_secs(20), || capture(&display).pixels.iter().any(|p| p != &[0, 0, 0])));
     let start = capture(&display);

@@ -4,6 +4,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod edges;
 mod help;
 mod journey;
 mod pages;
@@ -40,6 +41,7 @@ fn main() {
         sound::CHECKS,
         sight::CHECKS,
         pages::CHECKS,
+        edges::CHECKS,
         paging::CHECKS,
         plurals::CHECKS,
         stable::CHECKS,

@@ -2,6 +2,7 @@
 //! controls in a constant place, mirrored layout for Arabic.
 
 use crate::common::{rig, Rig};
+use crate::pages::{display_rig, DISPLAYS, SIZES};
 use crate::screens::{self, close_overlays, show};
 use crate::{ensure, Check};
 use guichet::core::lang::Lang;
@@ -100,18 +101,21 @@ fn cap_ratio(path: &str) -> Result<f32, Failed> {
     Ok(f32::from(cap) / f32::from(face.units_per_em()))
 }
 
+/// Large print keeps a margin over 7.3 mm, measured down the screen with its own pitch
+/// on every reference display.
 fn large_caps() -> Result<(), Failed> {
-    let r = rig();
-    let t = r.app().global::<Theme>();
-    t.set_large(true);
-    for font in ["atkinson-hyperlegible/AtkinsonHyperlegible_400Regular.ttf", "noto/NotoSans-Regular.ttf"] {
-        let real = cap_ratio(font)?;
-        ensure!(t.get_cap_ratio() <= real, "{font}: theme assumes cap ratio {} > real {real}", t.get_cap_ratio());
-    }
-    let mm = t.get_mm();
-    for (name, size) in [("body", t.get_body()), ("title", t.get_title())] {
-        let cap_mm = size * t.get_cap_ratio() / mm;
-        ensure!(cap_mm >= 7.3, "large {name}: capital height {cap_mm:.2} mm");
+    for d in DISPLAYS {
+        let r = display_rig(d, true);
+        let t = r.app().global::<Theme>();
+        for font in ["atkinson-hyperlegible/AtkinsonHyperlegible_400Regular.ttf", "noto/NotoSans-Regular.ttf"] {
+            let real = cap_ratio(font)?;
+            ensure!(t.get_cap_ratio() <= real, "{font}: theme assumes cap ratio {} > real {real}", t.get_cap_ratio());
+        }
+        let down = d.config().px_per_mm_down();
+        let body = t.get_body() * t.get_cap_ratio() / down;
+        let title = t.get_title() * t.get_cap_ratio() / down;
+        ensure!(body >= 7.45, "{}: large body capitals {body:.2} mm (7.3 mm and a margin wanted)", d.name);
+        ensure!(title >= body * 1.15, "{}: large titles {title:.2} mm hardly bigger than body {body:.2} mm", d.name);
     }
     Ok(())
 }
@@ -120,25 +124,18 @@ fn buttons(r: &Rig) -> Vec<ElementHandle> {
     ElementQuery::from_root(r.app()).match_accessible_role(AccessibleRole::Button).find_all()
 }
 
+/// Every button at least 20 mm both ways, each way measured with that way's own pitch.
 fn targets() -> Result<(), Failed> {
-    for (w, h) in [(1280.0, 800.0), (720.0, 1280.0)] {
-        for large in [false, true] {
-            for name in screens::ALL {
-                let r = rig();
-                r.app().window().set_size(slint::LogicalSize::new(w, h));
-                r.app().global::<Theme>().set_large(large);
-                show(&r, name, Lang::Fr);
-                let min = 20.0 * r.app().global::<Theme>().get_mm() - 0.5;
-                for b in buttons(&r) {
-                    let s = b.size();
-                    let label = b.accessible_label().unwrap_or_default();
-                    ensure!(
-                        s.width >= min && s.height >= min,
-                        "{w}x{h} large={large} {name}: {label:?} is {}x{} px < {min}",
-                        s.width,
-                        s.height
-                    );
-                }
+    for (d, large) in SIZES {
+        let (across, down) = (d.config().px_per_mm_across(), d.config().px_per_mm_down());
+        for name in screens::ALL {
+            let r = display_rig(d, large);
+            show(&r, name, Lang::Fr);
+            for b in buttons(&r) {
+                let s = b.size();
+                let label = b.accessible_label().unwrap_or_default();
+                let (w, h) = (s.width / across, s.height / down);
+                ensure!(w >= 19.95 && h >= 19.95, "{} large={large} {name}: {label:?} is {w:.2}×{h:.2} mm", d.name);
             }
         }
     }
