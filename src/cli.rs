@@ -58,6 +58,9 @@ pub struct ScreenshotArgs {
     /// Large-print mode.
     #[arg(long)]
     pub large: bool,
+    /// As a visitor using the keys sees it: the focus ring on the first control.
+    #[arg(long)]
+    pub keys: bool,
     /// Window size in pixels, WIDTHxHEIGHT.
     #[arg(long, default_value = "1280x800")]
     pub size: String,

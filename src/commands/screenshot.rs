@@ -41,6 +41,7 @@ pub fn screenshot(site: &Site, args: &ScreenshotArgs, started: Instant) -> anyho
     app.global::<Theme>().set_large(args.large);
     // What the kiosk of this configuration shows: the text-only notice when speech is off.
     app.global::<KioskApi>().set_speech_available(site.config.speech.enabled);
+    app.global::<KioskApi>().set_keys_in_use(args.keys);
     kiosk.show(screen, lang);
     let mut commit = None;
     if screen == Screen::Ticket {

@@ -2,6 +2,7 @@
 //! and the printer. Runs on the UI thread; slow work goes to the "issuer" thread and
 //! comes back through the `worker-done` callback.
 
+pub mod focus;
 pub mod fonts;
 pub mod headless;
 mod help;
@@ -178,17 +179,10 @@ impl Kiosk {
     }
 }
 
-/// A physical key was pressed: the same actions as the on-screen buttons.
+/// A keypad key was pressed: the window gets the keyboard key it stands for, so the
+/// keypad, a USB keypad and a keyboard do the same things.
 pub fn press(window: &AppWindow, key: Key) {
-    let api = window.global::<KioskApi>();
-    api.invoke_touched();
-    match key {
-        Key::Validate if api.get_screen() == crate::ui::Screen::Attract => api.invoke_start(),
-        // Validate elsewhere acts on the button read aloud (speech-first mode): later work.
-        Key::Validate => {}
-        Key::Repeat => api.set_repeat_count(api.get_repeat_count() + 1),
-        Key::Help => api.invoke_help(true),
-    }
+    focus::type_key(window, focus::key_text(key));
 }
 
 /// A sender of results that also wakes the UI thread.
@@ -317,6 +311,8 @@ impl Inner {
             api.set_settings_open(false);
             api.set_speech_first(false);
             api.set_armed(Default::default());
+            // The next visitor may not use keys: no focus ring until a key is pressed.
+            api.set_keys_in_use(false);
             api.set_volume(DEFAULT_VOLUME as i32);
             api.set_slow_speech(false);
             if api.get_help_state() != HelpState::None {

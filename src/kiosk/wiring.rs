@@ -55,6 +55,16 @@ pub(super) fn wire(window: &AppWindow, inner: &Rc<Inner>) {
         me.speech.stop();
         me.handle(Event::Touch);
     });
+    let weak = Rc::downgrade(inner);
+    super::focus::wire(
+        window,
+        Rc::new(move |text: &str| {
+            if let Some(me) = weak.upgrade() {
+                let voice = me.state.borrow().voice;
+                me.speech.say(text, voice);
+            }
+        }),
+    );
     on!(on_say, |me, text: slint::SharedString| {
         let voice = me.state.borrow().voice;
         me.speech.say(&text, voice);

@@ -130,9 +130,11 @@ fn click(display: &str, origin: (i32, i32), rig: &Rig, label: &str) -> Capture {
     settled(display, &before)
 }
 
-fn headless(dir: &Path, config: &Path, screen: &str) -> Capture {
+fn headless(dir: &Path, config: &Path, screen: &str, extra: &[&str]) -> Capture {
     let out = dir.join(format!("{screen}.png"));
-    crate::shots::screenshot(dir, Some(config), &["--screen", screen, "--lang", "fr", "--size", "1280x800"], &out);
+    let mut args = vec!["--screen", screen, "--lang", "fr", "--size", "1280x800"];
+    args.extend(extra);
+    crate::shots::screenshot(dir, Some(config), &args, &out);
     crate::xwd::read_png(&out)
 }
 
@@ -223,8 +225,19 @@ fn the_real_window_takes_clicks_draws_like_the_headless_render_and_issues_a_tick
     let start = capture(&display);
     std::thread::sleep(Duration::from_millis(500));
 
-    let language = click(&display, origin, &rig, "Commencer");
-    let reference = headless(dir.path(), &config, "language");
+    // Keys first, as a visitor who cannot see: the first key only says how the keys work,
+    // the second (Enter on "Commencer", where each screen's focus starts) starts; the
+    // language screen shows its focus ring on its first choice.
+    let id = xdotool(&display, &["search", "--sync", "--onlyvisible", "--name", "^guichet$"]);
+    xdotool(&display, &["windowfocus", "--sync", id.lines().next().unwrap_or_default()]);
+    xdotool(&display, &["key", "Return"]);
+    let ringed = settled(&display, &start);
+    let off = differing(&ringed, &headless(dir.path(), &config, "attract", &["--keys"]));
+    assert!(off < 0.002, "after the first key the window is not the start screen with its focus ring ({off})");
+    xdotool(&display, &["key", "Return"]);
+    let language = settled(&display, &ringed);
+    rig.press_at(rig.centre_of("Commencer").expect("Commencer"));
+    let reference = headless(dir.path(), &config, "language", &["--keys"]);
     let off = differing(&language, &reference);
     if off > 0.002 {
         language.save_png(&dir.path().join("window-language.png"));

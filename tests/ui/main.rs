@@ -7,6 +7,7 @@ mod common;
 mod edges;
 mod help;
 mod journey;
+mod keys;
 mod pages;
 mod paging;
 mod plurals;
@@ -37,6 +38,7 @@ fn main() {
     args.test_threads = Some(1);
     let checks: Vec<(&str, Check)> = [
         journey::CHECKS,
+        keys::CHECKS,
         help::CHECKS,
         sound::CHECKS,
         sight::CHECKS,
