@@ -2,6 +2,9 @@
 //! recording speaker, a folder printer and a temporary database.
 #![allow(dead_code)]
 
+pub mod capture;
+pub mod displays;
+
 use guichet::core::catalogue::Catalogue;
 use guichet::core::journey::IdlePolicy;
 use guichet::core::lang::Lang;

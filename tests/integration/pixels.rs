@@ -4,30 +4,8 @@
 //! margin every layout keeps) must be empty: nothing drawn runs to the screen's edge.
 //! The widget checks (`tests/ui/pages.rs`) say what is cut; this says what shows.
 
-use crate::xwd::{read_png, Capture};
-
-/// Reference displays: name, pixels, millimetres, and whether large print is checked
-/// (not on the 7": see `tests/ui/pages.rs`).
-const DISPLAYS: [(&str, u32, u32, f32, f32, bool); 4] = [
-    ("10.1", 1280, 800, 217.0, 136.0, true),
-    ("15.6", 1920, 1080, 344.0, 194.0, true),
-    ("21.5-portrait", 1080, 1920, 268.0, 477.0, true),
-    ("7", 720, 1280, 88.0, 155.0, false),
-];
-
-const SCREENS: [&str; 11] = [
-    "attract",
-    "language",
-    "theme",
-    "procedure",
-    "have",
-    "priority",
-    "summary",
-    "ticket",
-    "help",
-    "settings",
-    "warning",
-];
+use crate::common::capture::{read_png, Capture};
+use crate::common::displays::{SCREENS, SIZES};
 
 /// Pixels of the outer band that are not the background (the corner pixel), by more
 /// than a rounding step.
@@ -50,15 +28,11 @@ fn ink_at_edges(c: &Capture, band: u32) -> usize {
 fn nothing_drawn_reaches_the_screen_edge_on_any_reference_display() {
     let dir = tempfile::tempdir().unwrap();
     let mut jobs = Vec::new();
-    for (name, w, h, wmm, hmm, large_too) in DISPLAYS {
-        let config = dir.path().join(format!("{name}.toml"));
-        let toml = format!("site_name = \"Test\"\n[display]\nwidth_px = {w}\nheight_px = {h}\nwidth_mm = {wmm}\nheight_mm = {hmm}\n[speech]\nenabled = false\n");
-        std::fs::write(&config, toml).unwrap();
-        let band = ((w as f32 / wmm).min(h as f32 / hmm)).floor() as u32;
-        for large in if large_too { vec![false, true] } else { vec![false] } {
-            for lang in ["fr", "ar", "uk"] {
-                jobs.push((name, format!("{w}x{h}"), config.clone(), band, large, lang));
-            }
+    for (d, large) in SIZES {
+        let config = d.write_config(dir.path());
+        let band = d.config().px_per_mm_across().min(d.config().px_per_mm_down()).floor() as u32;
+        for lang in ["fr", "ar", "uk"] {
+            jobs.push((d.name, d.size_arg(), config.clone(), band, large, lang));
         }
     }
     // Two workers: the machines that run the suite have two cores.
@@ -86,7 +60,7 @@ fn nothing_drawn_reaches_the_screen_edge_on_any_reference_display() {
                             let ink = ink_at_edges(&read_png(&out), band);
                             if ink > 0 {
                                 let print = if large { "large" } else { "normal" };
-                                found.push(format!("{name}\" {print} {lang} {screen}: {ink} px at the edge"));
+                                found.push(format!("{name} {print} {lang} {screen}: {ink} px at the edge"));
                             }
                         }
                     }

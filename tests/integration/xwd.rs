@@ -1,24 +1,7 @@
-//! Screen captures of an X display (`xwd`, package x11-apps) and PNG files, as RGB pixels.
+//! Screen captures of an X display (`xwd`, package x11-apps), as RGB pixels.
 
-use std::path::Path;
+pub use crate::common::capture::{differing, read_png, Capture};
 use std::process::Command;
-
-pub struct Capture {
-    pub width: u32,
-    pub height: u32,
-    pub pixels: Vec<[u8; 3]>,
-}
-
-impl Capture {
-    pub fn save_png(&self, path: &Path) {
-        let file = std::fs::File::create(path).unwrap();
-        let mut enc = png::Encoder::new(std::io::BufWriter::new(file), self.width, self.height);
-        enc.set_color(png::ColorType::Rgb);
-        enc.set_depth(png::BitDepth::Eight);
-        let bytes: Vec<u8> = self.pixels.iter().flatten().copied().collect();
-        enc.write_header().unwrap().write_image_data(&bytes).unwrap();
-    }
-}
 
 fn be32(b: &[u8], field: usize) -> u32 {
     u32::from_be_bytes([b[field * 4], b[field * 4 + 1], b[field * 4 + 2], b[field * 4 + 3]])
@@ -56,21 +39,4 @@ pub fn parse(b: &[u8]) -> Capture {
         }
     }
     Capture { width, height, pixels }
-}
-
-pub fn read_png(path: &Path) -> Capture {
-    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    assert_eq!(info.color_type, png::ColorType::Rgb, "{}", path.display());
-    let pixels = buf[..info.buffer_size()].chunks(3).map(|c| [c[0], c[1], c[2]]).collect();
-    Capture { width: info.width, height: info.height, pixels }
-}
-
-/// Share of pixels that differ by more than a rounding step in any channel.
-pub fn differing(a: &Capture, b: &Capture) -> f64 {
-    assert_eq!((a.width, a.height), (b.width, b.height));
-    let far = a.pixels.iter().zip(&b.pixels).filter(|(p, q)| p.iter().zip(q.iter()).any(|(x, y)| x.abs_diff(*y) > 8));
-    far.count() as f64 / a.pixels.len() as f64
 }

@@ -5,7 +5,8 @@
 //! across another control (the countdown under "Langue" once), marks that band, even
 //! when no widget check knows the text exists.
 
-use crate::pages::{display_rig, Display, SIZES};
+use crate::common::capture::{read_png, Capture};
+use crate::pages::{display_rig, SIZES};
 use crate::screens::{self, show};
 use crate::{ensure, Check};
 use guichet::core::lang::Lang;
@@ -18,48 +19,12 @@ pub const CHECKS: &[(&str, Check)] = &[("nothing_drawn_across_a_button_edge_in_t
 
 const LANGS: [Lang; 3] = [Lang::Fr, Lang::Ar, Lang::Uk];
 
-struct Png {
-    width: usize,
-    height: usize,
-    rgb: Vec<u8>,
-}
-
-impl Png {
-    fn read(path: &Path) -> Result<Png, Failed> {
-        let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path)?));
-        let mut reader = decoder.read_info().map_err(|e| format!("{}: {e}", path.display()))?;
-        let mut rgb = vec![0; reader.output_buffer_size()];
-        let info = reader.next_frame(&mut rgb).map_err(|e| format!("{}: {e}", path.display()))?;
-        ensure!(info.color_type == png::ColorType::Rgb, "{}: not RGB", path.display());
-        Ok(Png { width: info.width as usize, height: info.height as usize, rgb })
-    }
-
-    fn at(&self, x: f32, y: f32) -> Option<[u8; 3]> {
-        let (x, y) = (x.round(), y.round());
-        if x < 0.0 || y < 0.0 || x as usize >= self.width || y as usize >= self.height {
-            return None;
-        }
-        let i = (y as usize * self.width + x as usize) * 3;
-        Some([self.rgb[i], self.rgb[i + 1], self.rgb[i + 2]])
-    }
-}
-
 /// One rendering to check: which display, print size, language and screen.
 struct Case {
     size: usize,
     lang: Lang,
     screen: &'static str,
     png: PathBuf,
-}
-
-fn config_for(dir: &Path, d: Display) -> PathBuf {
-    let path = dir.join(format!("{}x{}.toml", d.w, d.h));
-    let toml = format!(
-        "site_name = \"Test\"\n[display]\nwidth_px = {}\nheight_px = {}\nwidth_mm = {}\nheight_mm = {}\n",
-        d.w, d.h, d.w_mm, d.h_mm
-    );
-    std::fs::write(&path, toml).expect("config written");
-    path
 }
 
 /// Renders every case with the real binary, on another thread (the other core), and
@@ -70,10 +35,10 @@ fn render_all(dir: &Path, cases: Vec<Case>) -> mpsc::Receiver<Result<Case, Strin
     std::thread::spawn(move || {
         for case in cases {
             let (d, large) = SIZES[case.size];
-            let config = config_for(&dir, d);
+            let config = d.write_config(&dir);
             let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_guichet"));
             command.arg("--data-dir").arg(dir.join("data")).arg("--config").arg(&config);
-            command.args(["screenshot", "--size", &format!("{}x{}", d.w, d.h), "--screen", case.screen]);
+            command.args(["screenshot", "--size", &d.size_arg(), "--screen", case.screen]);
             command.args(["--lang", case.lang.code()]).arg("--out").arg(&case.png);
             if large {
                 command.arg("--large");
@@ -93,7 +58,7 @@ fn render_all(dir: &Path, cases: Vec<Case>) -> mpsc::Receiver<Result<Case, Strin
 
 /// Pixels of the band around one button (x, y, w, h in pixels) that differ from the
 /// band's commonest colour; corners (8 mm: rounding and the chosen tick) are left out.
-fn marks_around(png: &Png, (x, y, w, h): (f32, f32, f32, f32), mm: f32) -> usize {
+fn marks_around(png: &Capture, (x, y, w, h): (f32, f32, f32, f32), mm: f32) -> usize {
     let (out, corner) = (mm, 8.0 * mm);
     let mut band = Vec::new();
     let mut along = |from: f32, to: f32, point: &dyn Fn(f32) -> (f32, f32)| {
@@ -135,8 +100,8 @@ fn edges_clear() -> Result<(), Failed> {
         let (d, large) = SIZES[case.size];
         let r = display_rig(d, large);
         show(&r, case.screen, case.lang);
-        let png = Png::read(&case.png)?;
-        ensure!(png.width == d.w as usize && png.height == d.h as usize, "{}: rendered at another size", case.screen);
+        let png = read_png(&case.png);
+        ensure!(png.width == d.w as u32 && png.height == d.h as u32, "{}: rendered at another size", case.screen);
         // The buttons of the frame on top (an overlay hides the screen beneath).
         let frames = ElementQuery::from_root(r.app()).match_accessible_role(AccessibleRole::Groupbox).find_all();
         let top = frames.last().ok_or("no frame")?;

@@ -7,19 +7,7 @@ use guichet::ui::KioskApi;
 use slint::ComponentHandle;
 
 /// Every screen and overlay a visitor can see.
-pub const ALL: [&str; 11] = [
-    "attract",
-    "language",
-    "theme",
-    "procedure",
-    "have",
-    "priority",
-    "summary",
-    "ticket",
-    "help",
-    "settings",
-    "warning",
-];
+pub use crate::common::displays::SCREENS as ALL;
 
 /// Shows `name` in `lang` (a real ticket for the ticket screen) and lets it settle.
 pub fn show(r: &Rig, name: &str, lang: Lang) {
