@@ -35,6 +35,8 @@ run_tests() {
   local second=$!
   cargo test --locked --lib --bins --test integration || status=1
   cargo test --locked --doc || status=1
+  # The installer, in a throwaway root: every file it writes, run twice (idempotent).
+  GUICHET_BIN=target/debug/guichet bash firmware-config/tests/provision-test.sh || status=1
   cargo test --locked --test ui -- "${heavy[@]/#/--skip=}" || status=1
   wait "$second" || status=1
   echo "---- the longest UI checks (second process) ----"

@@ -39,6 +39,23 @@ pub enum Command {
     Screenshot(ScreenshotArgs),
     /// Check guichet.toml and the catalogue; exit non-zero with file:line: fix on mistakes.
     CheckConfig,
+    /// Check every part of the kiosk: PASS / WARN / FAIL lines, non-zero exit on a FAIL.
+    Doctor {
+        /// One JSON array of {status, part, detail}, for scripts.
+        #[arg(long)]
+        json: bool,
+        /// Ask for each configured key to be pressed (10 s each).
+        #[arg(long)]
+        keys: bool,
+        /// Do not say the test phrase.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Copy the database, while the kiosk runs, to a file (a USB stick, for example).
+    Backup {
+        /// Where to write the copy, e.g. /media/usb/guichet-20261202.sqlite
+        file: PathBuf,
+    },
     /// Manage staff console accounts.
     Staff {
         #[command(subcommand)]

@@ -18,6 +18,10 @@ pub struct Config {
     pub printer: PrinterSection,
     pub speech: SpeechSection,
     pub keys: KeyPins,
+    /// Whether the file gives the display's size (without it the kiosk asks the DRM
+    /// connector for the screen's size).
+    #[serde(skip)]
+    pub display_given: bool,
 }
 
 /// The screen in pixels and millimetres: touch targets and text sizes are set in mm.
@@ -28,6 +32,10 @@ pub struct Display {
     pub height_px: u32,
     pub width_mm: f32,
     pub height_mm: f32,
+    /// Degrees clockwise the picture is turned on the panel (0, 90, 180, 270): a portrait
+    /// panel mounted in landscape, or upside down in its stand. Sizes above are the
+    /// visible area as the visitor sees it.
+    pub rotation: u16,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -89,6 +97,7 @@ impl Default for Config {
             printer: PrinterSection::default(),
             speech: SpeechSection::default(),
             keys: KeyPins::default(),
+            display_given: false,
         }
     }
 }
@@ -96,7 +105,7 @@ impl Default for Config {
 impl Default for Display {
     /// A 10.1-inch 1280×800 touch screen.
     fn default() -> Self {
-        Display { width_px: 1280, height_px: 800, width_mm: 217.0, height_mm: 136.0 }
+        Display { width_px: 1280, height_px: 800, width_mm: 217.0, height_mm: 136.0, rotation: 0 }
     }
 }
 
@@ -179,11 +188,20 @@ impl Config {
     /// Parses and checks config text; `file` is only used in messages.
     pub fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
         let err = |line, problem: String, fix: &str| ConfigError { file: file.into(), line, problem, fix: fix.into() };
-        let config: Config = toml::from_str(text).map_err(|e| {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
             let line = e.span().map_or(0, |s| text[..s.start.min(text.len())].matches('\n').count() + 1);
             err(line, e.message().trim().to_string(), "see firmware-config/guichet.toml for every key and its form")
         })?;
+        config.display_given =
+            text.parse::<toml::Table>().is_ok_and(|t| t.get("display").and_then(|d| d.get("width_mm")).is_some());
         let d = config.display;
+        if ![0, 90, 180, 270].contains(&d.rotation) {
+            return Err(err(
+                line_of_key(text, "rotation"),
+                format!("rotation = {} is not a quarter turn", d.rotation),
+                "write rotation = 0, 90, 180 or 270 (degrees clockwise)",
+            ));
+        }
         if d.width_px == 0 || d.height_px == 0 || !(d.width_mm > 10.0 && d.height_mm > 10.0) {
             return Err(err(
                 line_of_key(text, "width_mm"),
@@ -254,6 +272,11 @@ mod tests {
         let text = include_str!("../firmware-config/guichet.toml");
         let c = Config::parse(text, "guichet.toml").unwrap();
         assert!(c.display.px_per_mm() > 3.0);
+        assert!(c.display_given);
+        assert!(!Config::parse("site_name = \"x\"\n", "g.toml").unwrap().display_given);
+        let e = Config::parse("[display]\nrotation = 45\n", "g.toml").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        assert!(e.fix.contains("90"), "{e}");
     }
 
     #[test]

@@ -8,13 +8,24 @@ fn main() -> std::process::ExitCode {
     let started = std::time::Instant::now();
     guichet::kiosk::fonts::install();
     let cli = Cli::parse();
+    // The doctor reports a broken config as one of its lines: it opens the site itself.
+    if let Command::Doctor { json, keys, quiet } = cli.command {
+        let options = commands::DoctorOptions { json, keys, speak: !quiet };
+        return exit(commands::doctor(&cli.data_dir, cli.config.as_deref(), options));
+    }
     let result = Site::open(&cli.data_dir, cli.config.as_deref()).and_then(|site| match cli.command {
         Command::Kiosk { no_console } => commands::kiosk(&site, no_console),
         Command::Serve { bind } => commands::serve(&site, bind),
         Command::Screenshot(args) => commands::screenshot(&site, &args, started),
         Command::CheckConfig => commands::check_config(&site),
         Command::Staff { action } => commands::staff(&site, action),
+        Command::Backup { file } => commands::backup(&site, &file),
+        Command::Doctor { .. } => Ok(()),
     });
+    exit(result)
+}
+
+fn exit(result: anyhow::Result<()>) -> std::process::ExitCode {
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

@@ -4,6 +4,7 @@ use super::Site;
 use crate::config::{Config, PrinterKind};
 use crate::hardware::keys;
 use crate::hardware::printer::{DevicePrinter, FolderPrinter, SerialPrinter, TicketPrinter};
+use crate::hardware::watchdog::Notifier;
 use crate::kiosk::{press, Kiosk, KioskServices};
 use crate::speech::{SpeakerFactory, SpeechError};
 use anyhow::Context;
@@ -36,6 +37,16 @@ fn bind_addr(text: &str) -> anyhow::Result<SocketAddr> {
 }
 
 pub fn kiosk(site: &Site, no_console: bool) -> anyhow::Result<()> {
+    let (display, from) = site.screen();
+    println!(
+        "display: {}x{} px, {}x{} mm ({from}), turned {} degrees",
+        display.width_px, display.height_px, display.width_mm, display.height_mm, display.rotation
+    );
+    // Read by Slint's linuxkms backend (the Pi build) when it opens the screen; set before
+    // any other thread starts.
+    if display.rotation != 0 && std::env::var_os("SLINT_KMS_ROTATION").is_none() {
+        std::env::set_var("SLINT_KMS_ROTATION", display.rotation.to_string());
+    }
     let store = site.store()?;
     let catalogue = site.catalogue()?;
     let _server = if no_console {
@@ -54,7 +65,7 @@ pub fn kiosk(site: &Site, no_console: bool) -> anyhow::Result<()> {
         printer: printer(site),
         issue: site.issue_context(),
         idle: site.config.idle.policy(),
-        px_per_mm: site.config.display.px_per_mm(),
+        px_per_mm: display.px_per_mm(),
     })
     .context("cannot open the kiosk window (no display? run it under xvfb-run, or use the Pi build)")?;
     let (tx, rx) = std::sync::mpsc::channel();
@@ -69,8 +80,21 @@ pub fn kiosk(site: &Site, no_console: bool) -> anyhow::Result<()> {
         }
         Err(why) => println!("physical keys: none ({why})"),
     }
+    let _alive = keep_systemd_told();
     kiosk.window().run().context("the kiosk window stopped with an error")?;
     Ok(())
+}
+
+/// Under systemd: READY=1 once the event loop runs (the first frame is up), then
+/// WATCHDOG=1 from the UI thread, so that a frozen screen gets the kiosk restarted.
+fn keep_systemd_told() -> Option<slint::Timer> {
+    let notifier = std::rc::Rc::new(Notifier::from_env()?);
+    let ready = notifier.clone();
+    slint::Timer::single_shot(std::time::Duration::ZERO, move || ready.ready("kiosk on screen"));
+    let every = notifier.ping_every?;
+    let timer = slint::Timer::default();
+    timer.start(slint::TimerMode::Repeated, every, move || notifier.ping());
+    Some(timer)
 }
 
 pub fn serve(site: &Site, bind: Option<String>) -> anyhow::Result<()> {
@@ -80,6 +104,9 @@ pub fn serve(site: &Site, bind: Option<String>) -> anyhow::Result<()> {
     let server = crate::staff::spawn(site.console(store, catalogue), addr)
         .with_context(|| format!("cannot start the staff console on {addr}"))?;
     println!("staff console: http://{}", server.addr);
+    if let Some(n) = Notifier::from_env() {
+        n.ready("staff console listening");
+    }
     loop {
         std::thread::park();
     }

@@ -1,14 +1,17 @@
 //! What each subcommand does. `main` only parses arguments and prints errors.
 
+mod doctor;
+mod doctor_checks;
 mod kiosk;
 mod screenshot;
 mod staff;
 
+pub use doctor::{doctor, Options as DoctorOptions};
 pub use kiosk::{kiosk, serve};
 pub use screenshot::screenshot;
 pub use staff::staff;
 
-use crate::config::Config;
+use crate::config::{Config, Display};
 use crate::core::catalogue::Catalogue;
 use crate::kiosk::ticket::IssueContext;
 use crate::staff::{Console, ConsoleConfig};
@@ -30,6 +33,29 @@ impl Site {
         let path = config.map_or_else(|| data_dir.join("guichet.toml"), Path::to_path_buf);
         let config = Config::load(&path)?;
         Ok(Site { data_dir: data_dir.to_path_buf(), config })
+    }
+
+    /// The screen the kiosk draws on, and where its size comes from: the config's
+    /// `[display]`, else the first connected DRM screen (turned as `rotation` says),
+    /// else the 10.1" panel the defaults describe.
+    pub fn screen(&self) -> (Display, String) {
+        let given = self.config.display;
+        if self.config.display_given {
+            return (given, "guichet.toml [display]".into());
+        }
+        match crate::hardware::display::detect(Path::new("/sys/class/drm")).into_iter().next() {
+            Some(s) => {
+                let turned = given.rotation % 180 == 90;
+                let (w, h, wmm, hmm) = if turned {
+                    (s.height_px, s.width_px, s.height_mm, s.width_mm)
+                } else {
+                    (s.width_px, s.height_px, s.width_mm, s.height_mm)
+                };
+                let d = Display { width_px: w, height_px: h, width_mm: wmm, height_mm: hmm, rotation: given.rotation };
+                (d, format!("{} on {} ({})", s.source, s.connector, "read from the kernel"))
+            }
+            None => (given, "no [display] in guichet.toml and no screen found: the 10.1\" defaults".into()),
+        }
     }
 
     pub fn store(&self) -> anyhow::Result<Store> {
@@ -67,5 +93,16 @@ pub fn check_config(site: &Site) -> anyhow::Result<()> {
     let cat = site.catalogue()?;
     let procedures: usize = cat.themes.iter().map(|t| t.procedures.len()).sum();
     println!("configuration OK: {} themes, {} procedures, {} queues", cat.themes.len(), procedures, cat.queues.len());
+    Ok(())
+}
+
+/// `guichet backup FILE`: SQLite's online backup, safe while the kiosk writes.
+pub fn backup(site: &Site, file: &Path) -> anyhow::Result<()> {
+    let store = site.store()?;
+    let started = std::time::Instant::now();
+    store.backup_to(file).with_context(|| format!("cannot write the backup {}", file.display()))?;
+    let size = std::fs::metadata(file).map_or(0, |m| m.len());
+    println!("backup written: {} ({} kB, {} ms)", file.display(), size / 1000, started.elapsed().as_millis());
+    println!("to restore: stop the kiosk, copy it over {}, start the kiosk", store.path().display());
     Ok(())
 }

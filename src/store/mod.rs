@@ -131,6 +131,17 @@ impl Store {
         &self.path
     }
 
+    /// Copies the database to `file` with SQLite's online backup (a consistent copy while
+    /// tickets are issued), written beside it first and renamed, so no half copy stays.
+    pub fn backup_to(&self, file: &Path) -> Result<(), StoreError> {
+        let source = Connection::open_with_flags(&self.path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let partial = file.with_extension("partial");
+        source.backup(rusqlite::MAIN_DB, &partial, None::<fn(rusqlite::backup::Progress)>)?;
+        std::fs::rename(&partial, file)
+            .map_err(|e| StoreError::Sqlite(rusqlite::Error::ToSqlConversionFailure(Box::new(e))))?;
+        Ok(())
+    }
+
     pub fn subscribe(&self) -> broadcast::Receiver<DomainEvent> {
         self.events.subscribe()
     }

@@ -20,6 +20,7 @@ impl Display {
             height_px: self.h as u32,
             width_mm: self.w_mm,
             height_mm: self.h_mm,
+            ..Default::default()
         }
     }
 

@@ -1,0 +1,377 @@
+#!/usr/bin/env bash
+# Tests provision.sh without a Raspberry Pi and without root: it runs the script with
+# --root on a made-up Raspberry Pi OS tree (cmdline.txt, a screen in /sys with its EDID,
+# a package built here with dpkg-deb) and checks what it writes, that a second run changes
+# nothing, that --dry-run changes nothing, and that bad flags stop with a clear message.
+#
+#   firmware-config/tests/provision-test.sh
+#
+# Optional parts, each skipped with a note when it cannot run:
+#   - GUICHET_BIN=path/to/guichet (or a built target/*/guichet): every config written is
+#     checked by the real `guichet check-config`.
+#   - as root with nft and ip netns: the firewall file is loaded twice in a private network
+#     namespace, and a client in a second namespace reaches the console port from a
+#     private address but not from a public one.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+fw=$(cd "$here/.." && pwd)
+repo=$(cd "$fw/.." && pwd)
+provision=$fw/provision.sh
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+passed=0 failed=0
+pass() { passed=$((passed + 1)); printf 'ok    %s\n' "$1"; }
+fail() { failed=$((failed + 1)); printf 'FAIL  %s\n' "$1"; [[ -z ${2:-} ]] || printf '%s\n' "$2" | sed 's/^/      /'; }
+check() { # check NAME COMMAND...
+  local name=$1
+  shift
+  if "$@"; then pass "$name"; else fail "$name"; fi
+}
+
+# ---------------------------------------------------------------- fixtures
+
+# A 128-byte EDID: header, 22 x 14 cm in bytes 21-22, and a first detailed timing whose
+# image size is 217 x 136 mm (bytes 66-68).
+make_edid() {
+  python3 - "$1" <<'EOF'
+import sys
+e = bytearray(128)
+e[0:8] = b"\x00\xff\xff\xff\xff\xff\xff\x00"
+e[21], e[22] = 22, 14
+e[54:56] = (7100).to_bytes(2, "little")  # pixel clock, 71 MHz
+e[66], e[67], e[68] = 217 & 0xFF, 136 & 0xFF, ((217 >> 8) << 4) | (136 >> 8)
+e[127] = (-sum(e[:127])) % 256
+open(sys.argv[1], "wb").write(e)
+EOF
+}
+
+make_root() { # make_root DIR [dsi]: a fresh Raspberry Pi OS Lite, as far as provision.sh looks
+  local r=$1
+  mkdir -p "$r/etc" "$r/boot/firmware" "$r/usr/share/zoneinfo/Europe" "$r/usr/share/zoneinfo/Indian"
+  printf 'PRETTY_NAME="Debian GNU/Linux 13 (trixie)"\nID=debian\nVERSION_CODENAME=trixie\n' >"$r/etc/os-release"
+  printf 'raspberrypi\n' >"$r/etc/hostname"
+  printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n\n127.0.1.1\traspberrypi\n' >"$r/etc/hosts"
+  printf 'console=serial0,115200 console=tty1 root=PARTUUID=4e639091-02 rootfstype=ext4 fsck.repair=yes rootwait cfg80211.ieee80211_regdom=FR\n' \
+    >"$r/boot/firmware/cmdline.txt"
+  printf '# For more options and information see\n# http://rptl.io/configtxt\ndtparam=audio=on\ncamera_auto_detect=1\ndisplay_auto_detect=1\n\n[all]\n' \
+    >"$r/boot/firmware/config.txt"
+  : >"$r/usr/share/zoneinfo/Europe/Paris"
+  : >"$r/usr/share/zoneinfo/Indian/Reunion"
+  if [[ ${2:-} == dsi ]]; then
+    mkdir -p "$r/sys/class/drm/card1-DSI-1"
+    printf 'connected\n' >"$r/sys/class/drm/card1-DSI-1/status"
+    printf '720x1280\n' >"$r/sys/class/drm/card1-DSI-1/modes"
+    : >"$r/sys/class/drm/card1-DSI-1/edid"
+  else
+    mkdir -p "$r/sys/class/drm/card1-HDMI-A-1" "$r/sys/class/drm/card1-HDMI-A-2" "$r/sys/class/drm/card0"
+    printf 'connected\n' >"$r/sys/class/drm/card1-HDMI-A-1/status"
+    printf '1280x800\n1024x768\n800x600\n' >"$r/sys/class/drm/card1-HDMI-A-1/modes"
+    make_edid "$r/sys/class/drm/card1-HDMI-A-1/edid"
+    printf 'disconnected\n' >"$r/sys/class/drm/card1-HDMI-A-2/status"
+    : >"$r/sys/class/drm/card1-HDMI-A-2/modes"
+  fi
+}
+
+# A package laid out as cargo-deb lays out the real one (a stand-in binary).
+make_deb() {
+  local t=$work/debtree
+  mkdir -p "$t/DEBIAN" "$t/usr/bin" "$t/usr/lib/systemd/system" "$t/etc/guichet" "$t/usr/share/guichet" "$t/usr/share/doc/guichet"
+  printf 'Package: guichet\nVersion: 0.1.0-1\nArchitecture: arm64\nMaintainer: test <test@example.org>\nDescription: stand-in for the provisioning test\n' >"$t/DEBIAN/control"
+  printf '/etc/guichet/guichet.toml\n' >"$t/DEBIAN/conffiles"
+  printf '#!/bin/sh\necho "guichet stand-in $*"\n' >"$t/usr/bin/guichet"
+  chmod 755 "$t/usr/bin/guichet"
+  cp "$fw/guichet.service" "$t/usr/lib/systemd/system/guichet.service"
+  cp "$fw/guichet.toml" "$t/etc/guichet/guichet.toml"
+  cp "$fw/guichet.toml" "$t/usr/share/guichet/guichet.toml"
+  cp "$fw/README.md" "$t/usr/share/doc/guichet/README.md"
+  chmod -R u+rwX,go+rX,go-w "$t"
+  dpkg-deb --root-owner-group -Zgzip --build "$t" "$work/guichet_0.1.0-1_arm64.deb" >/dev/null
+}
+
+# Every file, link, mode and modification time under a root, and each file's content
+# hash: a run with nothing to do must not even touch a file.
+snapshot() {
+  (
+    cd "$1"
+    find . -printf '%y %m %p %l %T@\n' | sort
+    find . -type f -print0 | sort -z | xargs -0 -r sha256sum
+  )
+}
+
+same_tree() { # same_tree ROOT SNAPSHOT NAME: passes when ROOT still matches SNAPSHOT
+  local d
+  if d=$(diff <(snapshot "$1") - <<<"$2"); then pass "$3"; else fail "$3" "$(head -20 <<<"$d")"; fi
+}
+
+run() { # run ROOT ARGS...: provision.sh under --root; output in $out, status in $rc
+  local r=$1
+  shift
+  rc=0
+  out=$("$provision" --root "$r" "$@" 2>&1) || rc=$?
+}
+
+config_of() { cat "$1/etc/guichet/guichet.toml"; }
+
+# ---------------------------------------------------------------- optional: the real binary
+
+bin=${GUICHET_BIN:-}
+if [[ -z $bin ]]; then
+  for b in "$repo"/target/release/guichet "$repo"/target/debug/guichet; do
+    if [[ -x $b ]]; then bin=$b; break; fi
+  done
+fi
+check_config() { # check_config ROOT NAME: the real binary accepts the config written there
+  local r=$1 name=$2 msg
+  if [[ -n $bin ]]; then
+    if msg=$(GUICHET_DATA_DIR="$work/data" "$bin" --config "$r/etc/guichet/guichet.toml" check-config 2>&1); then
+      pass "$name: guichet check-config accepts it"
+    else
+      fail "$name: guichet check-config refuses it" "$msg"
+    fi
+  fi
+  # Independently of the binary: valid TOML whose sections and keys are the ones
+  # src/config.rs knows (deny_unknown_fields there).
+  if msg=$(python3 - "$r/etc/guichet/guichet.toml" <<'EOF' 2>&1
+import sys, tomllib
+known = {
+    "": {"site_name", "catalogue_dir", "display", "console", "queue", "idle", "printer", "speech", "keys"},
+    "display": {"width_px", "height_px", "width_mm", "height_mm"},
+    "console": {"bind", "public_url", "session_minutes"},
+    "queue": {"minutes_per_visit", "desks"},
+    "idle": {"timeout_s", "warning_s", "ticket_s"},
+    "printer": {"kind", "path", "address", "baud", "paper_mm", "qr", "status_timeout_ms"},
+    "speech": {"enabled"},
+    "keys": {"previous", "next", "validate", "back", "help", "repeat", "volume_down", "volume_up"},
+}
+c = tomllib.load(open(sys.argv[1], "rb"))
+bad = set(c) - known[""]
+for section, keys in c.items():
+    if isinstance(keys, dict):
+        bad |= {f"{section}.{k}" for k in set(keys) - known[section]}
+assert not bad, f"unknown keys: {sorted(bad)}"
+p = c["printer"]
+assert p["kind"] in {"none", "folder", "usb", "serial", "tcp"}, p
+assert p["kind"] not in {"usb", "serial"} or "path" in p, "usb/serial need a path"
+assert (p["kind"] == "tcp") == ("address" in p), "an address exactly for tcp"
+assert p.get("paper_mm", 80) in {58, 80}, p
+assert isinstance(c["display"]["width_mm"], float) and isinstance(c["display"]["width_px"], int)
+EOF
+  ); then
+    pass "$name: valid TOML with known keys only"
+  else
+    fail "$name: TOML check" "$msg"
+  fi
+}
+
+# ---------------------------------------------------------------- the runs
+
+make_deb
+deb=$work/guichet_0.1.0-1_arm64.deb
+root=$work/root
+make_root "$root"
+
+# 1. First run: the whole set-up.
+run "$root" --deb "$deb" --site 'France Services de "Saint-Martin"' --hostname guichet-test \
+  --display auto --printer usb:/dev/usb/lp0
+if ((rc == 0)); then pass "first run succeeds"; else fail "first run succeeds (status $rc)" "$out"; fi
+check "first run makes changes" grep -qE '^    [1-9][0-9]* change\(s\)$' <<<"$out"
+# Every change is counted once and shown once (a step run in a subshell would lose its count).
+shown=$(grep -c '^    + ' <<<"$out" || true)
+counted=$(sed -nE 's/^    ([0-9]+) change\(s\)$/\1/p' <<<"$out")
+check "changes counted = changes shown ($counted)" test "$shown" = "$counted"
+check "new host name applied to the running system" grep -q 'not in --root: hostname guichet-test' <<<"$out"
+check "reboot asked for the kernel command line" grep -q 'reboot to apply: kernel command line' <<<"$out"
+cfg=$(config_of "$root")
+check "display read from the screen's EDID (1280x800, 217x136 mm)" \
+  grep -qzE 'width_px = 1280.height_px = 800.width_mm = 217\.0.height_mm = 136\.0' <<<"$cfg"
+check "site name quoted for TOML" grep -qF 'site_name = "France Services de \"Saint-Martin\""' <<<"$cfg"
+check "USB printer in the config" grep -qzE 'kind = "usb".path = "/dev/usb/lp0"' <<<"$cfg"
+check "public URL from the host name" grep -qF 'public_url = "http://guichet-test.local:8080"' <<<"$cfg"
+check_config "$root" "first config"
+check "package unpacked (binary, unit)" test -x "$root/usr/bin/guichet" -a -f "$root/usr/lib/systemd/system/guichet.service"
+check "hostname written" grep -qx guichet-test "$root/etc/hostname"
+check "hosts: 127.0.1.1 is the new name, once" test "$(grep -c '^127\.0\.1\.1' "$root/etc/hosts")" = 1 -a "$(grep '^127\.0\.1\.1' "$root/etc/hosts" | awk '{print $2}')" = guichet-test
+check "consoleblank=0 appended, serial console kept (USB printer)" \
+  grep -qx 'console=serial0,115200 console=tty1 root=PARTUUID=4e639091-02 rootfstype=ext4 fsck.repair=yes rootwait cfg80211.ieee80211_regdom=FR consoleblank=0' "$root/boot/firmware/cmdline.txt"
+check "cmdline.txt is still one line" test "$(wc -l <"$root/boot/firmware/cmdline.txt")" = 1
+check "firewall table for port 8080" grep -q 'tcp dport 8080 counter drop' "$root/etc/guichet/firewall.nft"
+check "journald capped at 50M, persistent" grep -qzE 'Storage=persistent.*SystemMaxUse=50M' "$root/etc/systemd/journald.conf.d/guichet.conf"
+check "mDNS service announces port 8080" grep -q '<port>8080</port>' "$root/etc/avahi/services/guichet.service"
+check "service enabled (wants link)" test "$(readlink "$root/etc/systemd/system/multi-user.target.wants/guichet.service")" = /usr/lib/systemd/system/guichet.service
+check "firewall enabled (wants link)" test -L "$root/etc/systemd/system/multi-user.target.wants/guichet-firewall.service"
+check "time zone link" test "$(readlink "$root/etc/localtime")" = /usr/share/zoneinfo/Europe/Paris
+check "data folder 0700" test "$(stat -c %a "$root/var/lib/guichet")" = 700
+check "no lan drop-in without --lan" test ! -e "$root/etc/systemd/system/guichet.service.d/lan.conf"
+check "config.txt untouched (no serial printer)" test "$(grep -c guichet "$root/boot/firmware/config.txt")" = 0
+if command -v systemd-analyze >/dev/null && msg=$(systemd-analyze verify "$root/etc/systemd/system/guichet-firewall.service" 2>&1); then
+  pass "generated firewall unit passes systemd-analyze verify"
+elif command -v systemd-analyze >/dev/null; then
+  # /usr/sbin/nft may be missing on the test machine: that is the only acceptable complaint
+  if [[ $(grep -v 'Command /usr/sbin/nft is not executable' <<<"$msg" | grep -c .) == 0 ]]; then
+    pass "generated firewall unit passes systemd-analyze verify (nft not installed here)"
+  else
+    fail "generated firewall unit passes systemd-analyze verify" "$msg"
+  fi
+fi
+before=$(snapshot "$root")
+
+# 2. The same command again: nothing to do, not a byte changed.
+run "$root" --deb "$deb" --site 'France Services de "Saint-Martin"' --hostname guichet-test \
+  --display auto --printer usb:/dev/usb/lp0
+check "second run succeeds" test "$rc" = 0
+check "second run reports 0 change(s)" grep -qx '    0 change(s)' <<<"$out"
+same_tree "$root" "$before" "second run leaves the tree identical"
+
+# 3. A dry run with other flags: says what it would do, changes nothing.
+run "$root" --dry-run --force-config --site Autre --printer serial:/dev/serial0@19200 --console 0.0.0.0:9090 \
+  --hostname autre --lan 145.242.0.0/16 --journal volatile
+check "dry run succeeds" test "$rc" = 0
+check "dry run lists changes" grep -q '~ would: update /etc/guichet/guichet.toml' <<<"$out"
+check "dry run shows the config diff" grep -qF '+kind = "serial"' <<<"$out"
+same_tree "$root" "$before" "dry run changes nothing"
+
+# 4. Other flags without --force-config: the site's config is kept.
+run "$root" --site Autre --display 1920x1080@344x194
+check "config kept without --force-config" grep -q 'kept as it is' <<<"$out"
+if [[ $(config_of "$root") == "$cfg" ]]; then pass "config content unchanged"; else fail "config content unchanged"; fi
+
+# 5. --force-config with a serial printer on the GPIO UART, a port and LAN of its own.
+run "$root" --force-config --site 'France Services de Saint-Martin' --display 1920x1080@344x194 \
+  --printer serial:/dev/serial0@19200 --console 0.0.0.0:9090 --lan 145.242.0.0/16 --journal volatile
+check "forced rewrite succeeds" test "$rc" = 0
+check "old config backed up" compgen -G "$root/etc/guichet/guichet.toml.*.bak" >/dev/null
+cfg2=$(config_of "$root")
+check "serial printer with its baud rate" grep -qzE 'kind = "serial".path = "/dev/serial0".baud = 19200' <<<"$cfg2"
+check "display from the flag" grep -qzE 'width_px = 1920.height_px = 1080.width_mm = 344\.0.height_mm = 194\.0' <<<"$cfg2"
+check_config "$root" "forced config"
+check "serial console removed from cmdline.txt, tty1 kept" \
+  grep -qx 'console=tty1 root=PARTUUID=4e639091-02 rootfstype=ext4 fsck.repair=yes rootwait cfg80211.ieee80211_regdom=FR consoleblank=0' "$root/boot/firmware/cmdline.txt"
+check "UART switched on in config.txt" grep -qzE 'enable_uart=1.\[pi5\].dtparam=uart0=on' "$root/boot/firmware/config.txt"
+check "reboot asked for" grep -q 'reboot to apply' <<<"$out"
+check "firewall follows the new port" grep -q 'tcp dport 9090 counter drop' "$root/etc/guichet/firewall.nft"
+check "extra LAN range in the firewall" grep -q '145.242.0.0/16' "$root/etc/guichet/firewall.nft"
+check "extra LAN range in the service drop-in" grep -qx 'IPAddressAllow=145.242.0.0/16' "$root/etc/systemd/system/guichet.service.d/lan.conf"
+check "volatile journal" grep -qx 'Storage=volatile' "$root/etc/systemd/journald.conf.d/guichet.conf"
+snap5=$(snapshot "$root")
+cp "$root/etc/guichet/firewall.nft" "$work/firewall-9090-lan.nft"
+run "$root" --force-config --site 'France Services de Saint-Martin' --display 1920x1080@344x194 \
+  --printer serial:/dev/serial0@19200 --console 0.0.0.0:9090 --lan 145.242.0.0/16 --journal volatile
+check "forced rewrite again: 0 change(s), no new backup" grep -qx '    0 change(s)' <<<"$out"
+same_tree "$root" "$snap5" "forced rewrite is idempotent too"
+run "$root" --printer usb
+check "without --lan the drop-in goes" test ! -e "$root/etc/systemd/system/guichet.service.d/lan.conf"
+check "the kept config's port still drives the firewall" grep -q 'tcp dport 9090 counter drop' "$root/etc/guichet/firewall.nft"
+
+# 6. Mistakes stop early, say what to do, and touch nothing.
+snap6=$(snapshot "$root")
+expect_refusal() { # expect_refusal STATUS PATTERN ARGS...
+  local want=$1 pattern=$2
+  shift 2
+  run "$root" "$@"
+  if [[ $rc == "$want" ]] && grep -qE "$pattern" <<<"$out"; then pass "refused: $*"; else
+    fail "refused with status $want and /$pattern/: $*" "status $rc: $out"
+  fi
+}
+expect_refusal 2 'address and port' --printer tcp:192.168.1.50:99999
+expect_refusal 2 'address and port' --printer 'tcp:bad host'
+expect_refusal 2 'roll width' --paper 57
+expect_refusal 2 'pixels@millimetres' --display 1280x800
+expect_refusal 2 'lower-case letters' --hostname Guichet_1
+expect_refusal 2 'use 1024 to 65535' --console 0.0.0.0:80
+expect_refusal 2 'not ADDRESS:PORT' --console localhost:8080
+expect_refusal 2 'baud rate' --printer serial:/dev/serial0@1234
+expect_refusal 2 'unknown flag' --colour blue
+expect_refusal 2 'a space, not' --site=X
+expect_refusal 2 'is unknown here' --timezone Europe/Atlantis
+expect_refusal 1 'does not exist' --deb "$work/nope_arm64.deb"
+same_tree "$root" "$snap6" "refusals change nothing"
+
+# 7. A fresh machine: no site name; a DSI screen that does not say its size.
+root2=$work/root2
+make_root "$root2" dsi
+run "$root2" --deb "$deb"
+check "a first config needs --site" test "$rc" = 1 -a -n "$(grep -F 'needs --site' <<<"$out")"
+run "$root2" --deb "$deb" --site X
+check "a screen without EDID asks to be measured" test "$rc" = 1 -a -n "$(grep -F 'measure the visible area' <<<"$out")"
+run "$root2" --deb "$deb" --site X --display 720x1280@88x155 --timezone Indian/Reunion --printer folder
+check "7-inch Touch Display 2 by hand, folder printer" test "$rc" = 0 -a -n "$(grep -F 'kind = "folder"' "$root2/etc/guichet/guichet.toml")"
+check "time zone from the flag" test "$(readlink "$root2/etc/localtime")" = /usr/share/zoneinfo/Indian/Reunion
+check "no hostname flag: name kept" grep -qx raspberrypi "$root2/etc/hostname"
+check "public URL from the kept name" grep -qF 'public_url = "http://raspberrypi.local:8080"' "$root2/etc/guichet/guichet.toml"
+check_config "$root2" "folder-printer config"
+run "$root2" --force-config --site X --display 720x1280@88x155 --printer tcp:192.168.1.50 --paper 58
+check "network printer: port 9100 by default, paper width" \
+  grep -qzE 'kind = "tcp".address = "192\.168\.1\.50:9100".*paper_mm = 58' "$root2/etc/guichet/guichet.toml"
+check_config "$root2" "network-printer config"
+
+# 8. The example config the package ships counts as "not configured yet".
+root3=$work/root3
+make_root "$root3"
+run "$root3" --deb "$deb" --site X --no-start
+check "package example replaced by the site's config" test "$rc" = 0 -a -n "$(grep -F 'site_name = "X"' "$root3/etc/guichet/guichet.toml")"
+check "no backup of the package's example" test -z "$(compgen -G "$root3/etc/guichet/guichet.toml.*.bak" || true)"
+
+# ---------------------------------------------------------------- optional: firewall for real
+
+if ((EUID == 0)) && command -v nft >/dev/null && ip netns add gtest_probe 2>/dev/null; then
+  ip netns del gtest_probe
+  nftfile=$work/firewall-9090-lan.nft # port 9090 and --lan 145.242.0.0/16, from step 5
+  srv=guichet_fw_srv cli=guichet_fw_cli
+  cleanup_ns() { ip netns del "$srv" 2>/dev/null || true; ip netns del "$cli" 2>/dev/null || true; }
+  cleanup_ns
+  trap 'cleanup_ns; rm -rf "$work"' EXIT
+  ip netns add "$srv"
+  ip netns add "$cli"
+  ip link add gfw0 netns "$srv" type veth peer name gfw1 netns "$cli"
+  ip -n "$srv" addr add 192.168.77.1/24 dev gfw0
+  ip -n "$srv" addr add 203.0.113.1/24 dev gfw0
+  ip -n "$srv" addr add 145.242.5.1/24 dev gfw0
+  ip -n "$cli" addr add 192.168.77.2/24 dev gfw1
+  ip -n "$cli" addr add 203.0.113.2/24 dev gfw1
+  ip -n "$cli" addr add 145.242.5.2/24 dev gfw1
+  ip -n "$srv" link set gfw0 up
+  ip -n "$cli" link set gfw1 up
+  ip -n "$srv" link set lo up
+  if ip netns exec "$srv" nft -f "$nftfile" && ip netns exec "$srv" nft -f "$nftfile"; then
+    pass "firewall file loads, and loads again (idempotent)"
+  else
+    fail "firewall file loads twice"
+  fi
+  check "one guichet table after two loads" test "$(ip netns exec "$srv" nft list tables | grep -c 'inet guichet')" = 1
+  ip netns exec "$srv" python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 9090)); s.listen(8); s.settimeout(15)
+try:
+    while True:
+        c, _ = s.accept(); c.sendall(b"console\n"); c.close()
+except socket.timeout:
+    pass
+' &
+  listener=$!
+  sleep 0.5
+  reach() { # reach SOURCE DEST: 0 if a TCP connection to DEST:9090 from SOURCE gets the greeting
+    ip netns exec "$cli" python3 -c '
+import socket, sys
+s = socket.create_connection((sys.argv[2], 9090), timeout=2, source_address=(sys.argv[1], 0))
+sys.exit(0 if s.recv(16) == b"console\n" else 1)
+' "$1" "$2" 2>/dev/null
+  }
+  check "console reachable from a private address (192.168.77.2)" reach 192.168.77.2 192.168.77.1
+  check "console reachable from the --lan range (145.242.5.2)" reach 145.242.5.2 145.242.5.1
+  if reach 203.0.113.2 203.0.113.1; then fail "console dropped from a public address (203.0.113.2)"; else
+    pass "console dropped from a public address (203.0.113.2)"
+  fi
+  kill "$listener" 2>/dev/null || true
+  wait "$listener" 2>/dev/null || true
+  cleanup_ns
+else
+  printf 'skip  firewall in network namespaces (needs root, nft and ip netns)\n'
+fi
+[[ -n $bin ]] || printf 'skip  guichet check-config (no GUICHET_BIN and no target/*/guichet)\n'
+
+printf '%d passed, %d failed\n' "$passed" "$failed"
+((failed == 0))

@@ -1,0 +1,200 @@
+//! The checks `guichet doctor` runs, one function per part of the kiosk.
+
+use super::doctor::{Line, Status};
+use super::Site;
+use crate::hardware::display;
+use std::path::Path;
+
+/// When this binary was built (seconds since 1970): a kiosk clock before it is wrong.
+pub const BUILT_AT: i64 = match i64::from_str_radix(env!("GUICHET_BUILT_AT"), 10) {
+    Ok(t) => t,
+    Err(_) => 0,
+};
+
+pub fn version() -> Line {
+    let v = format!("guichet {} (database schema {})", env!("CARGO_PKG_VERSION"), crate::store::schema::VERSION);
+    Line::new(Status::Pass, "version", v)
+}
+
+pub fn catalogue(site: &Site) -> Line {
+    match site.catalogue() {
+        Ok(cat) => {
+            let procedures: usize = cat.themes.iter().map(|t| t.procedures.len()).sum();
+            let what = format!("config and catalogue read: {} themes, {} procedures", cat.themes.len(), procedures);
+            Line::new(Status::Pass, "config", what)
+        }
+        Err(e) => Line::new(Status::Fail, "config", format!("{e:#}")),
+    }
+}
+
+/// Writable, and room left (SQLite and the simulated printer write there).
+pub fn data_dir(dir: &Path) -> Vec<Line> {
+    let probe = dir.join(".doctor-probe");
+    let writable = match std::fs::write(&probe, b"ok").and_then(|()| std::fs::remove_file(&probe)) {
+        Ok(()) => Line::new(Status::Pass, "data", format!("{} is writable", dir.display())),
+        Err(e) => Line::new(Status::Fail, "data", format!("cannot write in {}: {e}", dir.display())),
+    };
+    let space = match nix::sys::statvfs::statvfs(dir) {
+        Ok(s) => {
+            let free_mb = s.blocks_available() as u64 * s.fragment_size() as u64 / 1_000_000;
+            let status = match free_mb {
+                0..50 => Status::Fail,
+                50..500 => Status::Warn,
+                _ => Status::Pass,
+            };
+            Line::new(
+                status,
+                "disk",
+                format!("{free_mb} MB free (below 500 MB: clean up; below 50 MB tickets may fail)"),
+            )
+        }
+        Err(e) => Line::new(Status::Warn, "disk", format!("free space unknown: {e}")),
+    };
+    vec![writable, space]
+}
+
+/// The database opens (migrating it if this build is newer) and passes `integrity_check`.
+pub fn database(dir: &Path) -> Line {
+    let path = dir.join("guichet.sqlite");
+    if let Err(e) = crate::store::Store::open(&path) {
+        return Line::new(Status::Fail, "database", format!("{}: {e}", path.display()));
+    }
+    let checked = rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .and_then(|c| c.query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0)));
+    match checked {
+        Ok(answer) if answer == "ok" => {
+            Line::new(Status::Pass, "database", format!("{}: integrity ok", path.display()))
+        }
+        Ok(answer) => Line::new(Status::Fail, "database", format!("{}: {answer}; restore a backup", path.display())),
+        Err(e) => Line::new(Status::Fail, "database", format!("{}: {e}", path.display())),
+    }
+}
+
+/// The Pi has no clock battery: without network time it may start in the past.
+pub fn clock(now: i64, built_at: i64) -> Line {
+    let shown = chrono::DateTime::from_timestamp(now, 0)
+        .map(|d| d.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M").to_string());
+    let shown = shown.unwrap_or_else(|| now.to_string());
+    if now < built_at {
+        let fix = "set it: sudo date -s 'YYYY-MM-DD HH:MM', or give the kiosk network time (NTP)";
+        Line::new(Status::Fail, "clock", format!("{shown} is before this build was made: the clock is wrong; {fix}"))
+    } else {
+        Line::new(Status::Pass, "clock", shown)
+    }
+}
+
+pub fn display(site: &Site) -> Line {
+    let (d, from) = site.screen();
+    let status = if from.contains("defaults") { Status::Warn } else { Status::Pass };
+    let what = format!(
+        "{}x{} px, {:.0}x{:.0} mm, {:.2} px/mm, turned {} degrees ({from})",
+        d.width_px,
+        d.height_px,
+        d.width_mm,
+        d.height_mm,
+        d.px_per_mm(),
+        d.rotation
+    );
+    Line::new(status, "display", what)
+}
+
+pub fn touch(input: &Path) -> Line {
+    match display::touch_devices(input).as_slice() {
+        [] => Line::new(Status::Warn, "touch", "no touch screen found (keys or a mouse only); check its USB cable"),
+        found => Line::new(Status::Pass, "touch", found.join(", ")),
+    }
+}
+
+pub fn speech(site: &Site, speak: bool) -> Line {
+    if !site.config.speech.enabled {
+        return Line::new(Status::Warn, "speech", "off in the configuration ([speech] enabled = false)");
+    }
+    if !speak {
+        return Line::new(Status::Pass, "speech", "on (test phrase not said: --quiet)");
+    }
+    #[cfg(feature = "speech")]
+    {
+        use crate::speech::Speaker;
+        let phrase = "Bonjour. Ceci est un essai de la voix du guichet.";
+        let said = crate::speech::engine::TtsSpeaker::new().and_then(|mut s| {
+            s.speak(phrase, crate::speech::Voice::default())?;
+            std::thread::sleep(std::time::Duration::from_secs(4));
+            Ok(())
+        });
+        match said {
+            Ok(()) => Line::new(Status::Pass, "speech", format!("said \"{phrase}\": did you hear it?")),
+            Err(e) => Line::new(Status::Fail, "speech", format!("{e}; is speech-dispatcher installed?")),
+        }
+    }
+    #[cfg(not(feature = "speech"))]
+    Line::new(Status::Fail, "speech", "this build has no speech engine (built without the speech feature)")
+}
+
+pub fn printer(site: &Site) -> Line {
+    let p = &site.config.printer;
+    let what = format!("{:?}{}", p.kind, p.path.as_ref().map(|p| format!(" on {}", p.display())).unwrap_or_default());
+    Line::new(Status::Pass, "printer", what.to_lowercase())
+}
+
+/// `--keys`: each configured key must be pressed within 10 s.
+pub fn keys(site: &Site, press: bool) -> Vec<Line> {
+    let wanted = site.config.keys.wanted();
+    if wanted.is_empty() {
+        return vec![Line::new(Status::Pass, "keys", "no GPIO keypad configured")];
+    }
+    if !press {
+        let list: Vec<String> = wanted.iter().map(|(k, pin)| format!("{k:?} on GPIO {pin}")).collect();
+        return vec![Line::new(Status::Pass, "keys", format!("{} (press test: --keys)", list.join(", ")))];
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    if let Err(e) = crate::hardware::keys::spawn_gpio(site.config.keys, tx) {
+        return vec![Line::new(Status::Fail, "keys", e)];
+    }
+    wanted
+        .into_iter()
+        .map(|(key, pin)| {
+            println!("press {key:?} (GPIO {pin}) within 10 s…");
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            loop {
+                let left = deadline.saturating_duration_since(std::time::Instant::now());
+                match rx.recv_timeout(left) {
+                    Ok(k) if k == key => break Line::new(Status::Pass, "keys", format!("{key:?} on GPIO {pin} works")),
+                    Ok(_) => continue,
+                    Err(_) => {
+                        break Line::new(
+                            Status::Fail,
+                            "keys",
+                            format!("{key:?} on GPIO {pin}: no press in 10 s; check its wire to GND"),
+                        )
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
+/// Where the console listens, whether it is up, and the address staff phones reach.
+pub fn console(site: &Site) -> Vec<Line> {
+    let c = &site.config.console;
+    let bound = match std::net::TcpStream::connect_timeout(
+        &c.bind.parse().unwrap_or_else(|_| std::net::SocketAddr::from(([127, 0, 0, 1], 8080))),
+        std::time::Duration::from_millis(500),
+    ) {
+        Ok(_) => Line::new(Status::Pass, "console", format!("listening on {}", c.bind)),
+        Err(_) => Line::new(Status::Warn, "console", format!("nothing listens on {} (is the kiosk running?)", c.bind)),
+    };
+    let lan = lan_address().map_or_else(
+        || Line::new(Status::Warn, "network", "no network address (cable or Wi-Fi?)"),
+        |ip| Line::new(Status::Pass, "network", format!("this kiosk is {ip}; phones open {}", c.public_url)),
+    );
+    vec![bound, lan]
+}
+
+/// The address other machines reach us at: the source address of a route to a private
+/// network (no packet is sent).
+fn lan_address() -> Option<std::net::IpAddr> {
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    socket.connect("192.168.0.1:9").ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
+}

@@ -1,0 +1,216 @@
+//! The screen's size in millimetres, which sizes every touch target to 20 mm: read from
+//! the DRM connectors in sysfs (`/sys/class/drm/card*-*`) when the config gives none.
+//! HDMI screens say it in their EDID; the official DSI panels have none, so they are
+//! known by connector and mode.
+
+use std::path::Path;
+
+/// A connected screen as the kernel sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Screen {
+    /// Connector name, e.g. `HDMI-A-1`, `DSI-1`.
+    pub connector: String,
+    pub width_px: u32,
+    pub height_px: u32,
+    pub width_mm: f32,
+    pub height_mm: f32,
+    /// Where the millimetres come from: "EDID" or the panel's name.
+    pub source: String,
+}
+
+/// Pixels and millimetres of the preferred mode in an EDID block: the first detailed
+/// timing descriptor, or the coarse size in centimetres when it gives none.
+pub fn parse_edid(edid: &[u8]) -> Option<(u32, u32, f32, f32)> {
+    const HEADER: [u8; 8] = [0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0];
+    if edid.len() < 128 || edid[..8] != HEADER {
+        return None;
+    }
+    let d = &edid[54..72];
+    if d[0] == 0 && d[1] == 0 {
+        return None; // not a timing descriptor: no preferred mode to go by
+    }
+    let width_px = u32::from(d[2]) | (u32::from(d[4] & 0xf0) << 4);
+    let height_px = u32::from(d[5]) | (u32::from(d[7] & 0xf0) << 4);
+    let mut width_mm = f32::from(u16::from(d[12]) | (u16::from(d[14] & 0xf0) << 4));
+    let mut height_mm = f32::from(u16::from(d[13]) | (u16::from(d[14] & 0x0f) << 8));
+    if width_mm < 10.0 || height_mm < 10.0 {
+        (width_mm, height_mm) = (f32::from(edid[21]) * 10.0, f32::from(edid[22]) * 10.0);
+    }
+    (width_px > 0 && height_px > 0 && width_mm >= 10.0 && height_mm >= 10.0)
+        .then_some((width_px, height_px, width_mm, height_mm))
+}
+
+/// Panels without an EDID, by connector kind and mode: the Raspberry Pi Touch Display 2
+/// (7", 720×1280 portrait) and the first Touch Display (7", 800×480).
+fn known_panel(connector: &str, width_px: u32, height_px: u32) -> Option<(f32, f32, &'static str)> {
+    if !connector.starts_with("DSI") {
+        return None;
+    }
+    match (width_px, height_px) {
+        (720, 1280) => Some((88.0, 155.0, "Raspberry Pi Touch Display 2")),
+        (800, 480) => Some((155.0, 86.0, "Raspberry Pi Touch Display")),
+        _ => None,
+    }
+}
+
+/// The connected screens under `drm` (normally `/sys/class/drm`), best first.
+pub fn detect(drm: &Path) -> Vec<Screen> {
+    let Ok(entries) = std::fs::read_dir(drm) else { return Vec::new() };
+    let mut screens: Vec<Screen> = entries
+        .flatten()
+        .filter_map(|e| {
+            let dir = e.path();
+            let name = e.file_name().to_string_lossy().into_owned();
+            // card0-HDMI-A-1 → HDMI-A-1
+            let connector = name.strip_prefix("card")?.split_once('-')?.1.to_string();
+            let status = std::fs::read_to_string(dir.join("status")).ok()?;
+            if status.trim() != "connected" {
+                return None;
+            }
+            let mode = std::fs::read_to_string(dir.join("modes")).ok().and_then(|m| {
+                let (w, h) = m.lines().next()?.split_once('x')?;
+                Some((w.trim().parse().ok()?, h.trim().trim_end_matches('i').parse().ok()?))
+            });
+            let edid = std::fs::read(dir.join("edid")).ok().and_then(|b| parse_edid(&b));
+            match (edid, mode) {
+                (Some((w, h, wmm, hmm)), _) => Some(Screen {
+                    connector,
+                    width_px: w,
+                    height_px: h,
+                    width_mm: wmm,
+                    height_mm: hmm,
+                    source: "EDID".into(),
+                }),
+                (None, Some((w, h))) => known_panel(&connector, w, h).map(|(wmm, hmm, panel)| Screen {
+                    connector,
+                    width_px: w,
+                    height_px: h,
+                    width_mm: wmm,
+                    height_mm: hmm,
+                    source: panel.into(),
+                }),
+                (None, None) => None,
+            }
+        })
+        .collect();
+    screens.sort_by(|a, b| a.connector.cmp(&b.connector));
+    screens
+}
+
+/// Names of the touch screens among the input devices under `input` (normally
+/// `/sys/class/input`): those reporting multi-touch positions (ABS_MT_POSITION_X) or a
+/// touch button with absolute axes.
+pub fn touch_devices(input: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(input) else { return Vec::new() };
+    let mut found: Vec<String> = entries
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("event"))
+        .filter_map(|e| {
+            let dev = e.path().join("device");
+            let abs = std::fs::read_to_string(dev.join("capabilities/abs")).ok()?;
+            let key = std::fs::read_to_string(dev.join("capabilities/key")).unwrap_or_default();
+            const ABS_MT_POSITION_X: usize = 0x35;
+            const BTN_TOUCH: usize = 0x14a;
+            let touch = has_bit(&abs, ABS_MT_POSITION_X) || (has_bit(&abs, 0) && has_bit(&key, BTN_TOUCH));
+            touch.then(|| {
+                std::fs::read_to_string(dev.join("name"))
+                    .map_or_else(|_| "touch screen".into(), |n| n.trim().to_string())
+            })
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Whether bit `n` is set in a sysfs capability bitmap ("1 0 3" = hex words, highest first).
+fn has_bit(bitmap: &str, n: usize) -> bool {
+    let words: Vec<u64> = bitmap.split_whitespace().rev().filter_map(|w| u64::from_str_radix(w, 16).ok()).collect();
+    let bits = usize::BITS as usize;
+    words.get(n / bits).is_some_and(|w| w >> (n % bits) & 1 == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An EDID block for a 1280×800 panel of 217×136 mm (only the fields we read).
+    fn edid(w: u32, h: u32, wmm: u32, hmm: u32) -> Vec<u8> {
+        let mut b = vec![0u8; 128];
+        b[..8].copy_from_slice(&[0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0]);
+        b[21] = (wmm / 10) as u8;
+        b[22] = (hmm / 10) as u8;
+        let d = &mut b[54..72];
+        d[0] = 0x1d; // pixel clock, not zero
+        d[2] = (w & 0xff) as u8;
+        d[4] = ((w >> 8) << 4) as u8;
+        d[5] = (h & 0xff) as u8;
+        d[7] = ((h >> 8) << 4) as u8;
+        d[12] = (wmm & 0xff) as u8;
+        d[13] = (hmm & 0xff) as u8;
+        d[14] = (((wmm >> 8) << 4) | (hmm >> 8)) as u8;
+        b
+    }
+
+    #[test]
+    fn edid_gives_pixels_and_millimetres() {
+        assert_eq!(parse_edid(&edid(1280, 800, 217, 136)), Some((1280, 800, 217.0, 136.0)));
+        assert_eq!(parse_edid(&edid(1920, 1080, 344, 194)), Some((1920, 1080, 344.0, 194.0)));
+        // No mm in the descriptor: the centimetres of the basic block.
+        assert_eq!(parse_edid(&edid(1920, 1080, 0, 0)), None);
+        let mut coarse = edid(1920, 1080, 0, 0);
+        (coarse[21], coarse[22]) = (52, 29);
+        assert_eq!(parse_edid(&coarse), Some((1920, 1080, 520.0, 290.0)));
+        assert_eq!(parse_edid(&[0u8; 128]), None);
+        assert_eq!(parse_edid(&[0u8; 10]), None);
+    }
+
+    fn connector(root: &Path, name: &str, status: &str, modes: &str, edid_bytes: Option<Vec<u8>>) {
+        let dir = root.join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("status"), format!("{status}\n")).unwrap();
+        std::fs::write(dir.join("modes"), modes).unwrap();
+        std::fs::write(dir.join("edid"), edid_bytes.unwrap_or_default()).unwrap();
+    }
+
+    #[test]
+    fn connected_screens_are_found_in_sysfs() {
+        let root = tempfile::tempdir().unwrap();
+        connector(
+            root.path(),
+            "card1-HDMI-A-1",
+            "connected\n",
+            "1280x800\n1024x768\n",
+            Some(edid(1280, 800, 217, 136)),
+        );
+        connector(root.path(), "card1-HDMI-A-2", "disconnected", "", None);
+        connector(root.path(), "card1-DSI-1", "connected", "720x1280\n", None);
+        connector(root.path(), "card1-DSI-2", "connected", "1024x600\n", None);
+        std::fs::create_dir_all(root.path().join("card1")).unwrap();
+        let found = detect(root.path());
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].connector, "DSI-1");
+        assert_eq!((found[0].width_mm, found[0].height_mm), (88.0, 155.0));
+        assert_eq!(found[0].source, "Raspberry Pi Touch Display 2");
+        assert_eq!(found[1].connector, "HDMI-A-1");
+        assert_eq!((found[1].width_px, found[1].width_mm, found[1].source.as_str()), (1280, 217.0, "EDID"));
+        assert!(detect(&root.path().join("none")).is_empty());
+    }
+
+    #[test]
+    fn touch_screens_are_told_from_keyboards() {
+        let root = tempfile::tempdir().unwrap();
+        let device = |event: &str, name: &str, abs: &str, key: &str| {
+            let dir = root.path().join(event).join("device");
+            std::fs::create_dir_all(dir.join("capabilities")).unwrap();
+            std::fs::write(dir.join("name"), format!("{name}\n")).unwrap();
+            std::fs::write(dir.join("capabilities/abs"), abs).unwrap();
+            std::fs::write(dir.join("capabilities/key"), key).unwrap();
+        };
+        // A multi-touch panel: bits 0, 1, 0x2f, 0x35, 0x36, 0x39 set in the first word.
+        device("event0", "Goodix Capacitive TouchScreen", "2608000 3\n", "400 0 0 0 0 0\n");
+        device("event1", "USB Keyboard", "0\n", "fffffffffffffffe\n");
+        // A single-touch resistive panel: ABS_X/ABS_Y and BTN_TOUCH (0x14a) in word 5.
+        device("event2", "ADS7846 Touchscreen", "3\n", "400 0 0 0 0 0\n");
+        assert_eq!(touch_devices(root.path()), vec!["ADS7846 Touchscreen", "Goodix Capacitive TouchScreen"]);
+    }
+}
