@@ -38,10 +38,6 @@ fn bind_addr(text: &str) -> anyhow::Result<SocketAddr> {
 
 pub fn kiosk(site: &Site, no_console: bool) -> anyhow::Result<()> {
     let (display, from) = site.screen();
-    println!(
-        "display: {}x{} px, {}x{} mm ({from}), turned {} degrees",
-        display.width_px, display.height_px, display.width_mm, display.height_mm, display.rotation
-    );
     // Read by Slint's linuxkms backend (the Pi build) when it opens the screen; set before
     // any other thread starts.
     if display.rotation != 0 && std::env::var_os("SLINT_KMS_ROTATION").is_none() {
@@ -58,6 +54,10 @@ pub fn kiosk(site: &Site, no_console: bool) -> anyhow::Result<()> {
         println!("staff console: http://{}", server.addr);
         Some(server)
     };
+    println!(
+        "display: {}x{} px, {}x{} mm ({from}), turned {} degrees",
+        display.width_px, display.height_px, display.width_mm, display.height_mm, display.rotation
+    );
     let kiosk = Kiosk::new(KioskServices {
         store,
         catalogue,

@@ -88,6 +88,7 @@ mod tests {
         assert_eq!(n.ping_every, None);
         n.ping();
         let mut buf = [0u8; 64];
-        assert_eq!(&buf[..manager.recv(&mut buf).unwrap()], b"WATCHDOG=1");
+        let got = manager.recv(&mut buf).unwrap();
+        assert_eq!(&buf[..got], b"WATCHDOG=1");
     }
 }
