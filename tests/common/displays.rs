@@ -29,11 +29,12 @@ impl Display {
         format!("{}x{}", self.w, self.h)
     }
 
-    /// Writes a guichet.toml for this display (speech off) into `dir`; returns its path.
-    pub fn write_config(&self, dir: &Path) -> PathBuf {
-        let path = dir.join(format!("{}x{}.toml", self.w, self.h));
+    /// Writes a guichet.toml for this display into `dir`; returns its path. Without
+    /// speech the kiosk shows its text-only notice, which changes the layout.
+    pub fn write_config(&self, dir: &Path, speech: bool) -> PathBuf {
+        let path = dir.join(format!("{}x{}-speech-{speech}.toml", self.w, self.h));
         let toml = format!(
-            "site_name = \"Test\"\n[display]\nwidth_px = {}\nheight_px = {}\nwidth_mm = {}\nheight_mm = {}\n[speech]\nenabled = false\n",
+            "site_name = \"Test\"\n[display]\nwidth_px = {}\nheight_px = {}\nwidth_mm = {}\nheight_mm = {}\n[speech]\nenabled = {speech}\n",
             self.w, self.h, self.w_mm, self.h_mm
         );
         std::fs::write(&path, toml).expect("config written");

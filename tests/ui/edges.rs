@@ -35,7 +35,8 @@ fn render_all(dir: &Path, cases: Vec<Case>) -> mpsc::Receiver<Result<Case, Strin
     std::thread::spawn(move || {
         for case in cases {
             let (d, large) = SIZES[case.size];
-            let config = d.write_config(&dir);
+            // Speech on, as the rig that gives the buttons' places.
+            let config = d.write_config(&dir, true);
             let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_guichet"));
             command.arg("--data-dir").arg(dir.join("data")).arg("--config").arg(&config);
             command.args(["screenshot", "--size", &d.size_arg(), "--screen", case.screen]);
