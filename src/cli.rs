@@ -39,6 +39,9 @@ pub enum Command {
     Screenshot(ScreenshotArgs),
     /// Check guichet.toml and the catalogue; exit non-zero with file:line: fix on mistakes.
     CheckConfig,
+    /// Print a test receipt on the configured printer: its state before, the receipt,
+    /// its state after; exit non-zero if the receipt did not come out.
+    PrintTest,
     /// Manage staff console accounts.
     Staff {
         #[command(subcommand)]

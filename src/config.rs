@@ -1,7 +1,9 @@
 //! Site configuration (`guichet.toml`). Every mistake names the file, the line and the fix.
 
 use crate::core::journey::IdlePolicy;
+use crate::hardware::escpos::{Layout, Paper, QrMode};
 use crate::hardware::keys::KeyPins;
+use crate::hardware::transport::BAUD_RATES;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -61,14 +63,36 @@ pub enum PrinterKind {
     Folder,
     Usb,
     Serial,
+    /// A network printer taking raw ESC/POS on a TCP port (9100).
+    Tcp,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PrinterSection {
     pub kind: PrinterKind,
+    /// The device of a USB or serial printer.
     pub path: Option<PathBuf>,
+    /// host:port of a network printer.
+    pub address: Option<String>,
     pub baud: u32,
+    /// Paper roll width: 58 or 80.
+    pub paper_mm: u32,
+    /// QR code drawn by the printer (`native`) or sent as an image (`raster`).
+    pub qr: QrMode,
+    /// How long to wait for each status reply.
+    pub status_timeout_ms: u32,
+}
+
+impl PrinterSection {
+    /// The paper and QR mode (the config was checked: an unknown width means 80 mm).
+    pub fn layout(&self) -> Layout {
+        Layout { paper: Paper::from_mm(self.paper_mm).unwrap_or(Paper::Mm80), qr: self.qr }
+    }
+
+    pub fn status_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(u64::from(self.status_timeout_ms))
+    }
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -156,7 +180,15 @@ impl Default for SpeechSection {
 
 impl Default for PrinterSection {
     fn default() -> Self {
-        PrinterSection { kind: PrinterKind::Folder, path: None, baud: 9600 }
+        PrinterSection {
+            kind: PrinterKind::Folder,
+            path: None,
+            address: None,
+            baud: 9600,
+            paper_mm: 80,
+            qr: QrMode::Native,
+            status_timeout_ms: 500,
+        }
     }
 }
 
@@ -173,6 +205,40 @@ fn line_of_key(text: &str, key: &str) -> usize {
     text.lines()
         .position(|l| l.trim_start().starts_with(key) && l.trim_start()[key.len()..].trim_start().starts_with('='))
         .map_or(0, |i| i + 1)
+}
+
+/// A printer mistake: the key to point at, what is wrong, what to write instead.
+type PrinterMistake = (&'static str, String, String);
+
+fn check_printer(p: &PrinterSection) -> Result<(), PrinterMistake> {
+    if p.kind == PrinterKind::Tcp {
+        let Some(address) = &p.address else {
+            let fix = "add address = \"192.168.1.50:9100\" (the printer's address, port 9100)".into();
+            return Err(("kind", "a network printer needs an address".into(), fix));
+        };
+        let port = address.rsplit_once(':').and_then(|(host, port)| (!host.is_empty()).then_some(port));
+        if port.and_then(|p| p.parse::<u16>().ok()).is_none_or(|p| p == 0) {
+            let fix = "write the printer's address and port, e.g. address = \"192.168.1.50:9100\"".into();
+            return Err(("address", format!("address = \"{address}\" is not host:port"), fix));
+        }
+    }
+    if p.kind != PrinterKind::Tcp && p.address.is_some() {
+        let fix = "write kind = \"tcp\" for a network printer, or remove address".into();
+        return Err(("address", "address is only for kind = \"tcp\"".into(), fix));
+    }
+    if Paper::from_mm(p.paper_mm).is_none() {
+        let fix = "write paper_mm = 58 or paper_mm = 80 (the width of the roll)".into();
+        return Err(("paper_mm", format!("paper_mm = {} is not a roll width we print on", p.paper_mm), fix));
+    }
+    if p.kind == PrinterKind::Serial && !BAUD_RATES.contains(&p.baud) {
+        let fix = format!("write the printer's speed, one of {BAUD_RATES:?}, e.g. baud = 9600");
+        return Err(("baud", format!("baud = {} is not a serial speed", p.baud), fix));
+    }
+    if !(50..=5000).contains(&p.status_timeout_ms) {
+        let fix = "write status_timeout_ms = 500 (from 50 to 5000)".into();
+        return Err(("status_timeout_ms", format!("status_timeout_ms = {} is out of range", p.status_timeout_ms), fix));
+    }
+    Ok(())
 }
 
 impl Config {
@@ -213,6 +279,7 @@ impl Config {
                 "add path = \"/dev/usb/lp0\" (USB) or path = \"/dev/serial0\" (serial)",
             ));
         }
+        check_printer(&config.printer).map_err(|(key, problem, fix)| err(line_of_key(text, key), problem, &fix))?;
         if config.console.bind.parse::<std::net::SocketAddr>().is_err() {
             return Err(err(
                 line_of_key(text, "bind"),
@@ -268,5 +335,34 @@ mod tests {
         assert!(e.problem.contains("bnd"), "{e}");
         let e = Config::parse("[printer]\nkind = \"usb\"\n", "g.toml").unwrap_err();
         assert!(e.fix.contains("/dev/usb/lp0"));
+    }
+
+    #[test]
+    fn printer_mistakes_name_line_and_fix() {
+        let at = |text: &str| Config::parse(text, "g.toml").unwrap_err();
+        let e = at("[printer]\nkind = \"tcp\"\n");
+        assert_eq!(e.line, 2, "{e}");
+        assert!(e.fix.contains("address = \"192.168.1.50:9100\""), "{e}");
+        let e = at("[printer]\nkind = \"tcp\"\naddress = \"192.168.1.50\"\n");
+        assert_eq!(e.line, 3, "{e}");
+        assert!(e.problem.contains("host:port"), "{e}");
+        let e = at("[printer]\nkind = \"folder\"\n\npaper_mm = 57\n");
+        assert_eq!(e.line, 4, "{e}");
+        assert!(e.fix.contains("paper_mm = 58"), "{e}");
+        let e = at("[printer]\nkind = \"serial\"\npath = \"/dev/ttyUSB0\"\nbaud = 9601\n");
+        assert_eq!(e.line, 4, "{e}");
+        assert!(e.fix.contains("baud = 9600"), "{e}");
+        let e = at("[printer]\nqr = \"image\"\n");
+        assert_eq!(e.line, 2, "{e}");
+        let e = at("[printer]\nstatus_timeout_ms = 60000\n");
+        assert!(e.fix.contains("500"), "{e}");
+        let e = at("[printer]\nkind = \"usb\"\npath = \"/dev/usb/lp0\"\naddress = \"10.0.0.1:9100\"\n");
+        assert_eq!(e.line, 4, "{e}");
+        let ok = Config::parse(
+            "[printer]\nkind = \"tcp\"\naddress = \"printer.lan:9100\"\npaper_mm = 58\nqr = \"raster\"\n",
+            "g",
+        );
+        let p = ok.map(|c| c.printer).unwrap();
+        assert_eq!(p.layout(), Layout { paper: Paper::Mm58, qr: QrMode::Raster });
     }
 }

@@ -3,7 +3,8 @@
 use super::Site;
 use crate::config::{Config, PrinterKind};
 use crate::hardware::keys;
-use crate::hardware::printer::{DevicePrinter, FolderPrinter, SerialPrinter, TicketPrinter};
+use crate::hardware::printer::{EscPosPrinter, FolderPrinter, TicketPrinter};
+use crate::hardware::transport::{DevicePort, Port, TcpPort};
 use crate::kiosk::{press, Kiosk, KioskServices};
 use crate::speech::{SpeakerFactory, SpeechError};
 use anyhow::Context;
@@ -20,15 +21,18 @@ fn speaker(config: &Config) -> SpeakerFactory {
     Box::new(move || Err(SpeechError(why.into())))
 }
 
-fn printer(site: &Site) -> Option<Box<dyn TicketPrinter>> {
+/// The configured printer (`None`: `kind = "none"`).
+pub(super) fn printer(site: &Site) -> Option<Box<dyn TicketPrinter>> {
     let p = &site.config.printer;
     let path = p.path.clone().unwrap_or_default();
-    match p.kind {
-        PrinterKind::None => None,
-        PrinterKind::Folder => Some(Box::new(FolderPrinter(site.data_dir.join("printer")))),
-        PrinterKind::Usb => Some(Box::new(DevicePrinter(path))),
-        PrinterKind::Serial => Some(Box::new(SerialPrinter { path, baud: p.baud })),
-    }
+    let port: Box<dyn Port> = match p.kind {
+        PrinterKind::None => return None,
+        PrinterKind::Folder => Box::new(FolderPrinter(site.data_dir.join("printer"))),
+        PrinterKind::Usb => Box::new(DevicePort::usb(path)),
+        PrinterKind::Serial => Box::new(DevicePort::serial(path, p.baud)),
+        PrinterKind::Tcp => Box::new(TcpPort::new(p.address.clone().unwrap_or_default())),
+    };
+    Some(Box::new(EscPosPrinter::new(port, p.layout(), p.status_timeout())))
 }
 
 fn bind_addr(text: &str) -> anyhow::Result<SocketAddr> {

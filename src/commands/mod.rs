@@ -1,10 +1,12 @@
 //! What each subcommand does. `main` only parses arguments and prints errors.
 
 mod kiosk;
+mod print_test;
 mod screenshot;
 mod staff;
 
 pub use kiosk::{kiosk, serve};
+pub use print_test::print_test;
 pub use screenshot::screenshot;
 pub use staff::staff;
 

@@ -208,11 +208,10 @@ fn spawn_issuer(
         for req in rx {
             match ticket::issue(&store, &cat, &ctx, &req) {
                 Ok((issued, view)) => {
-                    let bytes = ticket::paper(&cat, &ctx, &req, &view, issued.issued_at);
-                    let number = view.number.clone();
+                    let paper = ticket::paper(&cat, &ctx, &req, &view, issued.issued_at);
                     notify(Done::Issued(Box::new(view), printer.is_some()));
                     if let Some(p) = printer.as_mut() {
-                        notify(Done::Printed(ticket::print(p.as_mut(), &number, &bytes)));
+                        notify(Done::Printed(ticket::print(p.as_mut(), &paper).printed()));
                     }
                 }
                 Err(e) => {
