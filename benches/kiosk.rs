@@ -51,6 +51,7 @@ fn main() {
         issue: ctx.clone(),
         idle: Default::default(),
         px_per_mm: 5.9,
+        health: Default::default(),
     })
     .expect("kiosk");
     kiosk.window().show().expect("show");
@@ -122,8 +123,8 @@ fn main() {
     for _ in 0..300 {
         let t = Instant::now();
         let (issued, view) = ticket::issue(&store, &catalogue, &ctx, &req).expect("issue");
-        let bytes = ticket::paper(&catalogue, &ctx, &req, &view, issued.issued_at);
-        std::hint::black_box(bytes);
+        let paper = ticket::paper(&catalogue, &ctx, &req, &view, issued.issued_at);
+        std::hint::black_box(guichet::hardware::escpos::receipt(&paper, &Default::default()));
         issue.push(t.elapsed());
     }
     println!("{}", stats(issue));

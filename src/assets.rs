@@ -56,7 +56,7 @@ fn folder_sources(root: &Path) -> Result<Vec<SourceFile>, LoadError> {
     let mut files = Vec::new();
     for sub in ["", "themes", "translations"] {
         let dir = root.join(sub);
-        if sub != "" && !dir.is_dir() {
+        if !sub.is_empty() && !dir.is_dir() {
             continue;
         }
         for entry in std::fs::read_dir(&dir).map_err(io(&dir))? {

@@ -56,6 +56,9 @@ pub enum Command {
         /// Where to write the copy, e.g. /media/usb/guichet-20261202.sqlite
         file: PathBuf,
     },
+    /// Print a test receipt on the configured printer: its state before, the receipt,
+    /// its state after; exit non-zero if the receipt did not come out.
+    PrintTest,
     /// Manage staff console accounts.
     Staff {
         #[command(subcommand)]

@@ -8,6 +8,7 @@ pub mod commands;
 pub mod config;
 pub mod core;
 pub mod hardware;
+pub mod health;
 pub mod kiosk;
 pub mod speech;
 pub mod staff;

@@ -18,6 +18,7 @@ fn main() -> std::process::ExitCode {
         Command::Serve { bind } => commands::serve(&site, bind),
         Command::Screenshot(args) => commands::screenshot(&site, &args, started),
         Command::CheckConfig => commands::check_config(&site),
+        Command::PrintTest => commands::print_test(&site),
         Command::Staff { action } => commands::staff(&site, action),
         Command::Backup { file } => commands::backup(&site, &file),
         Command::Doctor { .. } => Ok(()),

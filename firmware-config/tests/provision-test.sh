@@ -304,9 +304,7 @@ check_config "$root2" "folder-printer config"
 run "$root2" --force-config --site X --display 720x1280@88x155 --printer tcp:192.168.1.50 --paper 58
 check "network printer: port 9100 by default, paper width" \
   grep -qzE 'kind = "tcp".address = "192\.168\.1\.50:9100".*paper_mm = 58' "$root2/etc/guichet/guichet.toml"
-# The binary on main does not take kind = "tcp" / paper_mm yet: the network printer is on
-# the branch printer-wip (issue 10 part 3). Put this check back when it lands:
-# check_config "$root2" "network-printer config"
+check_config "$root2" "network-printer config"
 
 # 8. The example config the package ships counts as "not configured yet".
 root3=$work/root3

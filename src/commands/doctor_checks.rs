@@ -36,7 +36,9 @@ pub fn data_dir(dir: &Path) -> Vec<Line> {
     };
     let space = match nix::sys::statvfs::statvfs(dir) {
         Ok(s) => {
-            let free_mb = s.blocks_available() as u64 * s.fragment_size() as u64 / 1_000_000;
+            // The statvfs fields are narrower than u64 on 32-bit targets.
+            #[allow(clippy::useless_conversion)]
+            let free_mb = u64::from(s.blocks_available()) * u64::from(s.fragment_size()) / 1_000_000;
             let status = match free_mb {
                 0..50 => Status::Fail,
                 50..500 => Status::Warn,
@@ -130,10 +132,20 @@ pub fn speech(site: &Site, speak: bool) -> Line {
     Line::new(Status::Fail, "speech", "this build has no speech engine (built without the speech feature)")
 }
 
+/// Asks the printer its state (DLE EOT, or the simulated printer's status file).
 pub fn printer(site: &Site) -> Line {
-    let p = &site.config.printer;
-    let what = format!("{:?}{}", p.kind, p.path.as_ref().map(|p| format!(" on {}", p.display())).unwrap_or_default());
-    Line::new(Status::Pass, "printer", what.to_lowercase())
+    use crate::hardware::printer_status::PrinterState;
+    let Some(mut printer) = super::kiosk::printer(site) else {
+        return Line::new(Status::Warn, "printer", "none configured: tickets are shown and spoken only");
+    };
+    let state = printer.state();
+    let status = match state {
+        PrinterState::Ready => Status::Pass,
+        PrinterState::PaperLow | PrinterState::Unknown => Status::Warn,
+        _ if state.stops_printing() => Status::Fail,
+        _ => Status::Warn,
+    };
+    Line::new(status, "printer", format!("{}: {state}", printer.describe()))
 }
 
 /// `--keys`: each configured key must be pressed within 10 s.

@@ -3,7 +3,8 @@
 use super::Site;
 use crate::config::{Config, PrinterKind};
 use crate::hardware::keys;
-use crate::hardware::printer::{DevicePrinter, FolderPrinter, SerialPrinter, TicketPrinter};
+use crate::hardware::printer::{EscPosPrinter, FolderPrinter, TicketPrinter};
+use crate::hardware::transport::{DevicePort, Port, TcpPort};
 use crate::hardware::watchdog::Notifier;
 use crate::kiosk::{press, Kiosk, KioskServices};
 use crate::speech::{SpeakerFactory, SpeechError};
@@ -21,15 +22,18 @@ fn speaker(config: &Config) -> SpeakerFactory {
     Box::new(move || Err(SpeechError(why.into())))
 }
 
-fn printer(site: &Site) -> Option<Box<dyn TicketPrinter>> {
+/// The configured printer (`None`: `kind = "none"`).
+pub(super) fn printer(site: &Site) -> Option<Box<dyn TicketPrinter>> {
     let p = &site.config.printer;
     let path = p.path.clone().unwrap_or_default();
-    match p.kind {
-        PrinterKind::None => None,
-        PrinterKind::Folder => Some(Box::new(FolderPrinter(site.data_dir.join("printer")))),
-        PrinterKind::Usb => Some(Box::new(DevicePrinter(path))),
-        PrinterKind::Serial => Some(Box::new(SerialPrinter { path, baud: p.baud })),
-    }
+    let port: Box<dyn Port> = match p.kind {
+        PrinterKind::None => return None,
+        PrinterKind::Folder => Box::new(FolderPrinter(site.data_dir.join("printer"))),
+        PrinterKind::Usb => Box::new(DevicePort::usb(path)),
+        PrinterKind::Serial => Box::new(DevicePort::serial(path, p.baud)),
+        PrinterKind::Tcp => Box::new(TcpPort::new(p.address.clone().unwrap_or_default())),
+    };
+    Some(Box::new(EscPosPrinter::new(port, p.layout(), p.status_timeout())))
 }
 
 fn bind_addr(text: &str) -> anyhow::Result<SocketAddr> {
@@ -45,12 +49,14 @@ pub fn kiosk(site: &Site, no_console: bool) -> anyhow::Result<()> {
     }
     let store = site.store()?;
     let catalogue = site.catalogue()?;
+    let health = crate::health::Health::new();
     let _server = if no_console {
         None
     } else {
         let addr = bind_addr(&site.config.console.bind)?;
-        let server = crate::staff::spawn(site.console(store.clone(), catalogue.clone()), addr)
-            .with_context(|| format!("cannot start the staff console on {addr}"))?;
+        let server =
+            crate::staff::spawn(site.console(store.clone(), catalogue.clone()).with_health(health.clone()), addr)
+                .with_context(|| format!("cannot start the staff console on {addr}"))?;
         println!("staff console: http://{}", server.addr);
         Some(server)
     };
@@ -66,6 +72,7 @@ pub fn kiosk(site: &Site, no_console: bool) -> anyhow::Result<()> {
         issue: site.issue_context(),
         idle: site.config.idle.policy(),
         px_per_mm: display.px_per_mm(),
+        health,
     })
     .context("cannot open the kiosk window (no display? run it under xvfb-run, or use the Pi build)")?;
     let (tx, rx) = std::sync::mpsc::channel();

@@ -3,11 +3,13 @@
 mod doctor;
 mod doctor_checks;
 mod kiosk;
+mod print_test;
 mod screenshot;
 mod staff;
 
 pub use doctor::{doctor, Options as DoctorOptions};
 pub use kiosk::{kiosk, serve};
+pub use print_test::print_test;
 pub use screenshot::screenshot;
 pub use staff::staff;
 

@@ -35,6 +35,7 @@ pub fn screenshot(site: &Site, args: &ScreenshotArgs, started: Instant) -> anyho
         issue: site.issue_context(),
         idle: site.config.idle.policy(),
         px_per_mm: site.config.display.px_per_mm(),
+        health: Default::default(),
     })?;
     let app = kiosk.window();
     app.global::<Theme>().set_contrast(args.theme == Palette::Contrast);

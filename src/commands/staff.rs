@@ -41,7 +41,7 @@ pub fn staff(site: &Site, action: StaffAction) -> anyhow::Result<()> {
             println!("account {name} created");
         }
         StaffAction::List => {
-            for name in store.reader().with(|c| crate::store::staff_names(c))? {
+            for name in store.reader().with(crate::store::staff_names)? {
                 println!("{name}");
             }
         }

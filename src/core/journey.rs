@@ -226,15 +226,13 @@ impl Journey {
         }
         let screen = self.screen();
         match event {
-            Event::Tick => {
-                if screen != Screen::Attract && !self.issuing {
-                    self.idle += 1;
-                    if self.idle >= self.timeout() {
-                        return self.reset();
-                    }
+            Event::Tick if screen != Screen::Attract && !self.issuing => {
+                self.idle += 1;
+                if self.idle >= self.timeout() {
+                    return self.reset();
                 }
             }
-            Event::Touch | Event::Activity => {}
+            Event::Tick | Event::Touch | Event::Activity => {}
             Event::MoreTime => self.extensions += 1,
             Event::Start if screen == Screen::Attract => self.go(Screen::Language),
             Event::ChooseLanguage(lang) => {

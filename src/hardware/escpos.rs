@@ -1,8 +1,13 @@
-//! ESC/POS bytes for a 58/80 mm thermal printer: the ticket number large, the QR code
-//! (printed by the printer itself) and the documents to prepare. Text goes out in code
-//! page PC858 (Western European with €), which covers French.
+//! ESC/POS bytes of the paper ticket for a 58 or 80 mm thermal printer: the office, the
+//! number very large, the queue, date and time, the estimated wait, the documents to
+//! prepare (wrapped to the paper's columns), the QR code (drawn by the printer, or sent as
+//! a raster image) and a cut. Text goes out in code page PC858 (see `pc858`).
 
-/// What goes on paper.
+use super::pc858;
+use qrcode::{Color, EcLevel, QrCode};
+use serde::Deserialize;
+
+/// What goes on paper, already in words (French: thermal printers have Western code pages).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaperTicket {
     pub site: String,
@@ -14,105 +19,247 @@ pub struct PaperTicket {
     pub qr: String,
 }
 
-const ESC: u8 = 0x1b;
-const GS: u8 = 0x1d;
-
-/// Encodes text for PC858; characters outside it become '?'.
-pub fn pc858(text: &str) -> Vec<u8> {
-    text.chars()
-        .map(|c| match c {
-            ' '..='~' => c as u8,
-            'é' => 0x82,
-            'â' => 0x83,
-            'à' => 0x85,
-            'ç' => 0x87,
-            'ê' => 0x88,
-            'ë' => 0x89,
-            'è' => 0x8a,
-            'ï' => 0x8b,
-            'î' => 0x8c,
-            'É' => 0x90,
-            'ô' => 0x93,
-            'û' => 0x96,
-            'ù' => 0x97,
-            'À' => 0xb7,
-            'Ç' => 0x80,
-            'ü' => 0x81,
-            'ä' => 0x84,
-            'ö' => 0x94,
-            '€' => 0xd5,
-            '’' | '‘' => b'\'',
-            '«' => 0xae,
-            '»' => 0xaf,
-            '\u{a0}' | '\u{202f}' => b' ',
-            _ => b'?',
-        })
-        .collect()
+/// How the QR code reaches the paper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QrMode {
+    /// `GS ( k`: the printer draws it (few bytes; most ESC/POS printers since ~2010).
+    #[default]
+    Native,
+    /// `GS v 0`: we draw it and send the dots (any printer that prints raster images).
+    Raster,
 }
 
-fn line(out: &mut Vec<u8>, text: &str) {
-    out.extend(pc858(text));
-    out.push(b'\n');
+/// Paper roll width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paper {
+    Mm58,
+    Mm80,
 }
 
-/// The full byte stream for one ticket, ending with a paper cut.
-pub fn ticket_bytes(t: &PaperTicket) -> Vec<u8> {
-    let mut out = vec![ESC, b'@', ESC, b't', 19, ESC, b'a', 1];
-    line(&mut out, &t.site);
-    out.extend([GS, b'!', 0x11]);
-    line(&mut out, "Votre numéro");
-    out.extend([GS, b'!', 0x44]);
-    line(&mut out, &t.number);
-    out.extend([GS, b'!', 0x00]);
-    line(&mut out, &t.queue);
-    line(&mut out, &t.issued);
-    line(&mut out, &t.wait);
-    out.extend([ESC, b'a', 0]);
-    out.push(b'\n');
-    line(&mut out, "A préparer :");
-    for d in &t.documents {
-        line(&mut out, &format!("[ ] {d}"));
+impl Paper {
+    /// 58 or 80; any other width is `None`.
+    pub fn from_mm(mm: u32) -> Option<Paper> {
+        match mm {
+            58 => Some(Paper::Mm58),
+            80 => Some(Paper::Mm80),
+            _ => None,
+        }
     }
-    out.extend([ESC, b'a', 1, b'\n']);
-    qr(&mut out, &t.qr);
-    line(&mut out, "Pour l'accueil");
-    out.extend([b'\n', b'\n', b'\n', GS, b'V', 66, 0]);
-    out
-}
 
-/// GS ( k: model 2, module size 6, error correction M, store then print.
-fn qr(out: &mut Vec<u8>, data: &str) {
-    let bytes = data.as_bytes();
-    let len = bytes.len() + 3;
-    out.extend([GS, b'(', b'k', 4, 0, 49, 65, 50, 0]);
-    out.extend([GS, b'(', b'k', 3, 0, 49, 67, 6]);
-    out.extend([GS, b'(', b'k', 3, 0, 49, 69, 49]);
-    out.extend([GS, b'(', b'k', (len & 0xff) as u8, (len >> 8) as u8, 49, 80, 48]);
-    out.extend(bytes);
-    out.extend([GS, b'(', b'k', 3, 0, 49, 81, 48]);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ticket_has_number_qr_and_cut() {
-        let t = PaperTicket {
-            site: "France Services".into(),
-            number: "C-042".into(),
-            queue: "Famille".into(),
-            issued: "23/11/2026 10:42".into(),
-            wait: "Attente : environ 15 minutes".into(),
-            documents: vec!["Une pièce d'identité".into()],
-            qr: "http://10.0.0.2:8080/t/abc".into(),
-        };
-        let bytes = ticket_bytes(&t);
-        let find = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
-        assert!(find(b"C-042"));
-        assert!(find(b"http://10.0.0.2:8080/t/abc"));
-        assert!(find(&pc858("Une pièce d'identité")));
-        assert!(bytes.ends_with(&[GS, b'V', 66, 0]));
-        assert_eq!(pc858("é€?"), vec![0x82, 0xd5, b'?']);
+    /// Characters of font A (12 × 24 dots) on one line.
+    pub fn columns(self) -> usize {
+        match self {
+            Paper::Mm58 => 32,
+            Paper::Mm80 => 48,
+        }
     }
+
+    /// Printable width in dots (8 dots a millimetre).
+    pub fn dots(self) -> u32 {
+        match self {
+            Paper::Mm58 => 384,
+            Paper::Mm80 => 576,
+        }
+    }
+
+    /// Dots per QR module (a 33-module code is 25 mm wide on 58 mm paper, 33 mm on 80 mm).
+    fn qr_module(self) -> u8 {
+        match self {
+            Paper::Mm58 => 6,
+            Paper::Mm80 => 8,
+        }
+    }
+}
+
+/// The paper and the QR mode of one printer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    pub paper: Paper,
+    pub qr: QrMode,
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Layout { paper: Paper::Mm80, qr: QrMode::Native }
+    }
+}
+
+pub const ESC: u8 = 0x1b;
+pub const GS: u8 = 0x1d;
+pub const LF: u8 = 0x0a;
+
+const LEFT: u8 = 0;
+const CENTRE: u8 = 1;
+/// The largest magnification used for the number (6 × 24 dots = 18 mm high).
+const NUMBER_MAX: usize = 6;
+const CHECKBOX: &str = "[ ] ";
+
+/// `text` cut into lines of at most `width` characters, at spaces (not at no-break
+/// spaces) where possible; a word longer than a line is cut. Give it folded text
+/// (`pc858::fold`): one character, one column.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line: Vec<char> = Vec::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let mut word: Vec<char> = word.chars().collect();
+        if !line.is_empty() && line.len() + 1 + word.len() > width {
+            lines.push(line.drain(..).collect());
+        }
+        // Only a word longer than a whole line is cut (the line is empty here).
+        while word.len() > width {
+            lines.push(word.drain(..width).collect());
+        }
+        if word.is_empty() {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.append(&mut word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line.into_iter().collect());
+    }
+    lines
+}
+
+/// The byte stream being built, and the paper it is for.
+struct Out {
+    bytes: Vec<u8>,
+    paper: Paper,
+}
+
+impl Out {
+    fn command(&mut self, bytes: &[u8]) {
+        self.bytes.extend_from_slice(bytes);
+    }
+
+    fn align(&mut self, n: u8) {
+        self.command(&[ESC, b'a', n]);
+    }
+
+    fn bold(&mut self, on: bool) {
+        self.command(&[ESC, b'E', u8::from(on)]);
+    }
+
+    /// `GS !`: characters `times` as wide and as high (1 to 8).
+    fn size(&mut self, times: usize) {
+        let t = times.clamp(1, 8) as u8 - 1;
+        self.command(&[GS, b'!', (t << 4) | t]);
+    }
+
+    /// `text` on as many lines as it needs at magnification `times`.
+    fn text(&mut self, text: &str, times: usize) {
+        for line in wrap(&pc858::fold(text), self.paper.columns() / times.max(1)) {
+            self.line(&line);
+        }
+    }
+
+    /// One list item: the checkbox, then the text wrapped under itself.
+    fn item(&mut self, text: &str) {
+        let indent = CHECKBOX.len();
+        let lines = wrap(&pc858::fold(text), self.paper.columns() - indent);
+        for (i, line) in lines.iter().enumerate() {
+            let lead = if i == 0 { CHECKBOX.to_string() } else { " ".repeat(indent) };
+            self.line(&format!("{lead}{line}"));
+        }
+    }
+
+    fn line(&mut self, folded: &str) {
+        self.bytes.extend(pc858::encode(folded));
+        self.bytes.push(LF);
+    }
+
+    fn blank(&mut self) {
+        self.bytes.push(LF);
+    }
+
+    /// `GS ( k`: QR model 2, module size, error correction M, store the data, print it.
+    fn qr_native(&mut self, data: &str) {
+        let Ok(stored) = u16::try_from(data.len() + 3) else { return };
+        let [pl, ph] = stored.to_le_bytes();
+        self.command(&[GS, b'(', b'k', 4, 0, 49, 65, 50, 0]);
+        self.command(&[GS, b'(', b'k', 3, 0, 49, 67, self.paper.qr_module()]);
+        self.command(&[GS, b'(', b'k', 3, 0, 49, 69, 49]);
+        self.command(&[GS, b'(', b'k', pl, ph, 49, 80, 48]);
+        self.command(data.as_bytes());
+        self.command(&[GS, b'(', b'k', 3, 0, 49, 81, 48]);
+    }
+
+    /// `GS v 0`: the same QR code (error correction M) as dots, one bit a dot.
+    fn qr_raster(&mut self, data: &str) {
+        let Ok(code) = QrCode::with_error_correction_level(data.as_bytes(), EcLevel::M) else { return };
+        let n = code.width();
+        let colors = code.to_colors();
+        let module = usize::from(self.paper.qr_module());
+        let side = n * module;
+        let row_bytes = side.div_ceil(8);
+        let (Ok(x), Ok(y)) = (u16::try_from(row_bytes), u16::try_from(side)) else { return };
+        let ([xl, xh], [yl, yh]) = (x.to_le_bytes(), y.to_le_bytes());
+        self.command(&[GS, b'v', b'0', 0, xl, xh, yl, yh]);
+        for dot_y in 0..side {
+            let row = &colors[(dot_y / module) * n..][..n];
+            for byte in 0..row_bytes {
+                let mut bits = 0u8;
+                for bit in 0..8 {
+                    let dot_x = byte * 8 + bit;
+                    if dot_x < side && row[dot_x / module] == Color::Dark {
+                        bits |= 0x80 >> bit;
+                    }
+                }
+                self.bytes.push(bits);
+            }
+        }
+    }
+}
+
+/// Magnification of the number: as large as fits on one line, at most [`NUMBER_MAX`].
+fn number_size(number: &str, columns: usize) -> usize {
+    (columns / pc858::fold(number).chars().count().max(1)).clamp(1, NUMBER_MAX)
+}
+
+/// The whole byte stream of one ticket, from `ESC @` to the cut.
+pub fn receipt(t: &PaperTicket, layout: &Layout) -> Vec<u8> {
+    let mut out = Out { bytes: Vec::with_capacity(1024), paper: layout.paper };
+    out.command(&[ESC, b'@', ESC, b't', pc858::CODE_PAGE]);
+    out.align(CENTRE);
+    out.bold(true);
+    out.text(&t.site, 1);
+    out.bold(false);
+    out.text(&t.issued, 1);
+    out.blank();
+    out.size(2);
+    out.text("Votre numéro", 2);
+    let big = number_size(&t.number, layout.paper.columns());
+    out.size(big);
+    out.text(&t.number, big);
+    out.size(1);
+    out.bold(true);
+    out.text(&t.queue, 1);
+    out.bold(false);
+    out.text(&t.wait, 1);
+    if !t.documents.is_empty() {
+        out.blank();
+        out.align(LEFT);
+        out.bold(true);
+        out.text("À préparer :", 1);
+        out.bold(false);
+        for d in &t.documents {
+            out.item(d);
+        }
+        out.align(CENTRE);
+    }
+    out.blank();
+    match layout.qr {
+        QrMode::Native => out.qr_native(&t.qr),
+        QrMode::Raster => out.qr_raster(&t.qr),
+    }
+    out.blank();
+    out.text("Code à montrer à l'accueil", 1);
+    out.text("Gardez ce ticket jusqu'à votre passage.", 1);
+    // GS V 66 0: feed to the cutter, then a partial cut (the ticket waits in the slot).
+    out.command(&[GS, b'V', 66, 0]);
+    out.bytes
 }

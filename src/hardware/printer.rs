@@ -1,77 +1,235 @@
-//! The `TicketPrinter` port and its implementations. Printing happens after the ticket
-//! is committed, on its own thread: a failed printer never loses a ticket.
+//! The `TicketPrinter` port: prints one paper ticket and says how it went. Each ticket
+//! asks the printer's state before (paper out, cover open or offline: nothing is sent),
+//! sends the ESC/POS bytes, and asks again after; the outcome carries the state after, for
+//! the staff console, and why a ticket did not come out, for the visitor ("remember your
+//! number"). Printing runs after the ticket is committed, on its own thread: a printer
+//! that fails never loses a ticket. The simulated printer (`FolderPrinter`) writes the
+//! bytes and a PNG preview to a folder and reads its state from a `status` file there.
 
-use std::io::Write;
+use super::escpos::{self, Layout, PaperTicket, QrMode};
+use super::printer_status::{self, PrinterState};
+use super::receipt_png;
+use super::transport::{Job, Port};
 use std::path::PathBuf;
+use std::time::Duration;
 
-#[derive(Debug, thiserror::Error)]
-pub enum PrintError {
-    #[error("printer {path}: {source}")]
-    Io { path: String, source: std::io::Error },
-    #[error("serial printer: {0}")]
-    Serial(String),
+/// How long one status reply may take.
+pub const STATUS_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// Why a ticket did not come out (whole).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case", tag = "why", content = "detail")]
+pub enum NotPrinted {
+    PaperOut,
+    CoverOpen,
+    Offline,
+    /// The bytes could not be handed over: the message says where and why.
+    Io(String),
+}
+
+impl NotPrinted {
+    fn from_state(state: PrinterState) -> Option<NotPrinted> {
+        match state {
+            PrinterState::PaperOut => Some(NotPrinted::PaperOut),
+            PrinterState::CoverOpen => Some(NotPrinted::CoverOpen),
+            PrinterState::Offline => Some(NotPrinted::Offline),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for NotPrinted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotPrinted::PaperOut => f.write_str("plus de papier"),
+            NotPrinted::CoverOpen => f.write_str("capot ouvert"),
+            NotPrinted::Offline => f.write_str("imprimante hors ligne"),
+            NotPrinted::Io(e) => write!(f, "envoi impossible ({e})"),
+        }
+    }
+}
+
+/// What happened to one ticket at the printer.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PrintOutcome {
+    /// The state asked before sending.
+    pub before: PrinterState,
+    /// The receipt's size in bytes.
+    pub bytes: usize,
+    /// Whether every byte was handed to the printer.
+    pub sent: bool,
+    /// The state after the ticket: what the staff console shows.
+    pub state: PrinterState,
+    /// Why the ticket did not come out whole, if it did not.
+    pub failure: Option<NotPrinted>,
+}
+
+impl PrintOutcome {
+    /// The ticket came out (as far as the printer tells).
+    pub fn printed(&self) -> bool {
+        self.failure.is_none()
+    }
 }
 
 pub trait TicketPrinter: Send {
-    fn print(&mut self, name: &str, bytes: &[u8]) -> Result<(), PrintError>;
+    /// Prints one ticket, asking the state before and after.
+    fn print(&mut self, ticket: &PaperTicket) -> PrintOutcome;
+    /// Asks the state only.
+    fn state(&mut self) -> PrinterState;
+    /// Where the printer is and what paper it has, for people.
+    fn describe(&self) -> String;
 }
 
-/// Simulated printer: each ticket's bytes land in a folder (`<data>/printer/C-042.escpos`).
+/// Asks the state; a port that cannot reach the printer means it is offline.
+fn state_of(port: &mut dyn Port, timeout: Duration) -> (PrinterState, Option<std::io::Error>) {
+    match printer_status::ask(port, timeout) {
+        Ok(state) => (state, None),
+        Err(e) => (PrinterState::Offline, Some(e)),
+    }
+}
+
+/// Status, bytes, status: the one printing sequence every printer follows.
+pub fn print_through(port: &mut dyn Port, layout: &Layout, timeout: Duration, ticket: &PaperTicket) -> PrintOutcome {
+    let bytes = escpos::receipt(ticket, layout);
+    let (before, unreachable) = state_of(port, timeout);
+    let mut outcome = PrintOutcome { before, bytes: bytes.len(), sent: false, state: before, failure: None };
+    if let Some(e) = unreachable {
+        outcome.failure = Some(NotPrinted::Io(e.to_string()));
+    } else if let Some(why) = NotPrinted::from_state(before) {
+        outcome.failure = Some(why);
+    } else {
+        let sent = port.send(&Job { name: &ticket.number, bytes: &bytes, layout });
+        if sent.is_err() {
+            port.close();
+        }
+        // A printer that never answers is not asked again (it would only cost the timeout).
+        let (after, _) = if before == PrinterState::Unknown && sent.is_ok() {
+            (PrinterState::Unknown, None)
+        } else {
+            state_of(port, timeout)
+        };
+        outcome.sent = sent.is_ok();
+        outcome.state = after;
+        outcome.failure = match (NotPrinted::from_state(after), sent) {
+            (Some(why), _) => Some(why),
+            (None, Err(e)) => Some(NotPrinted::Io(e.to_string())),
+            (None, Ok(())) => None,
+        };
+    }
+    port.close();
+    outcome
+}
+
+fn describe(port: &dyn Port, layout: &Layout) -> String {
+    let mm = match layout.paper {
+        escpos::Paper::Mm58 => 58,
+        escpos::Paper::Mm80 => 80,
+    };
+    let qr = match layout.qr {
+        QrMode::Native => "drawn by the printer",
+        QrMode::Raster => "sent as an image",
+    };
+    format!("{}, {mm} mm paper, QR code {qr}", port.describe())
+}
+
+/// An ESC/POS printer on any port, with its paper and status timeout.
+pub struct EscPosPrinter {
+    port: Box<dyn Port>,
+    layout: Layout,
+    timeout: Duration,
+}
+
+impl EscPosPrinter {
+    pub fn new(port: Box<dyn Port>, layout: Layout, timeout: Duration) -> EscPosPrinter {
+        EscPosPrinter { port, layout, timeout }
+    }
+}
+
+impl TicketPrinter for EscPosPrinter {
+    fn print(&mut self, ticket: &PaperTicket) -> PrintOutcome {
+        print_through(self.port.as_mut(), &self.layout, self.timeout, ticket)
+    }
+
+    fn state(&mut self) -> PrinterState {
+        let (state, _) = state_of(self.port.as_mut(), self.timeout);
+        self.port.close();
+        state
+    }
+
+    fn describe(&self) -> String {
+        describe(self.port.as_ref(), &self.layout)
+    }
+}
+
+/// Simulated printer: each ticket's bytes land in a folder (`<data>/printer/C-042.escpos`)
+/// with a preview (`C-042.png`). Its state is the word in `<folder>/status` (`ok`,
+/// `paper-low`, `paper-out`, `cover-open`, `offline`; no file: ready; another word: no
+/// reply). On its own it has 80 mm paper; in an `EscPosPrinter` it has the configured one.
 pub struct FolderPrinter(pub PathBuf);
 
-impl TicketPrinter for FolderPrinter {
-    fn print(&mut self, name: &str, bytes: &[u8]) -> Result<(), PrintError> {
-        let io = |source| PrintError::Io { path: self.0.display().to_string(), source };
-        std::fs::create_dir_all(&self.0).map_err(io)?;
-        let file = self.0.join(format!("{name}.escpos"));
-        std::fs::write(&file, bytes).map_err(|source| PrintError::Io { path: file.display().to_string(), source })
-    }
-}
-
-/// A USB printer (`/dev/usb/lp0`) or any character device that takes raw bytes.
-pub struct DevicePrinter(pub PathBuf);
-
-impl TicketPrinter for DevicePrinter {
-    fn print(&mut self, _name: &str, bytes: &[u8]) -> Result<(), PrintError> {
-        let io = |source| PrintError::Io { path: self.0.display().to_string(), source };
-        let mut f = std::fs::OpenOptions::new().write(true).open(&self.0).map_err(io)?;
-        f.write_all(bytes).map_err(io)?;
-        f.flush().map_err(io)
-    }
-}
-
-/// A serial (UART) printer, through rppal (no Pi model detection needed).
-pub struct SerialPrinter {
-    pub path: PathBuf,
-    pub baud: u32,
-}
-
-impl TicketPrinter for SerialPrinter {
-    fn print(&mut self, _name: &str, bytes: &[u8]) -> Result<(), PrintError> {
-        use rppal::uart::{Parity, Uart};
-        let e = |e: rppal::uart::Error| PrintError::Serial(format!("{}: {e}", self.path.display()));
-        let mut uart = Uart::with_path(&self.path, self.baud, Parity::None, 8, 1).map_err(e)?;
-        uart.set_write_mode(true).map_err(e)?;
-        let mut sent = 0;
-        while sent < bytes.len() {
-            sent += uart.write(&bytes[sent..]).map_err(e)?;
+impl FolderPrinter {
+    fn status_word(&self) -> std::io::Result<Option<String>> {
+        match std::fs::read_to_string(self.0.join("status")) {
+            Ok(word) => Ok(Some(word)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
         }
-        uart.drain().map_err(e)
+    }
+
+    /// Letters, digits and dashes of `name` (a ticket number names files).
+    fn file_stem(name: &str) -> String {
+        let stem: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+        if stem.is_empty() {
+            "ticket".into()
+        } else {
+            stem
+        }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+impl Port for FolderPrinter {
+    fn send(&mut self, job: &Job) -> std::io::Result<()> {
+        let dir = &self.0;
+        let io = |e: std::io::Error| std::io::Error::new(e.kind(), format!("{}: {e}", dir.display()));
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let stem = Self::file_stem(job.name);
+        // Written aside then renamed, so a reader never sees half a ticket.
+        let part = dir.join(format!(".{stem}.escpos.part"));
+        std::fs::write(&part, job.bytes).map_err(io)?;
+        std::fs::rename(&part, dir.join(format!("{stem}.escpos"))).map_err(io)?;
+        let png = dir.join(format!("{stem}.png"));
+        if let Err(e) = receipt_png::write_png(job.bytes, job.layout.paper.dots(), &png) {
+            eprintln!("guichet: no preview of ticket {}: {e}", job.name);
+        }
+        Ok(())
+    }
 
-    #[test]
-    fn folder_printer_writes_and_device_printer_reports_missing_device() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut p = FolderPrinter(dir.path().join("printer"));
-        p.print("C-001", b"abc").unwrap();
-        assert_eq!(std::fs::read(dir.path().join("printer/C-001.escpos")).unwrap(), b"abc");
-        let mut d = DevicePrinter(dir.path().join("nope/lp0"));
-        let err = d.print("C-001", b"abc").unwrap_err().to_string();
-        assert!(err.contains("nope/lp0"), "{err}");
+    fn ask(&mut self, query: &[u8], _timeout: Duration) -> std::io::Result<Option<u8>> {
+        let state = match self.status_word()? {
+            None => Some(PrinterState::Ready),
+            Some(word) => PrinterState::from_word(&word),
+        };
+        Ok(match (state, query) {
+            (Some(state), [0x10, 0x04, n]) => printer_status::reply_of(state, *n),
+            _ => None,
+        })
+    }
+
+    fn describe(&self) -> String {
+        format!("simulated, in {}", self.0.display())
+    }
+}
+
+impl TicketPrinter for FolderPrinter {
+    fn print(&mut self, ticket: &PaperTicket) -> PrintOutcome {
+        print_through(self, &Layout::default(), STATUS_TIMEOUT, ticket)
+    }
+
+    fn state(&mut self) -> PrinterState {
+        state_of(self, STATUS_TIMEOUT).0
+    }
+
+    fn describe(&self) -> String {
+        describe(self, &Layout::default())
     }
 }

@@ -6,6 +6,7 @@ pub mod focus;
 pub mod fonts;
 pub mod headless;
 mod help;
+mod issuer;
 pub mod measure;
 mod paging;
 pub mod ticket;
@@ -19,6 +20,7 @@ use crate::core::journey::{Effect, Event, IdlePolicy, Journey, Screen, TicketReq
 use crate::core::lang::Lang;
 use crate::hardware::keys::Key;
 use crate::hardware::printer::TicketPrinter;
+use crate::health::{Health, SpeechHealth};
 use crate::speech::{SpeakerFactory, SpeechHandle, Voice, DEFAULT_VOLUME, VOLUME_STEPS};
 use crate::store::Store;
 use crate::ui::{AppWindow, HelpState, KioskApi, PrintState, Theme};
@@ -40,9 +42,11 @@ pub struct KioskServices {
     pub idle: IdlePolicy,
     /// Logical pixels per millimetre of the display (sets the 20 mm targets).
     pub px_per_mm: f32,
+    /// Where the kiosk reports its printer, speech and errors (the staff console reads it).
+    pub health: Health,
 }
 
-enum Done {
+pub(crate) enum Done {
     /// The ticket, and whether a printer will try to print it.
     Issued(Box<TicketView>, bool),
     Failed,
@@ -84,19 +88,23 @@ pub struct Kiosk {
 impl Kiosk {
     pub fn new(services: KioskServices) -> Result<Kiosk, slint::PlatformError> {
         let window = AppWindow::new()?;
-        let KioskServices { store, catalogue, speaker, printer, issue, idle, px_per_mm } = services;
+        let KioskServices { store, catalogue, speaker, printer, issue, idle, px_per_mm, health } = services;
         let (done_tx, done_rx) = mpsc::channel();
         let notify = notifier(window.as_weak(), done_tx.clone());
         let speech_notify = notify.clone();
+        let speech_health = health.clone();
+        health.speech(SpeechHealth::Working);
         let speech = SpeechHandle::spawn(
             speaker,
             Box::new(move |e| {
                 eprintln!("guichet: speech unavailable, text only: {e}");
+                speech_health.speech(SpeechHealth::Lost(e.to_string()));
+                speech_health.error(format!("synthèse vocale : {e}"));
                 speech_notify(Done::SpeechLost);
             }),
         );
         let help = help::HelpLine::new(store.clone(), issue.site_name.clone(), notify.clone());
-        let jobs = spawn_issuer(store, catalogue.clone(), issue, printer, notify);
+        let jobs = issuer::spawn(issuer::Issuer { store, cat: catalogue.clone(), ctx: issue, printer, health }, notify);
         let inner = Rc::new(Inner {
             window: window.as_weak(),
             cat: catalogue,
@@ -194,38 +202,6 @@ fn notifier(window: slint::Weak<AppWindow>, tx: mpsc::Sender<Done>) -> Arc<dyn F
         }
         let _ = window.upgrade_in_event_loop(|w| w.global::<KioskApi>().invoke_worker_done());
     })
-}
-
-fn spawn_issuer(
-    store: Store,
-    cat: Arc<Catalogue>,
-    ctx: IssueContext,
-    mut printer: Option<Box<dyn TicketPrinter>>,
-    notify: Arc<dyn Fn(Done) + Send + Sync>,
-) -> mpsc::Sender<TicketRequest> {
-    let (tx, rx) = mpsc::channel::<TicketRequest>();
-    let spawned = std::thread::Builder::new().name("issuer".into()).spawn(move || {
-        for req in rx {
-            match ticket::issue(&store, &cat, &ctx, &req) {
-                Ok((issued, view)) => {
-                    let bytes = ticket::paper(&cat, &ctx, &req, &view, issued.issued_at);
-                    let number = view.number.clone();
-                    notify(Done::Issued(Box::new(view), printer.is_some()));
-                    if let Some(p) = printer.as_mut() {
-                        notify(Done::Printed(ticket::print(p.as_mut(), &number, &bytes)));
-                    }
-                }
-                Err(e) => {
-                    eprintln!("guichet: ticket not issued: {e}");
-                    notify(Done::Failed);
-                }
-            }
-        }
-    });
-    if let Err(e) = spawned {
-        eprintln!("guichet: cannot start the issuer thread: {e}");
-    }
-    tx
 }
 
 impl Inner {

@@ -1,11 +1,11 @@
-//! Issuing a ticket off the UI thread: durable commit, QR image, paper bytes, print.
+//! Issuing a ticket off the UI thread: durable commit, QR image, paper ticket, print.
 
 use crate::core::catalogue::Catalogue;
 use crate::core::journey::TicketRequest;
 use crate::core::lang::Lang;
 use crate::core::queue;
-use crate::hardware::escpos::{self, PaperTicket};
-use crate::hardware::printer::TicketPrinter;
+use crate::hardware::escpos::PaperTicket;
+use crate::hardware::printer::{PrintOutcome, TicketPrinter};
 use crate::staff::ticket_url;
 use crate::store::{IssuedTicket, Store, StoreError};
 use qrcode::{Color, QrCode};
@@ -83,8 +83,15 @@ fn view_of(cat: &Catalogue, ctx: &IssueContext, req: &TicketRequest, t: &IssuedT
     }
 }
 
-/// The paper ticket, in French (thermal printers only have Western code pages).
-pub fn paper(cat: &Catalogue, ctx: &IssueContext, req: &TicketRequest, view: &TicketView, issued_at: i64) -> Vec<u8> {
+/// The paper ticket, in French (thermal printers only have Western code pages); the
+/// printer turns it into bytes for its own paper width.
+pub fn paper(
+    cat: &Catalogue,
+    ctx: &IssueContext,
+    req: &TicketRequest,
+    view: &TicketView,
+    issued_at: i64,
+) -> PaperTicket {
     let french = |text: &str| cat.tr(Lang::Fr, text).to_string();
     let documents = cat
         .find_procedure(&req.procedure)
@@ -95,10 +102,11 @@ pub fn paper(cat: &Catalogue, ctx: &IssueContext, req: &TicketRequest, view: &Ti
         .unwrap_or_default();
     let wait = match view.wait_minutes {
         0 => "Vous êtes le prochain".to_string(),
+        1 => "Attente : environ 1 minute".to_string(),
         m => format!("Attente : environ {m} minutes"),
     };
     let queue = cat.queue(req.queue).map(|q| q.name.clone()).unwrap_or_default();
-    escpos::ticket_bytes(&PaperTicket {
+    PaperTicket {
         site: ctx.site_name.clone(),
         number: view.number.clone(),
         queue,
@@ -106,16 +114,18 @@ pub fn paper(cat: &Catalogue, ctx: &IssueContext, req: &TicketRequest, view: &Ti
         wait,
         documents,
         qr: view.url.clone(),
-    })
+    }
 }
 
-/// Prints, reporting success; a failure is logged and shown, the ticket stays valid.
-pub fn print(printer: &mut dyn TicketPrinter, number: &str, bytes: &[u8]) -> bool {
-    match printer.print(number, bytes) {
-        Ok(()) => true,
-        Err(e) => {
-            eprintln!("guichet: ticket {number} not printed: {e}");
-            false
-        }
+/// Prints (asking the printer's state before and after). A failure is logged and shown
+/// (`PrintOutcome::printed`); the ticket stays valid. The outcome's `state` is the
+/// printer's state after this ticket (paper low, paper out…), for the staff console.
+pub fn print(printer: &mut dyn TicketPrinter, paper: &PaperTicket) -> PrintOutcome {
+    let outcome = printer.print(paper);
+    if let Some(why) = &outcome.failure {
+        eprintln!("guichet: ticket {} not printed: {why} ({})", paper.number, outcome.state);
+    } else if outcome.state == crate::hardware::printer_status::PrinterState::PaperLow {
+        eprintln!("guichet: ticket {} printed; {}", paper.number, outcome.state);
     }
+    outcome
 }

@@ -72,6 +72,9 @@ pub struct Console {
     auth: Arc<Auth>,
     /// Turns true when the server stops, so live streams end and shutdown completes.
     shutdown: watch::Receiver<bool>,
+    /// The kiosk's health (printer, speech, last error); `None` when no kiosk runs in
+    /// this process (`guichet serve`).
+    health: Option<crate::health::Health>,
 }
 
 /// Why a page could not be served (the visitor's input is never the cause).
@@ -95,12 +98,19 @@ impl Console {
             clock: Arc::new(SystemClock),
             auth,
             shutdown,
+            health: None,
         }
     }
 
     /// Uses another clock for waiting times and the service day (tests, or the store's clock).
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Console {
         self.clock = clock;
+        self
+    }
+
+    /// Shows the health of the kiosk running in this process.
+    pub fn with_health(mut self, health: crate::health::Health) -> Console {
+        self.health = Some(health);
         self
     }
 

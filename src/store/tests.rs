@@ -96,7 +96,7 @@ fn call_next_takes_priority_first_and_publishes_events() {
     }
     assert_eq!(seen.len(), 6, "{seen:?}");
     assert_eq!(seen[0], DomainEvent::TicketIssued { id: first.id, number: "C-001".into() });
-    let open = store.reader().with(|c| read::open_tickets(c)).unwrap();
+    let open = store.reader().with(read::open_tickets).unwrap();
     assert_eq!(open.iter().map(|t| t.id).collect::<Vec<_>>(), vec![urgent.id, later.id]);
     let by_token = store.reader().with(|c| read::ticket_by_token(c, &later.token)).unwrap().unwrap();
     assert_eq!(by_token.have, vec!["email".to_string()]);
@@ -108,7 +108,7 @@ fn staff_accounts_are_unique() {
     let store = Store::open(&dir.path().join("g.sqlite")).unwrap();
     store.add_staff("marie".into(), "h".into()).wait().unwrap();
     assert!(matches!(store.add_staff("marie".into(), "h".into()).wait(), Err(StoreError::DuplicateStaff(_))));
-    assert_eq!(store.reader().with(|c| read::staff_names(c)).unwrap(), vec!["marie".to_string()]);
+    assert_eq!(store.reader().with(read::staff_names).unwrap(), vec!["marie".to_string()]);
     assert!(store.remove_staff("marie".into()).wait().unwrap());
     assert!(!store.remove_staff("marie".into()).wait().unwrap());
 }

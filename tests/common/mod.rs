@@ -54,6 +54,7 @@ pub fn rig_at(px_per_mm: f32) -> Rig {
         },
         idle: POLICY,
         px_per_mm,
+        health: Default::default(),
     })
     .unwrap();
     kiosk.window().window().set_size(slint::LogicalSize::new(1280.0, 800.0));

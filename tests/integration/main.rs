@@ -11,6 +11,7 @@ mod help_calls;
 mod mirror;
 mod pixels;
 mod plain_language;
+mod printer;
 mod qr_roundtrip;
 mod shots;
 mod window;

@@ -60,7 +60,7 @@ fn visitor_gets_a_durable_ticket() -> Result<(), Failed> {
     assert_eq!(number, format!("{}-001", theme.queue));
 
     // Durable: a fresh read-only connection sees it, with the visitor's choices.
-    let open = r.store.reader().with(|c| guichet::store::open_tickets(c)).unwrap();
+    let open = r.store.reader().with(guichet::store::open_tickets).unwrap();
     let t = open.iter().find(|t| t.number == number).expect("ticket in SQLite");
     assert_eq!((t.status, t.lang, t.procedure.as_str()), (Status::Waiting, Lang::En, procedure.id.as_str()));
     assert_eq!(t.have, vec![r.catalogue.have[0].id.clone()]);

@@ -100,7 +100,7 @@ fn visit(lang: Lang, next: SharedString) -> Result<(), Failed> {
     focus_on(&r, &next, &ticket)?;
     choose(&r, &ticket)?;
     r.pump_until("the ticket", |r| screen(r) == Screen::Ticket);
-    let open = r.store.reader().with(|c| guichet::store::open_tickets(c))?;
+    let open = r.store.reader().with(guichet::store::open_tickets)?;
     ensure!(open.len() == 1, "{} tickets in the queue, not 1", open.len());
     Ok(())
 }

@@ -25,6 +25,7 @@ pub type Check = fn() -> Result<(), Failed>;
 #[macro_export]
 macro_rules! ensure {
     ($cond:expr, $($msg:tt)+) => {
+        #[allow(clippy::neg_cmp_op_on_partial_ord)]
         if !$cond {
             return Err(format!($($msg)+).into());
         }

@@ -5,6 +5,13 @@ use crate::hardware::keys::KeyPins;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
+mod console;
+mod printer;
+
+pub use console::ConsoleSection;
+use printer::check_printer;
+pub use printer::{PrinterKind, PrinterSection};
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
@@ -38,15 +45,6 @@ pub struct Display {
     pub rotation: u16,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct ConsoleSection {
-    pub bind: String,
-    /// Address phones on the office network use to reach the console (put in QR codes).
-    pub public_url: String,
-    pub session_minutes: u32,
-}
-
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct QueueSection {
@@ -60,23 +58,6 @@ pub struct IdleSection {
     pub timeout_s: u32,
     pub warning_s: u32,
     pub ticket_s: u32,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum PrinterKind {
-    None,
-    Folder,
-    Usb,
-    Serial,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct PrinterSection {
-    pub kind: PrinterKind,
-    pub path: Option<PathBuf>,
-    pub baud: u32,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -128,16 +109,6 @@ impl Display {
     }
 }
 
-impl Default for ConsoleSection {
-    fn default() -> Self {
-        ConsoleSection {
-            bind: "127.0.0.1:8080".into(),
-            public_url: "http://127.0.0.1:8080".into(),
-            session_minutes: 480,
-        }
-    }
-}
-
 impl Default for QueueSection {
     fn default() -> Self {
         QueueSection { minutes_per_visit: 15, desks: 2 }
@@ -160,12 +131,6 @@ impl IdleSection {
 impl Default for SpeechSection {
     fn default() -> Self {
         SpeechSection { enabled: true }
-    }
-}
-
-impl Default for PrinterSection {
-    fn default() -> Self {
-        PrinterSection { kind: PrinterKind::Folder, path: None, baud: 9600 }
     }
 }
 
@@ -231,6 +196,7 @@ impl Config {
                 "add path = \"/dev/usb/lp0\" (USB) or path = \"/dev/serial0\" (serial)",
             ));
         }
+        check_printer(&config.printer).map_err(|(key, problem, fix)| err(line_of_key(text, key), problem, &fix))?;
         if config.console.bind.parse::<std::net::SocketAddr>().is_err() {
             return Err(err(
                 line_of_key(text, "bind"),
@@ -264,32 +230,4 @@ impl Config {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn example_config_parses() {
-        let text = include_str!("../firmware-config/guichet.toml");
-        let c = Config::parse(text, "guichet.toml").unwrap();
-        assert!(c.display.px_per_mm() > 3.0);
-        assert!(c.display_given);
-        assert!(!Config::parse("site_name = \"x\"\n", "g.toml").unwrap().display_given);
-        let e = Config::parse("[display]\nrotation = 45\n", "g.toml").unwrap_err();
-        assert_eq!(e.line, 2, "{e}");
-        assert!(e.fix.contains("90"), "{e}");
-    }
-
-    #[test]
-    fn mistakes_name_line_and_fix() {
-        let e = Config::parse("site_name = \"x\"\n[idle]\nwarning_s = 5\n", "g.toml").unwrap_err();
-        assert_eq!((e.file.as_str(), e.line), ("g.toml", 3));
-        assert!(e.fix.contains("20"));
-        let e = Config::parse("[printer]\nkind = \"laser\"\n", "g.toml").unwrap_err();
-        assert_eq!(e.line, 2, "{e}");
-        let e = Config::parse("[console]\nbnd = \"x\"\n", "g.toml").unwrap_err();
-        assert_eq!(e.line, 2, "{e}");
-        assert!(e.problem.contains("bnd"), "{e}");
-        let e = Config::parse("[printer]\nkind = \"usb\"\n", "g.toml").unwrap_err();
-        assert!(e.fix.contains("/dev/usb/lp0"));
-    }
-}
+mod tests;

@@ -1,0 +1,59 @@
+//! Config parsing: every mistake names its line and the fix.
+
+use super::*;
+use crate::hardware::escpos::{Layout, Paper, QrMode};
+
+#[test]
+fn example_config_parses() {
+    let text = include_str!("../../firmware-config/guichet.toml");
+    let c = Config::parse(text, "guichet.toml").unwrap();
+    assert!(c.display.px_per_mm() > 3.0);
+    assert!(c.display_given);
+    assert!(!Config::parse("site_name = \"x\"\n", "g.toml").unwrap().display_given);
+    let e = Config::parse("[display]\nrotation = 45\n", "g.toml").unwrap_err();
+    assert_eq!(e.line, 2, "{e}");
+    assert!(e.fix.contains("90"), "{e}");
+}
+
+#[test]
+fn mistakes_name_line_and_fix() {
+    let e = Config::parse("site_name = \"x\"\n[idle]\nwarning_s = 5\n", "g.toml").unwrap_err();
+    assert_eq!((e.file.as_str(), e.line), ("g.toml", 3));
+    assert!(e.fix.contains("20"));
+    let e = Config::parse("[printer]\nkind = \"laser\"\n", "g.toml").unwrap_err();
+    assert_eq!(e.line, 2, "{e}");
+    let e = Config::parse("[console]\nbnd = \"x\"\n", "g.toml").unwrap_err();
+    assert_eq!(e.line, 2, "{e}");
+    assert!(e.problem.contains("bnd"), "{e}");
+    let e = Config::parse("[printer]\nkind = \"usb\"\n", "g.toml").unwrap_err();
+    assert!(e.fix.contains("/dev/usb/lp0"));
+}
+
+#[test]
+fn printer_mistakes_name_line_and_fix() {
+    let at = |text: &str| Config::parse(text, "g.toml").unwrap_err();
+    let e = at("[printer]\nkind = \"tcp\"\n");
+    assert_eq!(e.line, 2, "{e}");
+    assert!(e.fix.contains("address = \"192.168.1.50:9100\""), "{e}");
+    let e = at("[printer]\nkind = \"tcp\"\naddress = \"192.168.1.50\"\n");
+    assert_eq!(e.line, 3, "{e}");
+    assert!(e.problem.contains("host:port"), "{e}");
+    let e = at("[printer]\nkind = \"folder\"\n\npaper_mm = 57\n");
+    assert_eq!(e.line, 4, "{e}");
+    assert!(e.fix.contains("paper_mm = 58"), "{e}");
+    let e = at("[printer]\nkind = \"serial\"\npath = \"/dev/ttyUSB0\"\nbaud = 9601\n");
+    assert_eq!(e.line, 4, "{e}");
+    assert!(e.fix.contains("baud = 9600"), "{e}");
+    let e = at("[printer]\nqr = \"image\"\n");
+    assert_eq!(e.line, 2, "{e}");
+    let e = at("[printer]\nstatus_timeout_ms = 60000\n");
+    assert!(e.fix.contains("500"), "{e}");
+    let e = at("[printer]\nkind = \"usb\"\npath = \"/dev/usb/lp0\"\naddress = \"10.0.0.1:9100\"\n");
+    assert_eq!(e.line, 4, "{e}");
+    let ok = Config::parse(
+        "[printer]\nkind = \"tcp\"\naddress = \"printer.lan:9100\"\npaper_mm = 58\nqr = \"raster\"\n",
+        "g",
+    );
+    let p = ok.map(|c| c.printer).unwrap();
+    assert_eq!(p.layout(), Layout { paper: Paper::Mm58, qr: QrMode::Raster });
+}

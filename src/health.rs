@@ -1,0 +1,144 @@
+//! The kiosk's health, as the staff console shows it: how long it has run, the printer's
+//! last known state, whether speech works, and the last error. The kiosk writes it (the
+//! issuer thread after each ticket and each printer check, the speech thread when the
+//! engine fails); the console reads a snapshot. In memory only: a restart starts clean,
+//! and the journal keeps the history.
+
+use crate::hardware::printer_status::PrinterState;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant, SystemTime};
+
+/// Something that went wrong, and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub at: SystemTime,
+    pub what: String,
+}
+
+/// What the console shows about speech.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SpeechHealth {
+    /// This kiosk does not speak (no speech engine in the build, or the console runs alone).
+    Absent,
+    Working,
+    /// The engine failed: the kiosk shows text only until it restarts.
+    Lost(String),
+}
+
+/// One reading of the kiosk's health.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    pub version: &'static str,
+    pub uptime: Duration,
+    /// `None`: no kiosk in this process (`guichet serve`), so nothing is known.
+    pub printer: Option<PrinterState>,
+    /// When the printer's state was last asked.
+    pub printer_checked: Option<SystemTime>,
+    pub speech: SpeechHealth,
+    pub last_error: Option<Problem>,
+}
+
+impl Snapshot {
+    /// The printer needs someone now (paper low or out, cover open, offline).
+    pub fn printer_alert(&self) -> bool {
+        self.printer.is_some_and(|s| s == PrinterState::PaperLow || s.stops_printing())
+    }
+}
+
+#[derive(Debug)]
+struct State {
+    printer: Option<PrinterState>,
+    printer_checked: Option<SystemTime>,
+    speech: SpeechHealth,
+    last_error: Option<Problem>,
+}
+
+/// Shared between the kiosk's threads and the console: clone it freely.
+#[derive(Debug, Clone)]
+pub struct Health {
+    started: Instant,
+    state: Arc<Mutex<State>>,
+}
+
+impl Default for Health {
+    fn default() -> Self {
+        Health::new()
+    }
+}
+
+impl Health {
+    pub fn new() -> Health {
+        Health {
+            started: Instant::now(),
+            state: Arc::new(Mutex::new(State {
+                printer: None,
+                printer_checked: None,
+                speech: SpeechHealth::Absent,
+                last_error: None,
+            })),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The printer's state, just asked (before or after a ticket, or by the periodic check).
+    pub fn printer(&self, state: PrinterState) {
+        let mut s = self.lock();
+        s.printer = Some(state);
+        s.printer_checked = Some(SystemTime::now());
+    }
+
+    pub fn speech(&self, speech: SpeechHealth) {
+        self.lock().speech = speech;
+    }
+
+    /// Records a problem; the newest replaces the one before.
+    pub fn error(&self, what: impl Into<String>) {
+        self.lock().last_error = Some(Problem { at: SystemTime::now(), what: what.into() });
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        let s = self.lock();
+        Snapshot {
+            version: env!("CARGO_PKG_VERSION"),
+            uptime: self.started.elapsed(),
+            printer: s.printer,
+            printer_checked: s.printer_checked,
+            speech: s.speech.clone(),
+            last_error: s.last_error.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fresh_kiosk_knows_nothing_bad() {
+        let h = Health::new();
+        let s = h.snapshot();
+        assert_eq!((s.printer, s.speech.clone(), s.last_error.clone()), (None, SpeechHealth::Absent, None));
+        assert!(!s.printer_alert());
+    }
+
+    #[test]
+    fn paper_low_and_faults_raise_the_alert_and_the_last_error_wins() {
+        let h = Health::new();
+        let seen = h.clone();
+        h.printer(PrinterState::Ready);
+        assert!(!seen.snapshot().printer_alert());
+        for state in [PrinterState::PaperLow, PrinterState::PaperOut, PrinterState::CoverOpen, PrinterState::Offline] {
+            h.printer(state);
+            assert!(seen.snapshot().printer_alert(), "{state:?}");
+        }
+        h.printer(PrinterState::Unknown);
+        assert!(!seen.snapshot().printer_alert());
+        h.error("first");
+        h.error("second");
+        assert_eq!(seen.snapshot().last_error.map(|p| p.what).as_deref(), Some("second"));
+        assert!(seen.snapshot().printer_checked.is_some());
+    }
+}

@@ -1,0 +1,73 @@
+//! The "issuer" thread: commits each ticket, tells the UI, then prints it. Between
+//! tickets it asks the printer its state once a minute, so a roll running low or a cover
+//! left open shows in the staff console before the next visitor finds it. Everything it
+//! learns goes to `Health`.
+
+use super::ticket::{self, IssueContext};
+use super::Done;
+use crate::core::catalogue::Catalogue;
+use crate::core::journey::TicketRequest;
+use crate::hardware::printer::TicketPrinter;
+use crate::health::Health;
+use crate::store::Store;
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
+
+/// How often an idle kiosk asks its printer how it is.
+pub const PRINTER_CHECK: Duration = Duration::from_secs(60);
+
+pub struct Issuer {
+    pub store: Store,
+    pub cat: Arc<Catalogue>,
+    pub ctx: IssueContext,
+    pub printer: Option<Box<dyn TicketPrinter>>,
+    pub health: Health,
+}
+
+impl Issuer {
+    fn issue(&mut self, req: &TicketRequest, notify: &(dyn Fn(Done) + Send + Sync)) {
+        match ticket::issue(&self.store, &self.cat, &self.ctx, req) {
+            Ok((issued, view)) => {
+                let paper = ticket::paper(&self.cat, &self.ctx, req, &view, issued.issued_at);
+                notify(Done::Issued(Box::new(view), self.printer.is_some()));
+                if let Some(p) = self.printer.as_mut() {
+                    let outcome = ticket::print(p.as_mut(), &paper);
+                    self.health.printer(outcome.state);
+                    if let Some(why) = &outcome.failure {
+                        self.health.error(format!("ticket {} non imprimé : {why}", paper.number));
+                    }
+                    notify(Done::Printed(outcome.printed()));
+                }
+            }
+            Err(e) => {
+                eprintln!("guichet: ticket not issued: {e}");
+                self.health.error(format!("ticket non enregistré : {e}"));
+                notify(Done::Failed);
+            }
+        }
+    }
+
+    fn check_printer(&mut self) {
+        if let Some(p) = self.printer.as_mut() {
+            self.health.printer(p.state());
+        }
+    }
+}
+
+pub fn spawn(mut issuer: Issuer, notify: Arc<dyn Fn(Done) + Send + Sync>) -> mpsc::Sender<TicketRequest> {
+    let (tx, rx) = mpsc::channel::<TicketRequest>();
+    let spawned = std::thread::Builder::new().name("issuer".into()).spawn(move || {
+        issuer.check_printer();
+        loop {
+            match rx.recv_timeout(PRINTER_CHECK) {
+                Ok(req) => issuer.issue(&req, notify.as_ref()),
+                Err(mpsc::RecvTimeoutError::Timeout) => issuer.check_printer(),
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        }
+    });
+    if let Err(e) = spawned {
+        eprintln!("guichet: cannot start the issuer thread: {e}");
+    }
+    tx
+}
