@@ -9,6 +9,7 @@ packages=(
   build-essential pkg-config curl ca-certificates
   libfontconfig1-dev fonts-dejavu-core            # Slint text rendering
   libclang-dev libspeechd-dev                      # tts crate (speech-dispatcher bindings)
+  libinput-dev libudev-dev libxkbcommon-dev        # the Pi build (Slint linuxkms: libinput touch, keymaps), checked in CI
   speech-dispatcher speech-dispatcher-espeak-ng espeak-ng   # the voice
   zbar-tools                                       # tests decode the ticket QR from a screenshot
   xvfb xauth                                       # demo window when there is no display

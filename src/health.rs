@@ -34,6 +34,8 @@ pub struct Snapshot {
     pub printer: Option<PrinterState>,
     /// When the printer's state was last asked.
     pub printer_checked: Option<SystemTime>,
+    /// A ticket is being printed now.
+    pub printing: bool,
     pub speech: SpeechHealth,
     pub last_error: Option<Problem>,
 }
@@ -49,6 +51,7 @@ impl Snapshot {
 struct State {
     printer: Option<PrinterState>,
     printer_checked: Option<SystemTime>,
+    printing: bool,
     speech: SpeechHealth,
     last_error: Option<Problem>,
 }
@@ -73,6 +76,7 @@ impl Health {
             state: Arc::new(Mutex::new(State {
                 printer: None,
                 printer_checked: None,
+                printing: false,
                 speech: SpeechHealth::Absent,
                 last_error: None,
             })),
@@ -88,6 +92,10 @@ impl Health {
         let mut s = self.lock();
         s.printer = Some(state);
         s.printer_checked = Some(SystemTime::now());
+    }
+
+    pub fn printing(&self, now: bool) {
+        self.lock().printing = now;
     }
 
     pub fn speech(&self, speech: SpeechHealth) {
@@ -106,6 +114,7 @@ impl Health {
             uptime: self.started.elapsed(),
             printer: s.printer,
             printer_checked: s.printer_checked,
+            printing: s.printing,
             speech: s.speech.clone(),
             last_error: s.last_error.clone(),
         }

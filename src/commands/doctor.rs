@@ -55,6 +55,7 @@ pub fn report(data_dir: &Path, config: Option<&Path>, options: Options) -> Vec<L
     lines.push(check::clock(chrono::Utc::now().timestamp(), check::BUILT_AT));
     lines.push(check::display(&site));
     lines.push(check::touch(Path::new("/sys/class/input")));
+    lines.push(check::sound(&site));
     lines.push(check::speech(&site, options.speak));
     lines.push(check::printer(&site));
     lines.extend(check::keys(&site, options.keys));

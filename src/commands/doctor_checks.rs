@@ -107,6 +107,23 @@ pub fn touch(input: &Path) -> Line {
     }
 }
 
+/// Which sound card the voice goes to (`[speech] output`).
+pub fn sound(site: &Site) -> Line {
+    use crate::speech::output::{parse_cards, pick, SpeechOutput};
+    let output = site.config.speech.output;
+    let cards = parse_cards(&std::fs::read_to_string("/proc/asound/cards").unwrap_or_default());
+    let ids: Vec<&str> = cards.iter().map(|c| c.id.as_str()).collect();
+    match (output, pick(output, &cards)) {
+        (SpeechOutput::System, _) => Line::new(Status::Pass, "sound", format!("system default (cards: {ids:?})")),
+        (_, Some(card)) => Line::new(Status::Pass, "sound", format!("{output:?}: card {} ({})", card.index, card.id)),
+        (_, None) => Line::new(
+            Status::Fail,
+            "sound",
+            format!("no {output:?} card (cards: {ids:?}): plug it in or change [speech] output"),
+        ),
+    }
+}
+
 pub fn speech(site: &Site, speak: bool) -> Line {
     if !site.config.speech.enabled {
         return Line::new(Status::Warn, "speech", "off in the configuration ([speech] enabled = false)");

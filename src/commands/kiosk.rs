@@ -6,7 +6,7 @@ use crate::hardware::keys;
 use crate::hardware::printer::{EscPosPrinter, FolderPrinter, TicketPrinter};
 use crate::hardware::transport::{DevicePort, Port, TcpPort};
 use crate::hardware::watchdog::Notifier;
-use crate::kiosk::{press, Kiosk, KioskServices};
+use crate::kiosk::{press, wake, Kiosk, KioskServices};
 use crate::speech::{SpeakerFactory, SpeechError};
 use anyhow::Context;
 use slint::ComponentHandle;
@@ -50,6 +50,9 @@ pub fn kiosk(site: &Site, no_console: bool) -> anyhow::Result<()> {
     let store = site.store()?;
     let catalogue = site.catalogue()?;
     let health = crate::health::Health::new();
+    if site.config.speech.enabled {
+        choose_sound_output(&site.config, &health);
+    }
     let _server = if no_console {
         None
     } else {
@@ -72,11 +75,32 @@ pub fn kiosk(site: &Site, no_console: bool) -> anyhow::Result<()> {
         issue: site.issue_context(),
         idle: site.config.idle.policy(),
         px_per_mm: display.px_per_mm(),
-        health,
+        health: health.clone(),
     })
     .context("cannot open the kiosk window (no display? run it under xvfb-run, or use the Pi build)")?;
+    start_gpio(&site.config, &kiosk, &health);
+    let _alive = keep_systemd_told();
+    kiosk.window().run().context("the kiosk window stopped with an error")?;
+    Ok(())
+}
+
+/// Points ALSA's default at the configured speech output before speech starts.
+fn choose_sound_output(config: &Config, health: &crate::health::Health) {
+    let cards = std::fs::read_to_string("/proc/asound/cards").unwrap_or_default();
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from).unwrap_or_default();
+    match crate::speech::output::apply(config.speech.output, &cards, &home) {
+        Ok(what) => println!("speech output: {what}"),
+        Err(why) => {
+            println!("speech output: {why}");
+            health.error(format!("sortie du son : {why}"));
+        }
+    }
+}
+
+/// The keypad, the status LEDs and the presence sensor, each when configured.
+fn start_gpio(config: &Config, kiosk: &Kiosk, health: &crate::health::Health) {
     let (tx, rx) = std::sync::mpsc::channel();
-    match keys::spawn_gpio(site.config.keys, tx) {
+    match keys::spawn_gpio(config.keys, tx) {
         Ok(()) => {
             let weak = kiosk.window().as_weak();
             std::thread::spawn(move || {
@@ -87,9 +111,16 @@ pub fn kiosk(site: &Site, no_console: bool) -> anyhow::Result<()> {
         }
         Err(why) => println!("physical keys: none ({why})"),
     }
-    let _alive = keep_systemd_told();
-    kiosk.window().run().context("the kiosk window stopped with an error")?;
-    Ok(())
+    if let Err(why) = crate::hardware::lamp::spawn_gpio(config.led, health.clone()) {
+        println!("status LED: none ({why})");
+    }
+    let weak = kiosk.window().as_weak();
+    let arrived = move || {
+        let _ = weak.upgrade_in_event_loop(|w| wake(&w));
+    };
+    if let Err(why) = crate::hardware::presence::spawn_gpio(config.presence, arrived) {
+        println!("presence sensor: none ({why})");
+    }
 }
 
 /// Under systemd: READY=1 once the event loop runs (the first frame is up), then

@@ -2,6 +2,9 @@
 
 use crate::core::journey::IdlePolicy;
 use crate::hardware::keys::KeyPins;
+use crate::hardware::lamp::LampPins;
+use crate::hardware::presence::PresencePins;
+use crate::speech::output::SpeechOutput;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -25,6 +28,10 @@ pub struct Config {
     pub printer: PrinterSection,
     pub speech: SpeechSection,
     pub keys: KeyPins,
+    /// The optional status LEDs.
+    pub led: LampPins,
+    /// The optional presence sensor that wakes the welcome screen.
+    pub presence: PresencePins,
     /// Whether the file gives the display's size (without it the kiosk asks the DRM
     /// connector for the screen's size).
     #[serde(skip)]
@@ -64,6 +71,8 @@ pub struct IdleSection {
 #[serde(deny_unknown_fields, default)]
 pub struct SpeechSection {
     pub enabled: bool,
+    /// Where the voice comes out: "system", "hdmi", "hdmi2", "jack" or "usb".
+    pub output: SpeechOutput,
 }
 
 impl Default for Config {
@@ -78,6 +87,8 @@ impl Default for Config {
             printer: PrinterSection::default(),
             speech: SpeechSection::default(),
             keys: KeyPins::default(),
+            led: LampPins::default(),
+            presence: PresencePins::default(),
             display_given: false,
         }
     }
@@ -130,7 +141,7 @@ impl IdleSection {
 
 impl Default for SpeechSection {
     fn default() -> Self {
-        SpeechSection { enabled: true }
+        SpeechSection { enabled: true, output: SpeechOutput::System }
     }
 }
 
@@ -196,6 +207,13 @@ impl Config {
                 "add path = \"/dev/usb/lp0\" (USB) or path = \"/dev/serial0\" (serial)",
             ));
         }
+        if let Some((key, pin, other)) = config.pin_clash() {
+            return Err(err(
+                line_of_key(text, key),
+                format!("GPIO pin {pin} is given to both {other} and {key}"),
+                "give each key, LED and sensor its own BCM pin (see firmware-config/README.md for the wiring)",
+            ));
+        }
         check_printer(&config.printer).map_err(|(key, problem, fix)| err(line_of_key(text, key), problem, &fix))?;
         if config.console.bind.parse::<std::net::SocketAddr>().is_err() {
             return Err(err(
@@ -212,6 +230,21 @@ impl Config {
             ));
         }
         Ok(config)
+    }
+
+    /// Two GPIO uses on one pin: (the later key's name, the pin, the earlier key's name).
+    fn pin_clash(&self) -> Option<(&'static str, u8, &'static str)> {
+        let mut used: Vec<(&'static str, u8)> = Vec::new();
+        let keys = self.keys.wanted().into_iter().map(|(k, p)| (k.config_name(), Some(p)));
+        let others = [("ready", self.led.ready), ("fault", self.led.fault), ("pin", self.presence.pin)];
+        for (name, pin) in keys.chain(others) {
+            let Some(pin) = pin else { continue };
+            if let Some((other, _)) = used.iter().find(|(_, p)| *p == pin) {
+                return Some((name, pin, other));
+            }
+            used.push((name, pin));
+        }
+        None
     }
 
     /// Reads `path`; a missing file means the defaults (demo).

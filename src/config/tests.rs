@@ -57,3 +57,19 @@ fn printer_mistakes_name_line_and_fix() {
     let p = ok.map(|c| c.printer).unwrap();
     assert_eq!(p.layout(), Layout { paper: Paper::Mm58, qr: QrMode::Raster });
 }
+
+#[test]
+fn led_presence_and_speech_output_parse_and_a_shared_pin_is_named() {
+    let c = Config::parse(
+        "[keys]\nnext = 17\n[led]\nready = 5\nfault = 6\n[presence]\npin = 4\nquiet_s = 30\n[speech]\noutput = \"jack\"\n",
+        "g.toml",
+    )
+    .unwrap();
+    assert_eq!((c.led.ready, c.led.fault, c.presence.pin, c.presence.quiet_s), (Some(5), Some(6), Some(4), 30));
+    assert_eq!(c.speech.output, SpeechOutput::Jack);
+    let e = Config::parse("[keys]\nnext = 17\n[led]\nready = 17\n", "g.toml").unwrap_err();
+    assert_eq!(e.line, 4, "{e}");
+    assert!(e.problem.contains("pin 17") && e.problem.contains("next"), "{e}");
+    let e = Config::parse("[speech]\noutput = \"bluetooth\"\n", "g.toml").unwrap_err();
+    assert_eq!(e.line, 2, "{e}");
+}

@@ -20,6 +20,22 @@ pub enum Key {
     VolumeUp,
 }
 
+impl Key {
+    /// The key's name in `[keys]` of guichet.toml.
+    pub fn config_name(self) -> &'static str {
+        match self {
+            Key::Previous => "previous",
+            Key::Next => "next",
+            Key::Validate => "validate",
+            Key::Back => "back",
+            Key::Help => "help",
+            Key::Repeat => "repeat",
+            Key::VolumeDown => "volume_down",
+            Key::VolumeUp => "volume_up",
+        }
+    }
+}
+
 /// BCM pin numbers of the keys; `None` leaves that key out (any subset works).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]

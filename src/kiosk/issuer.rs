@@ -31,7 +31,9 @@ impl Issuer {
                 let paper = ticket::paper(&self.cat, &self.ctx, req, &view, issued.issued_at);
                 notify(Done::Issued(Box::new(view), self.printer.is_some()));
                 if let Some(p) = self.printer.as_mut() {
+                    self.health.printing(true);
                     let outcome = ticket::print(p.as_mut(), &paper);
+                    self.health.printing(false);
                     self.health.printer(outcome.state);
                     if let Some(why) = &outcome.failure {
                         self.health.error(format!("ticket {} non imprimé : {why}", paper.number));

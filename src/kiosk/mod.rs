@@ -193,6 +193,15 @@ pub fn press(window: &AppWindow, key: Key) {
     focus::type_key(window, focus::key_text(key));
 }
 
+/// Someone stepped up to the kiosk (presence sensor): on the welcome screen, with no
+/// panel open, it says its welcome again, so a visitor who cannot see learns it speaks.
+pub fn wake(window: &AppWindow) {
+    let api = window.global::<KioskApi>();
+    if api.get_screen() == crate::ui::Screen::Attract && !api.get_help_open() && !api.get_settings_open() {
+        api.set_repeat_count(api.get_repeat_count() + 1);
+    }
+}
+
 /// A sender of results that also wakes the UI thread.
 fn notifier(window: slint::Weak<AppWindow>, tx: mpsc::Sender<Done>) -> Arc<dyn Fn(Done) + Send + Sync> {
     let tx = std::sync::Mutex::new(tx);

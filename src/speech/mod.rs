@@ -4,6 +4,7 @@
 
 #[cfg(feature = "speech")]
 pub mod engine;
+pub mod output;
 pub mod punctuation;
 
 use crate::core::lang::Lang;
