@@ -1,9 +1,10 @@
 //! `GET /events`: one server-sent event per store event, so every open queue page
-//! reloads its table at once. The stream ends when the session expires or is closed,
-//! when the browser leaves, or when the server stops.
+//! reloads its table at once; one more when the kiosk's printer alert comes or goes. The
+//! stream ends when the session expires or is closed, when the browser leaves, or when
+//! the server stops.
 
 use super::extract::Staff;
-use super::{stop_requested, Console};
+use super::{health_view, stop_requested, Console};
 use crate::store::DomainEvent;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -13,6 +14,9 @@ use std::time::{Duration, Instant};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{broadcast, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
+
+/// How often a live stream looks whether the printer alert came or went.
+const HEALTH_EVERY: Duration = Duration::from_secs(2);
 
 type Sending = mpsc::Sender<Result<Event, Infallible>>;
 
@@ -36,11 +40,21 @@ async fn forward(
 ) {
     let stop = stop_requested(console.shutdown.clone());
     tokio::pin!(stop);
+    let mut health_check = tokio::time::interval(HEALTH_EVERY);
+    let mut alert = health_view::alert_now(&console);
     loop {
         let event = tokio::select! {
             () = &mut stop => break,
             () = tokio::time::sleep_until(expires) => break,
             () = tx.closed() => break,
+            _ = health_check.tick(), if console.health.is_some() => {
+                let now = health_view::alert_now(&console);
+                if now == alert {
+                    continue;
+                }
+                alert = now;
+                Event::default().data("printer")
+            },
             received = events.recv() => match received {
                 Ok(e) => describe(&e),
                 // Some events were missed: the page reloads the table anyway.
