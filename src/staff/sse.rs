@@ -21,11 +21,13 @@ const HEALTH_EVERY: Duration = Duration::from_secs(2);
 type Sending = mpsc::Sender<Result<Event, Infallible>>;
 
 pub(super) async fn events(State(console): State<Console>, staff: Staff) -> Response {
-    // Subscribe before answering: nothing that happens after the response starts is missed.
+    // Subscribe (and read the printer alert) before answering: nothing that happens after
+    // the response starts is missed.
     let events = console.store.subscribe();
     let (tx, rx) = mpsc::channel(16);
+    let alert = health_view::alert_now(&console);
     let expires = tokio::time::Instant::from_std(staff.session.expires);
-    tokio::spawn(forward(console, staff.session_id, expires, events, tx));
+    tokio::spawn(forward(console, staff.session_id, expires, (events, alert), tx));
     Sse::new(ReceiverStream::new(rx))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text("ok"))
         .into_response()
@@ -35,13 +37,12 @@ async fn forward(
     console: Console,
     session_id: String,
     expires: tokio::time::Instant,
-    mut events: broadcast::Receiver<DomainEvent>,
+    (mut events, mut alert): (broadcast::Receiver<DomainEvent>, Option<String>),
     tx: Sending,
 ) {
     let stop = stop_requested(console.shutdown.clone());
     tokio::pin!(stop);
     let mut health_check = tokio::time::interval(HEALTH_EVERY);
-    let mut alert = health_view::alert_now(&console);
     loop {
         let event = tokio::select! {
             () = &mut stop => break,
