@@ -8,11 +8,13 @@
 //! - `guard`: security headers, the Origin check, cookies, safe redirects;
 //! - `extract`: the `Staff` (logged in) and `Posted` (logged in + CSRF) extractors;
 //! - `login`, `routes`, `sse`: the handlers;
-//! - `pages`, `queue_view`, `ticket_view`, `labels`: what staff read, in French.
+//! - `pages`, `queue_view`, `ticket_view`, `labels`: what staff read, in French;
+//! - `health_view`: the kiosk's health (printer alert over the queue, "État de la borne").
 
 mod auth;
 mod extract;
 mod guard;
+mod health_view;
 mod help_view;
 mod labels;
 mod login;

@@ -37,6 +37,7 @@ th,td{border-bottom:1px solid #666;padding:.4em;text-align:left;vertical-align:t
 .missing{color:#8b0000;font-weight:bold}
 .priority{font-weight:bold;color:#4a148c}
 .help{border:4px solid #8b0000;background:#fff1c2;color:#111;border-radius:8px;padding:.2em 1em;margin:.6em 0}
+.alert{border:4px solid #8b0000;background:#fdecea;color:#111;border-radius:8px;padding:.6em 1em;margin:.6em 0}
 .help ul{list-style:none;padding:0}.help li{display:flex;flex-wrap:wrap;gap:.6em;align-items:center;justify-content:space-between}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.3em 1em}dt{font-weight:bold}
 @media (max-width:760px){
@@ -96,6 +97,7 @@ pub(super) fn page(chrome: &Chrome<'_>, title: &str, live: bool, body: Markup) -
                 header {
                     strong { (chrome.site) " – accueil" }
                     @if let Some(staff) = chrome.staff {
+                        a href=(super::health_view::PATH) { "État de la borne" }
                         form.line method="post" action="/logout" {
                             span { "Connecté : " (staff.name) }
                             input type="hidden" name="csrf" value=(staff.csrf);

@@ -5,9 +5,11 @@
 use super::auth::{Notice, Session};
 use super::labels::{self, Described, ACTIONS, OUTCOMES};
 use super::pages::{self, Chrome};
+use super::Console;
 use crate::core::catalogue::Catalogue;
 use crate::core::help::HelpCall;
 use crate::core::queue::{transition, Action, Status};
+use crate::health::Snapshot;
 use crate::store::TicketRow;
 use maud::{html, Markup};
 
@@ -20,6 +22,19 @@ pub(super) struct Live<'a> {
     pub tickets: &'a [TicketRow],
     pub calls: &'a [HelpCall],
     pub now_ms: i64,
+    /// The kiosk's health, `None` without a kiosk in this process.
+    pub health: Option<&'a Snapshot>,
+}
+
+impl<'a> Live<'a> {
+    pub fn new(
+        console: &'a Console,
+        tickets: &'a [TicketRow],
+        calls: &'a [HelpCall],
+        health: Option<&'a Snapshot>,
+    ) -> Live<'a> {
+        Live { catalogue: &console.catalogue, tickets, calls, now_ms: console.clock.now_ms(), health }
+    }
 }
 
 pub(super) fn queue_page(chrome: &Chrome<'_>, session: &Session, notice: Option<&Notice>, live: &Live<'_>) -> Markup {
@@ -61,6 +76,7 @@ fn call_next_form(catalogue: &Catalogue, session: &Session) -> Markup {
 pub(super) fn queue_fragment(live: &Live<'_>, csrf: &str) -> Markup {
     let (catalogue, tickets, now_ms) = (live.catalogue, live.tickets, live.now_ms);
     html! {
+        (super::health_view::printer_banner(live.health))
         (super::help_view::calls(live.calls, now_ms, csrf))
         h2 { "En ce moment" }
         ul.counts {

@@ -7,8 +7,10 @@ use super::extract::{CsrfForm, PageNonce, Posted, Staff};
 use super::guard::{self, is_token, safe_next};
 use super::pages::{self, Plain};
 use super::queue_view::{self, MAX_DESK};
-use super::{help_view, labels, login, sse, ticket_view, Console};
+use super::{health_view, help_view, labels, login, sse, ticket_view, Console};
+use crate::core::help::HelpCall;
 use crate::core::queue::Action;
+use crate::health::{Health, Snapshot};
 use crate::store::{self, StoreError, TicketRow};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
@@ -32,6 +34,7 @@ pub(super) fn router(console: Console) -> Router {
         .route("/call-next", post(call_next))
         .route("/help/{id}/answer", post(help_view::answer))
         .route("/health", get(health))
+        .route(health_view::PATH, get(health_view::page))
         .route("/favicon.ico", get(no_icon))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(console.clone(), guard::guard))
@@ -62,27 +65,26 @@ async fn queue_page(State(console): State<Console>, staff: Staff) -> Response {
         Err(page) => return page,
     };
     let notice = console.auth.take_notice(&staff.session_id);
-    let chrome = staff.chrome(&console);
-    let now = console.clock.now_ms();
-    let calls = console.store.open_help().await.unwrap_or_default();
-    let live = queue_view::Live { catalogue: &console.catalogue, tickets: &tickets, calls: &calls, now_ms: now };
-    queue_view::queue_page(&chrome, &staff.session, notice.as_ref(), &live).into_response()
+    let (calls, health) = live_extras(&console).await;
+    let live = queue_view::Live::new(&console, &tickets, &calls, health.as_ref());
+    queue_view::queue_page(&staff.chrome(&console), &staff.session, notice.as_ref(), &live).into_response()
 }
 
 async fn queue_fragment(State(console): State<Console>, staff: Staff) -> Response {
     match open_tickets(&console, &staff).await {
         Ok(tickets) => {
-            let calls = console.store.open_help().await.unwrap_or_default();
-            let live = queue_view::Live {
-                catalogue: &console.catalogue,
-                tickets: &tickets,
-                calls: &calls,
-                now_ms: console.clock.now_ms(),
-            };
+            let (calls, health) = live_extras(&console).await;
+            let live = queue_view::Live::new(&console, &tickets, &calls, health.as_ref());
             queue_view::queue_fragment(&live, &staff.session.csrf).into_response()
         }
         Err(page) => page,
     }
+}
+
+/// What the live part shows besides the tickets: calls for help and the kiosk's health.
+async fn live_extras(console: &Console) -> (Vec<HelpCall>, Option<Snapshot>) {
+    let calls = console.store.open_help().await.unwrap_or_default();
+    (calls, console.health.as_ref().map(Health::snapshot))
 }
 
 /// A finished ticket from an earlier service day is no longer shown.

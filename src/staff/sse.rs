@@ -1,9 +1,10 @@
 //! `GET /events`: one server-sent event per store event, so every open queue page
-//! reloads its table at once. The stream ends when the session expires or is closed,
-//! when the browser leaves, or when the server stops.
+//! reloads its table at once; one more when the kiosk's printer alert comes or goes. The
+//! stream ends when the session expires or is closed, when the browser leaves, or when
+//! the server stops.
 
 use super::extract::Staff;
-use super::{stop_requested, Console};
+use super::{health_view, stop_requested, Console};
 use crate::store::DomainEvent;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -14,14 +15,19 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{broadcast, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
 
+/// How often a live stream looks whether the printer alert came or went.
+const HEALTH_EVERY: Duration = Duration::from_secs(2);
+
 type Sending = mpsc::Sender<Result<Event, Infallible>>;
 
 pub(super) async fn events(State(console): State<Console>, staff: Staff) -> Response {
-    // Subscribe before answering: nothing that happens after the response starts is missed.
+    // Subscribe (and read the printer alert) before answering: nothing that happens after
+    // the response starts is missed.
     let events = console.store.subscribe();
     let (tx, rx) = mpsc::channel(16);
+    let alert = health_view::alert_now(&console);
     let expires = tokio::time::Instant::from_std(staff.session.expires);
-    tokio::spawn(forward(console, staff.session_id, expires, events, tx));
+    tokio::spawn(forward(console, staff.session_id, expires, (events, alert), tx));
     Sse::new(ReceiverStream::new(rx))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text("ok"))
         .into_response()
@@ -31,16 +37,25 @@ async fn forward(
     console: Console,
     session_id: String,
     expires: tokio::time::Instant,
-    mut events: broadcast::Receiver<DomainEvent>,
+    (mut events, mut alert): (broadcast::Receiver<DomainEvent>, Option<String>),
     tx: Sending,
 ) {
     let stop = stop_requested(console.shutdown.clone());
     tokio::pin!(stop);
+    let mut health_check = tokio::time::interval(HEALTH_EVERY);
     loop {
         let event = tokio::select! {
             () = &mut stop => break,
             () = tokio::time::sleep_until(expires) => break,
             () = tx.closed() => break,
+            _ = health_check.tick(), if console.health.is_some() => {
+                let now = health_view::alert_now(&console);
+                if now == alert {
+                    continue;
+                }
+                alert = now;
+                Event::default().data("printer")
+            },
             received = events.recv() => match received {
                 Ok(e) => describe(&e),
                 // Some events were missed: the page reloads the table anyway.

@@ -60,6 +60,12 @@ impl Site {
         Site::with(ConsoleConfig::default()).await
     }
 
+    /// The console shows the health of a kiosk in this process.
+    pub(crate) fn with_health(mut self, health: guichet::health::Health) -> Site {
+        self.console = self.console.with_health(health);
+        self
+    }
+
     pub(crate) fn router(&self) -> Router {
         self.console.router()
     }

@@ -5,6 +5,7 @@ mod browser;
 #[path = "../common/mod.rs"]
 mod common;
 mod console;
+mod console_health;
 mod doctor;
 mod gallery;
 mod help_calls;
