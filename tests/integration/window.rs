@@ -212,11 +212,15 @@ fn the_real_window_takes_clicks_draws_like_the_headless_render_and_issues_a_tick
     let stdout = kiosk.stdout.take().unwrap();
     let _kiosk = Reaped(kiosk);
     let mut lines = BufReader::new(stdout);
-    let mut first = String::new();
-    lines.read_line(&mut first).unwrap();
+    // The kiosk says where its sound goes, then where its console listens.
+    let mut console = String::new();
+    while console.is_empty() {
+        let mut line = String::new();
+        assert!(lines.read_line(&mut line).unwrap() > 0, "the kiosk stopped before saying its console address");
+        console = line.trim().strip_prefix("staff console: http://").unwrap_or_default().to_string();
+    }
     // Keep reading: a closed pipe would make the kiosk's next line fail.
     std::thread::spawn(move || std::io::copy(&mut lines, &mut std::io::sink()));
-    let console = first.trim().strip_prefix("staff console: http://").expect("console address").to_string();
 
     let origin = window_origin(&display);
     let rig = rig_at(guichet::config::Display::default().px_per_mm());
