@@ -5,6 +5,7 @@
 //! again, are not greeted over and over: a new arrival counts after the sensor has been
 //! quiet for a while, and greetings are at least `quiet_s` apart.
 
+use super::keys::Debouncer;
 use std::time::Duration;
 
 /// The sensor's pin and how often it may greet.
@@ -23,42 +24,30 @@ impl Default for PresencePins {
     }
 }
 
-/// How often the sensor is read.
+/// How often the sensor is read; a reading must hold for the keypad's 3 polls (300 ms
+/// here: PIR outputs are clean but glitch on long wires) to count.
 pub const POLL: Duration = Duration::from_millis(100);
-/// Readings in a row that make "someone is there" (PIR outputs are clean but glitch on
-/// long wires): 300 ms.
-const STABLE: u32 = 3;
 
-/// Turns readings (one per [`POLL`]) into arrivals.
+/// Turns readings (one per [`POLL`]) into arrivals: the keypad's debouncer finds
+/// "someone is there", and greetings are kept `quiet` apart.
 #[derive(Debug, Clone)]
 pub struct Arrivals {
     quiet_polls: u32,
     /// Polls since the last greeting (starts "long ago").
     since_greeting: u32,
-    streak: u32,
-    present: bool,
+    present: Debouncer,
 }
 
 impl Arrivals {
     pub fn new(quiet: Duration) -> Arrivals {
         let quiet_polls = (quiet.as_millis() / POLL.as_millis()).max(1) as u32;
-        Arrivals { quiet_polls, since_greeting: quiet_polls, streak: 0, present: false }
+        Arrivals { quiet_polls, since_greeting: quiet_polls, present: Debouncer::default() }
     }
 
     /// Feeds one reading; true when it is an arrival to greet.
     pub fn feed(&mut self, motion: bool) -> bool {
         self.since_greeting = self.since_greeting.saturating_add(1);
-        if motion == self.present {
-            self.streak = 0;
-            return false;
-        }
-        self.streak += 1;
-        if self.streak < STABLE {
-            return false;
-        }
-        self.streak = 0;
-        self.present = motion;
-        if motion && self.since_greeting >= self.quiet_polls {
+        if self.present.feed(motion) && self.since_greeting >= self.quiet_polls {
             self.since_greeting = 0;
             return true;
         }
