@@ -2,11 +2,13 @@
 //! commands sent to it; readers open their own read-only connections (WAL). Every
 //! change is published as a [`DomainEvent`] on a broadcast channel.
 
+mod accounts;
 mod read;
 pub mod schema;
 mod write;
 
-pub use read::{open_tickets, staff, staff_names, ticket_by_id, ticket_by_token, ReadPool, StaffAccount, TicketRow};
+pub use accounts::{accounts, audit_log, staff, staff_names, AccountSummary, AuditEntry, Role, StaffAccount};
+pub use read::{open_tickets, ticket_by_id, ticket_by_token, ReadPool, TicketRow};
 pub use write::IssuedTicket;
 
 use crate::clock::{Clock, SystemClock};
@@ -32,6 +34,8 @@ pub enum StoreError {
     Transition(#[from] TransitionError),
     #[error("the account \"{0}\" already exists")]
     DuplicateStaff(String),
+    #[error("\"{0}\" is the only administrator: make another account administrator first")]
+    LastAdmin(String),
     #[error(transparent)]
     Help(#[from] HelpError),
     #[error("the storage thread has stopped")]
@@ -70,15 +74,37 @@ type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
 
 enum Command {
     Issue(TicketRequest, Reply<IssuedTicket>),
-    Act { id: i64, action: Action, desk: Option<String>, outcome: Option<String>, reply: Reply<TicketRow> },
-    CallNext { desk: String, queue: Option<char>, reply: Reply<TicketRow> },
-    AddStaff { name: String, hash: String, reply: Reply<()> },
-    RemoveStaff { name: String, reply: Reply<bool> },
-    CallHelp { kiosk: String, screen: String, reply: Reply<HelpCall> },
-    AnswerHelp { id: u64, reply: Reply<HelpCall> },
-    CancelHelp { kiosk: String },
+    Act {
+        id: i64,
+        action: Action,
+        desk: Option<String>,
+        outcome: Option<String>,
+        reply: Reply<TicketRow>,
+    },
+    CallNext {
+        desk: String,
+        queue: Option<char>,
+        reply: Reply<TicketRow>,
+    },
+    /// Any other change, run on the storage thread (accounts, audit log).
+    Run(Job),
+    CallHelp {
+        kiosk: String,
+        screen: String,
+        reply: Reply<HelpCall>,
+    },
+    AnswerHelp {
+        id: u64,
+        reply: Reply<HelpCall>,
+    },
+    CancelHelp {
+        kiosk: String,
+    },
     OpenHelp(Reply<Vec<HelpCall>>),
 }
+
+/// A change run on the storage thread, with its connection and clock.
+type Job = Box<dyn FnOnce(&mut Connection, &dyn Clock) + Send>;
 
 /// A cheap, clonable handle to the storage thread.
 #[derive(Clone)]
@@ -173,12 +199,13 @@ impl Store {
         self.send(|reply| Command::CallNext { desk, queue, reply })
     }
 
-    pub fn add_staff(&self, name: String, hash: String) -> Pending<()> {
-        self.send(|reply| Command::AddStaff { name, hash, reply })
-    }
-
-    pub fn remove_staff(&self, name: String) -> Pending<bool> {
-        self.send(|reply| Command::RemoveStaff { name, reply })
+    /// Runs `change` on the storage thread (with the only write connection and the clock).
+    pub(crate) fn write<T, F>(&self, change: F) -> Pending<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection, &dyn Clock) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.send(|reply| Command::Run(Box::new(move |conn, clock| drop(reply.send(change(conn, clock))))))
     }
 
     /// A kiosk calls for someone; calls are kept in memory (nothing about the visitor).
@@ -236,12 +263,7 @@ fn run(
                 }
                 let _ = reply.send(result);
             }
-            Command::AddStaff { name, hash, reply } => {
-                let _ = reply.send(write::add_staff(&conn, clock, &name, &hash));
-            }
-            Command::RemoveStaff { name, reply } => {
-                let _ = reply.send(write::remove_staff(&conn, &name));
-            }
+            Command::Run(change) => change(&mut conn, clock),
             Command::CallHelp { kiosk, screen, reply } => {
                 // A repeated call is published too: the screen it names may have changed.
                 let (call, _) = help.call(&kiosk, &screen, clock.now_ms());

@@ -88,26 +88,6 @@ pub fn waiting(conn: &Connection, queue: Option<char>) -> Result<Vec<Waiting>, S
     Ok(rows)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StaffAccount {
-    pub name: String,
-    pub password_hash: String,
-}
-
-pub fn staff(conn: &Connection, name: &str) -> Result<Option<StaffAccount>, StoreError> {
-    Ok(conn
-        .query_row("SELECT name, password_hash FROM staff WHERE name = ?1", [name], |r| {
-            Ok(StaffAccount { name: r.get(0)?, password_hash: r.get(1)? })
-        })
-        .optional()?)
-}
-
-pub fn staff_names(conn: &Connection) -> Result<Vec<String>, StoreError> {
-    let mut stmt = conn.prepare("SELECT name FROM staff ORDER BY name")?;
-    let names = stmt.query_map([], |r| r.get(0))?.collect::<Result<Vec<_>, _>>()?;
-    Ok(names)
-}
-
 /// Read-only connections, opened on demand and reused.
 #[derive(Clone)]
 pub struct ReadPool {

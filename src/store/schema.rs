@@ -50,7 +50,28 @@ const MIGRATIONS: &[&str] = &[
         created_at    INTEGER NOT NULL
     );
     "#,
+    // 2: roles (accounts made before roles existed become administrators, as they could
+    // already do everything), a generation that ends sessions on a password change, the
+    // time of the last unlock, and the audit log.
+    r#"
+    ALTER TABLE staff ADD COLUMN role TEXT NOT NULL DEFAULT 'admin';
+    ALTER TABLE staff ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE staff ADD COLUMN unlocked_at INTEGER;
+    CREATE TABLE audit (
+        id      INTEGER PRIMARY KEY,
+        at      INTEGER NOT NULL,
+        actor   TEXT    NOT NULL,
+        action  TEXT    NOT NULL,
+        detail  TEXT    NOT NULL,
+        address TEXT    NOT NULL
+    );
+    CREATE INDEX audit_at ON audit (at);
+    "#,
 ];
+
+/// The first schema, for the tests of the migrations that follow it.
+#[cfg(test)]
+pub(super) const FIRST: &str = MIGRATIONS[0];
 
 /// The schema version this build writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;

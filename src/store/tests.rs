@@ -103,12 +103,64 @@ fn call_next_takes_priority_first_and_publishes_events() {
 }
 
 #[test]
-fn staff_accounts_are_unique() {
+fn staff_accounts_are_unique_and_an_administrator_always_remains() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("g.sqlite")).unwrap();
-    store.add_staff("marie".into(), "h".into()).wait().unwrap();
-    assert!(matches!(store.add_staff("marie".into(), "h".into()).wait(), Err(StoreError::DuplicateStaff(_))));
-    assert_eq!(store.reader().with(read::staff_names).unwrap(), vec!["marie".to_string()]);
-    assert!(store.remove_staff("marie".into()).wait().unwrap());
+    store.add_staff("marie".into(), "h".into(), Role::Admin).wait().unwrap();
+    let again = store.add_staff("marie".into(), "h".into(), Role::Agent).wait();
+    assert!(matches!(again, Err(StoreError::DuplicateStaff(_))));
+    store.add_staff("paul".into(), "h".into(), Role::Agent).wait().unwrap();
+    assert_eq!(store.reader().with(staff_names).unwrap(), vec!["marie".to_string(), "paul".to_string()]);
+    assert!(matches!(store.remove_staff("marie".into()).wait(), Err(StoreError::LastAdmin(_))));
+    assert!(matches!(store.set_role("marie".into(), Role::Agent).wait(), Err(StoreError::LastAdmin(_))));
+    assert!(store.set_role("paul".into(), Role::Admin).wait().unwrap());
+    assert!(store.remove_staff("marie".into()).wait().unwrap(), "paul is an administrator now");
     assert!(!store.remove_staff("marie".into()).wait().unwrap());
+    assert!(!store.set_password("marie".into(), "h2".into()).wait().unwrap(), "no such account");
+}
+
+#[test]
+fn a_new_password_moves_the_generation_and_an_unlock_is_dated() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_with_clock(&dir.path().join("g.sqlite"), Arc::new(ManualClock::new(day(23)))).unwrap();
+    store.add_staff("marie".into(), "h1".into(), Role::Agent).wait().unwrap();
+    let before = store.reader().with(|c| staff(c, "marie")).unwrap().unwrap();
+    assert_eq!((before.role, before.unlocked_at), (Role::Agent, None));
+    assert!(store.set_password("marie".into(), "h2".into()).wait().unwrap());
+    assert!(store.unlock_staff("marie".into()).wait().unwrap());
+    let after = store.reader().with(|c| staff(c, "marie")).unwrap().unwrap();
+    assert_eq!(after.password_hash, "h2");
+    assert_eq!(after.generation, before.generation + 1);
+    assert!(after.unlocked_at.is_some());
+}
+
+#[test]
+fn the_audit_log_is_read_newest_first_and_purged_by_age() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(day(1)));
+    let store = open(&dir.path().join("g.sqlite"), &clock);
+    store.audit("marie", "login", "", "192.168.1.7");
+    store.purge_audit(365).wait().unwrap(); // written before this answer
+    clock.set_day(day(20));
+    store.audit("marie", "call", "A-001", "192.168.1.7");
+    store.flush().wait().unwrap();
+    let log = store.reader().with(|c| audit_log(c, 10)).unwrap();
+    assert_eq!(log.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), vec!["call", "login"]);
+    assert_eq!(log[0].detail, "A-001");
+    assert_eq!(store.purge_audit(10).wait().unwrap(), 1, "the login 19 days ago goes");
+    assert_eq!(store.reader().with(|c| audit_log(c, 10)).unwrap().len(), 1);
+}
+
+#[test]
+fn accounts_from_before_roles_become_administrators() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.sqlite");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(schema::FIRST).unwrap();
+    conn.execute("INSERT INTO staff (name, password_hash, created_at) VALUES ('marie', 'h', 0)", []).unwrap();
+    conn.pragma_update(None, "user_version", 1).unwrap();
+    drop(conn);
+    let store = Store::open(&path).unwrap();
+    let marie = store.reader().with(|c| staff(c, "marie")).unwrap().unwrap();
+    assert_eq!((marie.role, marie.generation, marie.password_hash.as_str()), (Role::Admin, 0, "h"));
 }

@@ -120,21 +120,3 @@ pub fn call_next(
     let id = next.ok_or(StoreError::NobodyWaiting)?;
     act(conn, clock, id, Action::Call, Some(desk), None)
 }
-
-pub fn add_staff(conn: &Connection, clock: &dyn Clock, name: &str, hash: &str) -> Result<(), StoreError> {
-    let result = conn.execute(
-        "INSERT INTO staff (name, password_hash, created_at) VALUES (?1, ?2, ?3)",
-        params![name, hash, clock.now_ms()],
-    );
-    match result {
-        Ok(_) => Ok(()),
-        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
-            Err(StoreError::DuplicateStaff(name.to_string()))
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-pub fn remove_staff(conn: &Connection, name: &str) -> Result<bool, StoreError> {
-    Ok(conn.execute("DELETE FROM staff WHERE name = ?1", [name])? > 0)
-}
