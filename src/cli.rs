@@ -99,15 +99,34 @@ pub enum Palette {
 
 #[derive(Subcommand, Debug)]
 pub enum StaffAction {
-    /// Create an account (asks the password twice, or reads one line with --password-stdin).
+    /// Create an account (asks the password twice, not shown, or reads one line with
+    /// --password-stdin). The first account is an administrator; later ones are agents
+    /// unless --admin is given.
     Add {
         name: String,
         #[arg(long)]
         password_stdin: bool,
+        /// An administrator (manages accounts, reads the audit log).
+        #[arg(long)]
+        admin: bool,
     },
+    /// List the accounts and their roles.
     List,
-    Remove {
+    /// Remove an account; its console sessions end at once.
+    Remove { name: String },
+    /// Set a new password; the account's console sessions end at once.
+    Passwd {
         name: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Lift the login lock on a name (after too many wrong passwords).
+    Unlock { name: String },
+    /// Make an account an administrator (--agent: an agent again).
+    Role {
+        name: String,
+        #[arg(long)]
+        agent: bool,
     },
 }
 

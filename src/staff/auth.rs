@@ -1,8 +1,10 @@
 //! Who may use the console: argon2id passwords, in-memory sessions with an expiry,
-//! the lockout after repeated wrong passwords, and random secrets (session ids, CSRF).
+//! the login throttle (see `throttle`), and random secrets (session ids, CSRF).
 //! Time is passed in (`now`) so the rules are tested without waiting.
 
+use super::throttle::{Reserved, Throttle};
 use super::ConsoleConfig;
+use crate::store::Role;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use rand::RngCore;
@@ -23,6 +25,29 @@ pub fn hash_password(password: &str) -> Result<String, HashError> {
     let salt = SaltString::encode_b64(&salt).map_err(HashError)?;
     let hash = Argon2::default().hash_password(password.as_bytes(), &salt).map_err(HashError)?;
     Ok(hash.to_string())
+}
+
+/// The shortest password accepted for a staff account (ANSSI's advice for a password
+/// alone, with the lockout in front of it).
+pub const MIN_PASSWORD: usize = 12;
+/// Longer passwords are refused (hashing cost stays bounded).
+const MAX_PASSWORD: usize = 256;
+
+/// What is wrong with a new password, in words; `None` if it will do.
+pub fn password_problem(password: &str) -> Option<String> {
+    let length = password.chars().count();
+    if length < MIN_PASSWORD {
+        return Some(format!("Le mot de passe doit avoir au moins {MIN_PASSWORD} caractères : rien n'a été changé."));
+    }
+    (length > MAX_PASSWORD)
+        .then(|| format!("Le mot de passe doit avoir au plus {MAX_PASSWORD} caractères : rien n'a été changé."))
+}
+
+/// A new account's name, trimmed: 1 to 64 characters, no control characters.
+pub fn account_name(text: &str) -> Option<String> {
+    let name = text.trim();
+    let length = name.chars().count();
+    ((1..=super::login::MAX_NAME).contains(&length) && !name.chars().any(char::is_control)).then(|| name.to_string())
 }
 
 /// Whether `password` matches the PHC string `hash`; a malformed hash never matches.
@@ -73,6 +98,10 @@ impl Notice {
 #[derive(Debug, Clone)]
 pub(super) struct Session {
     pub name: String,
+    /// The account's generation at login: a new password moves it, and ends this session.
+    pub generation: i64,
+    /// As the store said at this request (a changed role applies at once).
+    pub role: Role,
     pub csrf: String,
     pub expires: Instant,
     /// The desk this person calls visitors to, remembered after the first call.
@@ -82,59 +111,11 @@ pub(super) struct Session {
     pub notice: Option<Notice>,
 }
 
-/// Wrong passwords in a row for one name, and when the last one was typed.
-#[derive(Debug, Clone, Copy)]
-struct Failures {
-    count: u32,
-    last: Instant,
-}
-
-/// Failures per name, and the names locked until some instant. A failure older than
-/// the lockout duration is forgotten; memory stays bounded because each failure costs
-/// a slow password check.
-#[derive(Debug, Default)]
-struct Lockouts {
-    failures: HashMap<String, Failures>,
-    locked: HashMap<String, Instant>,
-}
-
-impl Lockouts {
-    fn locked_for(&self, name: &str, now: Instant) -> Option<Duration> {
-        self.locked.get(name).map(|until| until.saturating_duration_since(now)).filter(|d| !d.is_zero())
-    }
-
-    /// Counts a failure; returns the lock duration when this failure locks the name.
-    fn failure(&mut self, name: &str, now: Instant, max: u32, lock: Duration) -> Option<Duration> {
-        self.forget_old(now, lock);
-        let failures = self.failures.entry(name.to_string()).or_insert(Failures { count: 0, last: now });
-        failures.count += 1;
-        failures.last = now;
-        if failures.count < max.max(1) || lock.is_zero() {
-            return None;
-        }
-        self.failures.remove(name);
-        self.locked.insert(name.to_string(), now + lock);
-        Some(lock)
-    }
-
-    fn forget_old(&mut self, now: Instant, window: Duration) {
-        self.failures.retain(|_, f| now.saturating_duration_since(f.last) < window);
-        self.locked.retain(|_, until| *until > now);
-    }
-
-    fn success(&mut self, name: &str) {
-        self.failures.remove(name);
-        self.locked.remove(name);
-    }
-}
-
-/// Sessions and lockouts, shared by every request.
+/// Sessions and the login throttle, shared by every request.
 pub(super) struct Auth {
     sessions: Mutex<HashMap<String, Session>>,
-    lockouts: Mutex<Lockouts>,
+    throttle: Mutex<Throttle>,
     session_length: Duration,
-    max_failures: u32,
-    lockout: Duration,
     /// Password checks are slow on purpose: at most two at once, so logins cannot
     /// starve the queue pages of CPU.
     verify_slots: Semaphore,
@@ -152,10 +133,8 @@ impl Auth {
     pub fn new(config: &ConsoleConfig) -> Auth {
         Auth {
             sessions: Mutex::default(),
-            lockouts: Mutex::default(),
+            throttle: Mutex::new(Throttle::new(config.max_failures, minutes(config.lockout_minutes))),
             session_length: minutes(config.session_minutes),
-            max_failures: config.max_failures,
-            lockout: minutes(config.lockout_minutes),
             verify_slots: Semaphore::new(2),
         }
     }
@@ -166,10 +145,12 @@ impl Auth {
     }
 
     /// Opens a session and returns its id.
-    pub fn open_session(&self, name: &str, now: Instant) -> String {
+    pub fn open_session(&self, name: &str, generation: i64, role: Role, now: Instant) -> String {
         let id = new_secret();
         let session = Session {
             name: name.to_string(),
+            generation,
+            role,
             csrf: new_secret(),
             expires: now + self.session_length,
             desk: None,
@@ -210,18 +191,28 @@ impl Auth {
         lock(&self.sessions).get_mut(id).and_then(|s| s.notice.take())
     }
 
-    /// How much longer `name` stays locked, if it is.
-    pub fn locked_for(&self, name: &str, now: Instant) -> Option<Duration> {
-        lock(&self.lockouts).locked_for(name, now)
+    /// Ends every session of `name` (account removed, or its password changed here).
+    pub fn close_sessions_of(&self, name: &str) {
+        lock(&self.sessions).retain(|_, s| s.name != name);
     }
 
-    /// Counts a wrong password; returns the lock duration if the name is now locked.
-    pub fn record_failure(&self, name: &str, now: Instant) -> Option<Duration> {
-        lock(&self.lockouts).failure(name, now, self.max_failures, self.lockout)
+    /// Reserves a login attempt (see `throttle`), or says how long it stays locked.
+    pub fn begin_attempt(
+        &self,
+        address: &str,
+        name: &str,
+        unlocked_at: Option<i64>,
+        now: Instant,
+    ) -> Result<Reserved, Duration> {
+        lock(&self.throttle).begin(address, name, unlocked_at, now)
     }
 
-    pub fn record_success(&self, name: &str) {
-        lock(&self.lockouts).success(name);
+    pub fn attempt_succeeded(&self, attempt: &Reserved) {
+        lock(&self.throttle).succeeded(attempt);
+    }
+
+    pub fn lock_duration(&self) -> Duration {
+        lock(&self.throttle).lock_duration()
     }
 
     /// Waits for a free password-check slot.
@@ -249,6 +240,19 @@ mod tests {
     }
 
     #[test]
+    fn new_passwords_and_names_are_checked() {
+        assert!(password_problem("onze lettre").is_some(), "11 characters");
+        assert_eq!(password_problem("douze lettre"), None);
+        assert_eq!(password_problem("ééééééééééé€"), None, "characters, not bytes");
+        assert!(password_problem(&"x".repeat(257)).is_some());
+        assert_eq!(account_name("  Marie Dupont "), Some("Marie Dupont".into()));
+        assert_eq!(account_name("   "), None);
+        assert_eq!(account_name("a\tb"), None);
+        assert_eq!(account_name(&"é".repeat(64)).map(|n| n.chars().count()), Some(64));
+        assert_eq!(account_name(&"é".repeat(65)), None);
+    }
+
+    #[test]
     fn secrets_are_long_random_and_compared_exactly() {
         let (a, b) = (new_secret(), new_secret());
         assert_eq!(a.len(), 64);
@@ -260,61 +264,27 @@ mod tests {
     }
 
     #[test]
-    fn a_name_is_locked_after_the_last_allowed_failure_then_freed() {
-        let auth = auth(480);
-        let now = Instant::now();
-        assert_eq!(auth.record_failure("marie", now), None);
-        assert_eq!(auth.record_failure("marie", now), None);
-        assert_eq!(auth.locked_for("marie", now), None);
-        assert_eq!(auth.record_failure("marie", now), Some(minutes(15)));
-        assert_eq!(auth.locked_for("marie", now + minutes(14)), Some(minutes(1)));
-        assert_eq!(auth.locked_for("paul", now), None, "other names are not affected");
-        assert_eq!(auth.locked_for("marie", now + minutes(15)), None, "the lock ends");
-        assert_eq!(auth.record_failure("marie", now + minutes(15)), None, "the count starts again");
-    }
-
-    #[test]
-    fn old_failures_are_forgotten() {
-        let auth = auth(480);
-        let now = Instant::now();
-        auth.record_failure("marie", now);
-        auth.record_failure("marie", now);
-        let later = now + minutes(16);
-        assert_eq!(auth.record_failure("marie", later), None, "two failures long ago do not count");
-        assert_eq!(auth.record_failure("marie", later), None);
-        assert!(auth.record_failure("marie", later).is_some());
-    }
-
-    #[test]
-    fn a_success_resets_the_failure_count() {
-        let auth = auth(480);
-        let now = Instant::now();
-        auth.record_failure("marie", now);
-        auth.record_failure("marie", now);
-        auth.record_success("marie");
-        assert_eq!(auth.record_failure("marie", now), None);
-        assert_eq!(auth.record_failure("marie", now), None);
-    }
-
-    #[test]
     fn sessions_expire_and_close() {
         let auth = auth(60);
         let now = Instant::now();
-        let id = auth.open_session("marie", now);
+        let id = auth.open_session("marie", 0, Role::Agent, now);
         let session = auth.session(&id, now + minutes(59)).unwrap();
         assert_eq!(session.name, "marie");
         assert_eq!(session.csrf.len(), 64);
         assert!(auth.session(&id, now + minutes(60)).is_none(), "expired");
         assert!(auth.session(&id, now).is_none(), "an expired session is forgotten");
-        let other = auth.open_session("paul", now);
+        let other = auth.open_session("paul", 0, Role::Agent, now);
         auth.close_session(&other);
         assert!(auth.session(&other, now).is_none());
+        let again = auth.open_session("paul", 0, Role::Agent, now);
+        auth.close_sessions_of("paul");
+        assert!(auth.session(&again, now).is_none(), "all of paul's sessions end");
     }
 
     #[test]
     fn a_notice_is_shown_once() {
         let auth = auth(60);
-        let id = auth.open_session("marie", Instant::now());
+        let id = auth.open_session("marie", 0, Role::Agent, Instant::now());
         auth.update(&id, |s| s.notice = Some(Notice::info("Fait")));
         assert_eq!(auth.take_notice(&id).map(|n| n.text), Some("Fait".into()));
         assert_eq!(auth.take_notice(&id), None);

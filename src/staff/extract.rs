@@ -1,29 +1,60 @@
 //! Extractors that make the rules hard to forget: a handler that takes [`Staff`] only
-//! runs for a logged-in person; one that takes [`Posted`] also only runs when the form
-//! carries that session's CSRF token.
+//! runs for a logged-in person whose account still exists with the same password; one
+//! that takes [`Admin`] only for an administrator; one that takes [`Posted`] also only
+//! runs when the form carries that session's CSRF token.
 
 use super::auth::{same_secret, Session};
-use super::guard::{cookie, login_url, Nonce, SESSION_COOKIE};
+use super::guard::{cookie, login_url, Nonce};
 use super::pages::{self, Chrome, Plain};
 use super::Console;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use crate::store::{self, Role};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::de::DeserializeOwned;
 use std::convert::Infallible;
+use std::net::SocketAddr;
 use std::time::Instant;
 
-/// A logged-in member of staff, with this response's CSP nonce.
+/// A logged-in member of staff, with this response's CSP nonce and their address.
 pub(super) struct Staff {
     pub session_id: String,
     pub session: Session,
     pub nonce: String,
+    pub address: String,
 }
 
 impl Staff {
     pub fn chrome<'a>(&'a self, console: &'a Console) -> Chrome<'a> {
         console.chrome(&self.nonce, Some(&self.session))
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.session.role == Role::Admin
+    }
+
+    /// Writes what this person did to the audit log.
+    pub fn audit(&self, console: &Console, action: &str, detail: &str) {
+        console.audit(&self.session.name, action, detail, &self.address);
+    }
+}
+
+/// The client's IP address ("" when the server was not told, as in router tests).
+pub(super) struct ClientAddr(pub String);
+
+/// From the capped listener, or a plain `SocketAddr` (router tests set one).
+fn client_addr(parts: &Parts) -> String {
+    let peer = parts.extensions.get::<ConnectInfo<super::listener::Peer>>().map(|c| c.0 .0);
+    let addr = peer.or_else(|| parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0));
+    addr.map(|a| a.ip().to_string()).unwrap_or_default()
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(client_addr(parts)))
     }
 }
 
@@ -48,11 +79,52 @@ impl FromRequestParts<Console> for Staff {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, console: &Console) -> Result<Self, Self::Rejection> {
-        let found = cookie(&parts.headers, SESSION_COOKIE)
+        let to_login = || Redirect::to(&login_url(parts.uri.path())).into_response();
+        let found = cookie(&parts.headers, console.cookies().session())
             .and_then(|id| console.auth.session(id, Instant::now()).map(|s| (id.to_string(), s)));
-        match found {
-            Some((session_id, session)) => Ok(Staff { session_id, session, nonce: nonce(parts) }),
-            None => Err(Redirect::to(&login_url(parts.uri.path())).into_response()),
+        let Some((session_id, mut session)) = found else {
+            return Err(to_login());
+        };
+        match console.current_role(&session_id, &session).await {
+            Ok(Some(role)) => session.role = role,
+            Ok(None) => return Err(to_login()),
+            Err(e) => return Err(console.unavailable(&nonce(parts), None, e)),
+        }
+        Ok(Staff { session_id, session, nonce: nonce(parts), address: client_addr(parts) })
+    }
+}
+
+/// A logged-in administrator; anyone else gets "refused" (and never learns more).
+pub(super) struct Admin(pub Staff);
+
+impl FromRequestParts<Console> for Admin {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, console: &Console) -> Result<Self, Self::Rejection> {
+        let staff = Staff::from_request_parts(parts, console).await?;
+        if !staff.is_admin() {
+            return Err(pages::plain(&staff.chrome(console), Plain::AdminOnly));
+        }
+        Ok(Admin(staff))
+    }
+}
+
+impl Console {
+    /// The session's role as the store says now, or `None` (and the session is closed)
+    /// if its account was removed or its password changed, in this process or another.
+    pub(super) async fn current_role(
+        &self,
+        session_id: &str,
+        session: &Session,
+    ) -> Result<Option<Role>, super::ConsoleError> {
+        let name = session.name.clone();
+        let account = self.read(move |conn| store::staff(conn, &name)).await?;
+        match account {
+            Some(a) if a.generation == session.generation => Ok(Some(a.role)),
+            _ => {
+                self.auth.close_session(session_id);
+                Ok(None)
+            }
         }
     }
 }

@@ -50,7 +50,23 @@ pub(super) async fn page(State(console): State<Console>, staff: Staff) -> Respon
             details(&health.snapshot(), free)
         }
     };
+    let body = html! { (body) (https_details(&console)) };
     pages::page(&staff.chrome(&console), TITLE, false, body).into_response()
+}
+
+/// How staff reach the console, and the certificate's fingerprint to compare with the
+/// browser's the first time.
+fn https_details(console: &Console) -> Markup {
+    html! {
+        h2 { "Connexion à la console" }
+        @match console.tls_fingerprint() {
+            Some(fingerprint) => {
+                p { "Chiffrée (HTTPS). Empreinte SHA-256 du certificat, à comparer avec celle que montre le navigateur :" }
+                p { code.fingerprint { (fingerprint) } }
+            }
+            None => p { "Non chiffrée (HTTP simple) : seulement sur cette machine, ou parce que la configuration le demande." },
+        }
+    }
 }
 
 fn details(s: &Snapshot, free_bytes: Option<u64>) -> Markup {

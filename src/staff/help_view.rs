@@ -58,7 +58,10 @@ pub(super) async fn answer(
         return pages::plain(&staff.chrome(&console), Plain::NotFound);
     };
     let notice = match console.store.answer_help(id).await {
-        Ok(call) => Notice::info(format!("C'est noté : la borne « {} » dit que quelqu'un arrive.", call.kiosk)),
+        Ok(call) => {
+            staff.audit(&console, "help-answer", &call.kiosk);
+            Notice::info(format!("C'est noté : la borne « {} » dit que quelqu'un arrive.", call.kiosk))
+        }
         Err(StoreError::Help(_)) => Notice::problem("Quelqu'un a déjà répondu à cet appel, ou la personne est partie."),
         Err(e) => return console.unavailable(&staff.nonce, Some(&staff.session), e.into()),
     };

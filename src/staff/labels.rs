@@ -50,6 +50,18 @@ pub(super) fn action_button(action: Action, from: Status) -> &'static str {
     }
 }
 
+/// The action in the audit log ("who did what").
+pub(super) fn action_name(action: Action) -> &'static str {
+    match action {
+        Action::Call => "Appelle un ticket",
+        Action::Start => "Commence l'accompagnement",
+        Action::Finish => "Termine",
+        Action::NoShow => "Note absent",
+        Action::Cancel => "Annule",
+        Action::Requeue => "Remet en attente",
+    }
+}
+
 /// What staff record when a request ends: (stored value, French label).
 pub(super) const OUTCOMES: [(&str, &str); 3] = [
     ("done", "Démarche faite"),

@@ -1,12 +1,13 @@
 //! Logging in and out. The same message for a wrong name and a wrong password; a name
-//! is locked after too many wrong passwords in a row, whether or not it exists.
+//! is locked (from the address that tried it) after too many wrong passwords, whether or
+//! not it exists. Every login, failure and lock goes to the audit log.
 
 use super::auth::{decoy_hash, new_secret, same_secret, verify_password};
-use super::extract::{CsrfForm, PageNonce, Posted};
-use super::guard::{cookie, safe_next, set_cookie, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
+use super::extract::{ClientAddr, CsrfForm, PageNonce, Posted};
+use super::guard::{cookie, safe_next};
 use super::pages::{self, LoginForm, Plain};
 use super::{Console, ConsoleError};
-use crate::store;
+use crate::store::{self, StaffAccount};
 use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::http::header::{HeaderMap, SET_COOKIE};
@@ -47,9 +48,16 @@ impl CsrfForm for CsrfOnly {
 }
 
 enum Verdict {
-    Welcome,
-    Refused,
-    Locked(Duration),
+    Welcome(StaffAccount),
+    /// Wrong name or password; `known` says whether the name is an account's.
+    Refused {
+        known: bool,
+    },
+    /// Locked for `left`; `now` when this very attempt locked it.
+    Locked {
+        left: Duration,
+        now: bool,
+    },
 }
 
 pub(super) async fn login_page(
@@ -60,7 +68,9 @@ pub(super) async fn login_page(
 ) -> Response {
     let next = query.map(|Query(q)| q.next).unwrap_or_default();
     let next = safe_next(&next);
-    if cookie(&headers, SESSION_COOKIE).is_some_and(|id| console.auth.session(id, Instant::now()).is_some()) {
+    if cookie(&headers, console.cookies().session())
+        .is_some_and(|id| console.auth.session(id, Instant::now()).is_some())
+    {
         return Redirect::to(next).into_response();
     }
     let form = LoginForm { csrf: "", next, name: "", problem: None };
@@ -75,32 +85,48 @@ fn login_form(
     form: LoginForm<'_>,
     status: StatusCode,
 ) -> Response {
-    let existing =
-        cookie(headers, LOGIN_CSRF_COOKIE).filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()));
+    let existing = cookie(headers, console.cookies().login_csrf())
+        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()));
     let csrf = existing.map_or_else(new_secret, str::to_string);
     let markup = pages::login(&console.chrome(nonce, None), &LoginForm { csrf: &csrf, ..form });
-    let set = set_cookie(LOGIN_CSRF_COOKIE, &csrf, "/login", None);
+    let cookies = console.cookies();
+    let set = cookies.set(cookies.login_csrf(), &csrf, "/login", None);
     (status, [(SET_COOKIE, set)], markup).into_response()
 }
 
 pub(super) async fn login(
     State(console): State<Console>,
     PageNonce(nonce): PageNonce,
+    ClientAddr(address): ClientAddr,
     headers: HeaderMap,
     form: Result<Form<LoginFields>, FormRejection>,
 ) -> Response {
     let Ok(Form(fields)) = form else {
         return pages::plain(&console.chrome(&nonce, None), Plain::BadRequest);
     };
-    if !same_secret(&fields.csrf, cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default()) {
+    if !same_secret(&fields.csrf, cookie(&headers, console.cookies().login_csrf()).unwrap_or_default()) {
         return pages::plain(&console.chrome(&nonce, None), Plain::Forbidden);
     }
     let name = fields.name.trim();
     let next = safe_next(&fields.next);
-    let (problem, status) = match check(&console, name, &fields.password).await {
-        Ok(Verdict::Welcome) => return open_session(&console, name, next),
-        Ok(Verdict::Refused) => ("Nom ou mot de passe incorrect.".to_string(), StatusCode::UNAUTHORIZED),
-        Ok(Verdict::Locked(left)) => (locked_message(left), StatusCode::TOO_MANY_REQUESTS),
+    // A name that is no account is not written down: it may be a password typed in the
+    // wrong field.
+    let who = |known: bool| if known { name } else { UNKNOWN };
+    let (problem, status) = match check(&console, &address, name, &fields.password).await {
+        Ok(Verdict::Welcome(account)) => {
+            console.audit(name, "login", "", &address);
+            return open_session(&console, &account, next);
+        }
+        Ok(Verdict::Refused { known }) => {
+            console.audit(who(known), "login-failed", "", &address);
+            ("Nom ou mot de passe incorrect.".to_string(), StatusCode::UNAUTHORIZED)
+        }
+        Ok(Verdict::Locked { left, now }) => {
+            if now {
+                console.audit(name, "locked", &format!("{} min", left.as_secs().div_ceil(60)), &address);
+            }
+            (locked_message(left), StatusCode::TOO_MANY_REQUESTS)
+        }
         Err(e) => return console.unavailable(&nonce, None, e),
     };
     let form = LoginForm { csrf: "", next, name, problem: Some(problem) };
@@ -113,45 +139,49 @@ fn locked_message(left: Duration) -> String {
     format!("Compte bloqué pendant {minutes} {unit}, après trop d'essais. Réessayez plus tard.")
 }
 
-async fn check(console: &Console, name: &str, password: &str) -> Result<Verdict, ConsoleError> {
-    if let Some(left) = console.auth.locked_for(name, Instant::now()) {
-        return Ok(Verdict::Locked(left));
-    }
+/// How a failed login with a name that is no account appears in the audit log.
+const UNKNOWN: &str = "(nom inconnu)";
+
+/// Takes a password-check slot, then reserves the attempt under the throttle's lock (so
+/// a burst of concurrent attempts gets no more checks than the limit), then checks.
+async fn check(console: &Console, address: &str, name: &str, password: &str) -> Result<Verdict, ConsoleError> {
     if name.is_empty() || name.chars().count() > MAX_NAME {
-        return Ok(Verdict::Refused);
+        return Ok(Verdict::Refused { known: false });
     }
-    if verify(console, name, password).await? {
-        console.auth.record_success(name);
-        return Ok(Verdict::Welcome);
-    }
-    Ok(match console.auth.record_failure(name, Instant::now()) {
-        Some(lock) => Verdict::Locked(lock),
-        None => Verdict::Refused,
+    let _slot = console.auth.verify_slot().await;
+    let owned = name.to_string();
+    let account = console.read(move |conn| store::staff(conn, &owned)).await?;
+    let unlocked_at = account.as_ref().and_then(|a| a.unlocked_at);
+    let attempt = match console.auth.begin_attempt(address, name, unlocked_at, Instant::now()) {
+        Ok(attempt) => attempt,
+        Err(left) => return Ok(Verdict::Locked { left, now: false }),
+    };
+    // An unknown name is checked against a decoy, so that it takes as long.
+    let hash = account.as_ref().map_or_else(|| decoy_hash().to_string(), |a| a.password_hash.clone());
+    let password = password.to_string();
+    let right = tokio::task::spawn_blocking(move || verify_password(&hash, &password)).await?;
+    Ok(match account {
+        Some(account) if right => {
+            console.auth.attempt_succeeded(&attempt);
+            Verdict::Welcome(account)
+        }
+        _ if attempt.locks() => Verdict::Locked { left: console.auth.lock_duration(), now: true },
+        account => Verdict::Refused { known: account.is_some() },
     })
 }
 
-/// Checks the password; an unknown name is checked against a decoy so it takes as long.
-async fn verify(console: &Console, name: &str, password: &str) -> Result<bool, ConsoleError> {
-    let _slot = console.auth.verify_slot().await;
-    let (name, password) = (name.to_string(), password.to_string());
-    console
-        .read(move |conn| {
-            let account = store::staff(conn, &name)?;
-            let hash = account.as_ref().map_or(decoy_hash(), |a| a.password_hash.as_str());
-            Ok(verify_password(hash, &password) && account.is_some())
-        })
-        .await
-}
-
-fn open_session(console: &Console, name: &str, next: &str) -> Response {
-    let id = console.auth.open_session(name, Instant::now());
-    let set = set_cookie(SESSION_COOKIE, &id, "/", Some(console.auth.session_length()));
+fn open_session(console: &Console, account: &StaffAccount, next: &str) -> Response {
+    let id = console.auth.open_session(&account.name, account.generation, account.role, Instant::now());
+    let cookies = console.cookies();
+    let set = cookies.set(cookies.session(), &id, "/", Some(console.auth.session_length()));
     ([(SET_COOKIE, set)], Redirect::to(next)).into_response()
 }
 
 pub(super) async fn logout(State(console): State<Console>, posted: Posted<CsrfOnly>) -> Response {
     console.auth.close_session(&posted.staff.session_id);
-    let clear = set_cookie(SESSION_COOKIE, "", "/", Some(Duration::ZERO));
+    console.audit(&posted.staff.session.name, "logout", "", &posted.staff.address);
+    let cookies = console.cookies();
+    let clear = cookies.set(cookies.session(), "", "/", Some(Duration::ZERO));
     ([(SET_COOKIE, clear)], Redirect::to("/login")).into_response()
 }
 

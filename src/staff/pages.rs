@@ -39,6 +39,7 @@ th,td{border-bottom:1px solid #666;padding:.4em;text-align:left;vertical-align:t
 .help{border:4px solid #8b0000;background:#fff1c2;color:#111;border-radius:8px;padding:.2em 1em;margin:.6em 0}
 .alert{border:4px solid #8b0000;background:#fdecea;color:#111;border-radius:8px;padding:.6em 1em;margin:.6em 0}
 .help ul{list-style:none;padding:0}.help li{display:flex;flex-wrap:wrap;gap:.6em;align-items:center;justify-content:space-between}
+code.fingerprint{overflow-wrap:anywhere;font-size:.9em}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.3em 1em}dt{font-weight:bold}
 @media (max-width:760px){
  table,tbody,tr,td{display:block}thead{display:none}
@@ -97,7 +98,14 @@ pub(super) fn page(chrome: &Chrome<'_>, title: &str, live: bool, body: Markup) -
                 header {
                     strong { (chrome.site) " – accueil" }
                     @if let Some(staff) = chrome.staff {
-                        a href=(super::health_view::PATH) { "État de la borne" }
+                        nav aria-label="Pages de la console" {
+                            a href="/" { "File d'attente" } " · "
+                            @if staff.role == crate::store::Role::Admin {
+                                a href=(super::admin::PATH) { "Comptes" } " · "
+                                a href=(super::admin::JOURNAL) { "Journal" } " · "
+                            }
+                            a href=(super::health_view::PATH) { "État de la borne" }
+                        }
                         form.line method="post" action="/logout" {
                             span { "Connecté : " (staff.name) }
                             input type="hidden" name="csrf" value=(staff.csrf);
@@ -127,6 +135,7 @@ pub(super) fn notice(notice: Option<&Notice>) -> Markup {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Plain {
     Forbidden,
+    AdminOnly,
     NotFound,
     TicketNotFound,
     BadRequest,
@@ -136,7 +145,7 @@ pub(super) enum Plain {
 impl Plain {
     fn status(self) -> StatusCode {
         match self {
-            Plain::Forbidden => StatusCode::FORBIDDEN,
+            Plain::Forbidden | Plain::AdminOnly => StatusCode::FORBIDDEN,
             Plain::NotFound | Plain::TicketNotFound => StatusCode::NOT_FOUND,
             Plain::BadRequest => StatusCode::BAD_REQUEST,
             Plain::Unavailable => StatusCode::INTERNAL_SERVER_ERROR,
@@ -146,6 +155,7 @@ impl Plain {
     fn title(self) -> &'static str {
         match self {
             Plain::Forbidden => "Action refusée",
+            Plain::AdminOnly => "Réservé aux administrateurs",
             Plain::NotFound => "Page introuvable",
             Plain::TicketNotFound => "Ticket inconnu ou expiré",
             Plain::BadRequest => "Demande incomplète",
@@ -158,6 +168,10 @@ impl Plain {
             Plain::Forbidden => {
                 "Rien n'a été fait : le formulaire a expiré ou ne vient pas de cette console. \
                  Rechargez la page et recommencez."
+            }
+            Plain::AdminOnly => {
+                "Cette page sert à gérer les comptes et la borne. \
+                 Demandez à la personne qui administre la console."
             }
             Plain::NotFound => "Cette adresse n'existe pas dans la console.",
             Plain::TicketNotFound => {

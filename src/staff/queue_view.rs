@@ -14,7 +14,7 @@ use crate::store::TicketRow;
 use maud::{html, Markup};
 
 /// Longest desk name kept.
-pub(super) const MAX_DESK: usize = 40;
+pub(super) use crate::config::MAX_DESK;
 
 /// What the live part of the page shows.
 pub(super) struct Live<'a> {
@@ -24,6 +24,8 @@ pub(super) struct Live<'a> {
     pub now_ms: i64,
     /// The kiosk's health, `None` without a kiosk in this process.
     pub health: Option<&'a Snapshot>,
+    /// The desks to pick from (empty: typed).
+    pub desks: &'a [String],
 }
 
 impl<'a> Live<'a> {
@@ -33,7 +35,8 @@ impl<'a> Live<'a> {
         calls: &'a [HelpCall],
         health: Option<&'a Snapshot>,
     ) -> Live<'a> {
-        Live { catalogue: &console.catalogue, tickets, calls, now_ms: console.clock.now_ms(), health }
+        let desks = &console.config.desks;
+        Live { catalogue: &console.catalogue, tickets, calls, now_ms: console.clock.now_ms(), health, desks }
     }
 }
 
@@ -41,21 +44,36 @@ pub(super) fn queue_page(chrome: &Chrome<'_>, session: &Session, notice: Option<
     let body = html! {
         h1 { "File d'attente" }
         (pages::notice(notice))
-        (call_next_form(live.catalogue, session))
+        (call_next_form(live.catalogue, session, live.desks))
         div id="live" { (queue_fragment(live, &session.csrf)) }
     };
     pages::page(chrome, "File d'attente", true, body)
 }
 
-fn call_next_form(catalogue: &Catalogue, session: &Session) -> Markup {
+/// "Votre bureau": a list of the configured desks, or a text field when there are none.
+pub(super) fn desk_field(id: &str, current: &str, desks: &[String], required: bool) -> Markup {
+    html! {
+        div {
+            label for=(id) { "Votre bureau" }
+            @if desks.is_empty() {
+                input id=(id) name="desk" value=(current) required[required] maxlength=(MAX_DESK) placeholder="Bureau 2";
+            } @else {
+                select id=(id) name="desk" required[required] {
+                    option value="" selected[current.is_empty()] { "Choisissez votre bureau" }
+                    @for desk in desks {
+                        option value=(desk) selected[desk == current] { (desk) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn call_next_form(catalogue: &Catalogue, session: &Session, desks: &[String]) -> Markup {
     html! {
         form.line method="post" action="/call-next" {
             input type="hidden" name="csrf" value=(session.csrf);
-            div {
-                label for="desk" { "Votre bureau" }
-                input id="desk" name="desk" value=(session.desk.as_deref().unwrap_or_default())
-                    required maxlength=(MAX_DESK) placeholder="Bureau 2";
-            }
+            (desk_field("desk", session.desk.as_deref().unwrap_or_default(), desks, true))
             div {
                 label for="queue" { "File" }
                 select id="queue" name="queue" {
@@ -149,7 +167,7 @@ pub(super) fn needs(d: &Described<'_>) -> Markup {
 
 /// One form per ticket with a button per allowed action (`formaction`), so the desk,
 /// the outcome and the CSRF token are written once. `desk` shows a desk field, filled in.
-pub(super) fn action_form(row: &TicketRow, csrf: &str, back: &str, desk: Option<&str>) -> Markup {
+pub(super) fn action_form(row: &TicketRow, csrf: &str, back: &str, desk: Option<(&str, &[String])>) -> Markup {
     let allowed: Vec<Action> = ACTIONS.into_iter().filter(|a| transition(row.status, *a).is_ok()).collect();
     let url = |a: Action| format!("/tickets/{}/{}", row.id, labels::action_slug(a));
     let Some(first) = allowed.first() else {
@@ -159,11 +177,8 @@ pub(super) fn action_form(row: &TicketRow, csrf: &str, back: &str, desk: Option<
         form.line method="post" action=(url(*first)) {
             input type="hidden" name="csrf" value=(csrf);
             input type="hidden" name="back" value=(back);
-            @if let Some(desk) = desk {
-                div {
-                    label for={ "desk-" (row.id) } { "Votre bureau" }
-                    input id={ "desk-" (row.id) } name="desk" value=(desk) maxlength=(MAX_DESK);
-                }
+            @if let Some((current, desks)) = desk {
+                (desk_field(&format!("desk-{}", row.id), current, desks, false))
             }
             @if allowed.contains(&Action::Finish) {
                 div {

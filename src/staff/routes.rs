@@ -7,7 +7,7 @@ use super::extract::{CsrfForm, PageNonce, Posted, Staff};
 use super::guard::{self, is_token, safe_next};
 use super::pages::{self, Plain};
 use super::queue_view::{self, MAX_DESK};
-use super::{health_view, help_view, labels, login, sse, ticket_view, Console};
+use super::{admin, health_view, help_view, labels, login, sse, ticket_view, Console};
 use crate::core::help::HelpCall;
 use crate::core::queue::Action;
 use crate::health::{Health, Snapshot};
@@ -35,9 +35,14 @@ pub(super) fn router(console: Console) -> Router {
         .route("/help/{id}/answer", post(help_view::answer))
         .route("/health", get(health))
         .route(health_view::PATH, get(health_view::page))
+        .route(admin::PATH, get(admin::accounts_page))
+        .route(&format!("{}/compte", admin::PATH), get(admin::account_page))
+        .route(admin::JOURNAL, get(admin::journal_page))
+        .route(&format!("{}/accounts/{{op}}", admin::PATH), post(admin::account_action))
         .route("/favicon.ico", get(no_icon))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(console.clone(), guard::guard))
+        .layer(middleware::from_fn(super::limits::time_limit))
         .with_state(console)
 }
 
@@ -115,7 +120,9 @@ async fn ticket_page(
     };
     let notice = console.auth.take_notice(&staff.session_id);
     let described = labels::describe(&row, &console.catalogue, console.clock.now_ms());
-    ticket_view::ticket_page(&staff.chrome(&console), &staff.session, notice.as_ref(), &described).into_response()
+    let desks = &console.config.desks;
+    ticket_view::ticket_page(&staff.chrome(&console), &staff.session, notice.as_ref(), &described, desks)
+        .into_response()
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -154,9 +161,16 @@ fn clean_desk(desk: &str) -> Option<String> {
     (!desk.is_empty()).then(|| desk.to_string())
 }
 
-/// The desk typed in the form (then remembered) or else the one remembered.
+/// The desk chosen in the form: one of the configured desks when there are some.
+fn chosen_desk(console: &Console, given: &str) -> Option<String> {
+    let desk = clean_desk(given)?;
+    let desks = &console.config.desks;
+    (desks.is_empty() || desks.contains(&desk)).then_some(desk)
+}
+
+/// The desk chosen in the form (then remembered) or else the one remembered.
 fn desk_for(console: &Console, staff: &Staff, typed: &str) -> Option<String> {
-    match clean_desk(typed) {
+    match chosen_desk(console, typed) {
         Some(desk) => {
             console.auth.update(&staff.session_id, |s| s.desk = Some(desk.clone()));
             Some(desk)
@@ -175,7 +189,14 @@ fn outcome_for(action: Action, value: &str) -> Result<Option<String>, ()> {
     }
 }
 
-const NO_DESK: &str = "Indiquez d'abord le nom de votre bureau.";
+/// Said when no desk was given (or one that is not in the configured list).
+fn no_desk(console: &Console) -> Notice {
+    Notice::problem(if console.config.desks.is_empty() {
+        "Indiquez d'abord le nom de votre bureau."
+    } else {
+        "Choisissez d'abord votre bureau dans la liste."
+    })
+}
 /// Someone else acted on the ticket first (two desks, or a page not yet refreshed).
 const CHANGED: &str = "Ce ticket a changé entre-temps : rien n'a été fait.";
 
@@ -211,11 +232,14 @@ async fn ticket_action(
     let back = safe_next(&form.back);
     let desk = desk_for(&console, &staff, &form.desk);
     if action == Action::Call && desk.is_none() {
-        return tell(&console, &staff, Notice::problem(NO_DESK), back);
+        return tell(&console, &staff, no_desk(&console), back);
     }
     let desk = desk.filter(|_| matches!(action, Action::Call | Action::Start));
     match console.store.act(id, action, desk, outcome).await {
-        Ok(row) => tell(&console, &staff, Notice::info(labels::action_done(action, &row)), back),
+        Ok(row) => {
+            staff.audit(&console, labels::action_slug(action), &row.number);
+            tell(&console, &staff, Notice::info(labels::action_done(action, &row)), back)
+        }
         Err(StoreError::Transition(_)) => tell(&console, &staff, Notice::problem(CHANGED), back),
         Err(StoreError::NotFound) => pages::plain(&staff.chrome(&console), Plain::TicketNotFound),
         Err(e) => console.unavailable(&staff.nonce, Some(&staff.session), e.into()),
@@ -228,10 +252,13 @@ async fn call_next(State(console): State<Console>, Posted { staff, form }: Poste
     };
     console.auth.update(&staff.session_id, |s| s.queue = queue);
     let Some(desk) = desk_for(&console, &staff, &form.desk) else {
-        return tell(&console, &staff, Notice::problem(NO_DESK), "/");
+        return tell(&console, &staff, no_desk(&console), "/");
     };
     let notice = match console.store.call_next(desk, queue).await {
-        Ok(row) => Notice::info(labels::action_done(Action::Call, &row)),
+        Ok(row) => {
+            staff.audit(&console, "call-next", &row.number);
+            Notice::info(labels::action_done(Action::Call, &row))
+        }
         Err(StoreError::NobodyWaiting) => Notice::info(match queue {
             Some(q) => format!("Personne n'attend dans la file {q} pour le moment."),
             None => "Personne n'attend pour le moment.".to_string(),

@@ -1,12 +1,13 @@
 //! `GET /events`: one server-sent event per store event, so every open queue page
 //! reloads its table at once; one more when the kiosk's printer alert comes or goes. The
-//! stream ends when the session expires or is closed, when the browser leaves, or when
-//! the server stops.
+//! stream ends when the session expires or is closed (its account removed or its
+//! password changed), when the browser leaves, or when the server stops.
 
 use super::extract::Staff;
 use super::{health_view, stop_requested, Console};
 use crate::store::DomainEvent;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use std::convert::Infallible;
@@ -21,13 +22,20 @@ const HEALTH_EVERY: Duration = Duration::from_secs(2);
 type Sending = mpsc::Sender<Result<Event, Infallible>>;
 
 pub(super) async fn events(State(console): State<Console>, staff: Staff) -> Response {
+    // Over the cap (too many pages open): "no content" tells the browser not to retry;
+    // the page still refreshes itself every minute.
+    let Some(places) = console.streams.open(&staff.session_id) else {
+        return StatusCode::NO_CONTENT.into_response();
+    };
     // Subscribe (and read the printer alert) before answering: nothing that happens after
     // the response starts is missed.
     let events = console.store.subscribe();
     let (tx, rx) = mpsc::channel(16);
     let alert = health_view::alert_now(&console);
-    let expires = tokio::time::Instant::from_std(staff.session.expires);
-    tokio::spawn(forward(console, staff.session_id, expires, (events, alert), tx));
+    tokio::spawn(async move {
+        forward(console, staff, (events, alert), tx).await;
+        drop(places);
+    });
     Sse::new(ReceiverStream::new(rx))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text("ok"))
         .into_response()
@@ -35,11 +43,11 @@ pub(super) async fn events(State(console): State<Console>, staff: Staff) -> Resp
 
 async fn forward(
     console: Console,
-    session_id: String,
-    expires: tokio::time::Instant,
+    staff: Staff,
     (mut events, mut alert): (broadcast::Receiver<DomainEvent>, Option<String>),
     tx: Sending,
 ) {
+    let expires = tokio::time::Instant::from_std(staff.session.expires);
     let stop = stop_requested(console.shutdown.clone());
     tokio::pin!(stop);
     let mut health_check = tokio::time::interval(HEALTH_EVERY);
@@ -63,7 +71,10 @@ async fn forward(
                 Err(RecvError::Closed) => break,
             },
         };
-        let logged_in = console.auth.session(&session_id, Instant::now()).is_some();
+        // Still logged in, and the account still there with the same password (it may
+        // have changed in another process: `guichet staff passwd`).
+        let logged_in = console.auth.session(&staff.session_id, Instant::now()).is_some()
+            && matches!(console.current_role(&staff.session_id, &staff.session).await, Ok(Some(_)));
         if !logged_in || tx.send(Ok(event)).await.is_err() {
             break;
         }

@@ -12,6 +12,7 @@ pub(super) fn ticket_page(
     session: &Session,
     notice: Option<&Notice>,
     d: &Described<'_>,
+    desks: &[String],
 ) -> Markup {
     let row = d.row;
     let back = format!("/t/{}", row.token);
@@ -20,7 +21,7 @@ pub(super) fn ticket_page(
         p { a href="/" { "← File d'attente" } }
         (pages::notice(notice))
         h1 { "Ticket " (row.number) " " (status_badge(row.status)) }
-        (action_form(row, &session.csrf, &back, Some(desk)))
+        (action_form(row, &session.csrf, &back, Some((desk, desks))))
         dl {
             dt { "Sujet" } dd { (d.theme) }
             dt { "Démarche" } dd { (d.procedure_title) }

@@ -18,8 +18,9 @@
 //   CHROMIUM_PATH            optional, /usr/bin/chromium by default
 
 import { chromium } from 'playwright-core';
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -131,14 +132,32 @@ async function submit(button, action) {
   }
 }
 
-/** The page at desktop and phone sizes, whole length. */
+/** axe-core, run inside the page through DevTools (the console's CSP allows no other script). */
+const axeSource = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'node_modules/axe-core/axe.min.js'), 'utf8');
+
+/** Fails on any serious or critical axe-core violation (WCAG 2.x A and AA rules and best practices). */
+async function accessible(name) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const grave = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (grave.length) {
+    const list = grave.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    fail(`axe-core finds on the ${name} page:\n  ${list.join('\n  ')}`);
+  }
+  return result.violations.length;
+}
+
+/** The page at desktop and phone sizes, whole length, checked by axe-core at both. */
 async function shoot(name) {
+  const minor = [];
   for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     await page.setViewportSize(viewport);
     await page.screenshot({ path: join(shotsDir, `${name}-${size}.png`), fullPage: true });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     if (overflow > 0) fail(`the ${name} page is ${overflow}px wider than the ${size} screen: it scrolls sideways`);
+    minor.push(`${size} ${await accessible(`${name} (${size})`)}`);
   }
+  console.log(`     axe-core on ${name}: no serious or critical violation; minor or moderate: ${minor.join(', ')}`);
   await page.setViewportSize(DESKTOP);
 }
 
@@ -179,7 +198,7 @@ try {
   });
 
   await step('the queue page lists the waiting tickets', async () => {
-    await page.getByRole('link', { name: "File d'attente" }).click();
+    await page.getByRole('link', { name: "File d'attente", exact: true }).click();
     await reach('/', 'the link to the queue');
     await see(page.getByRole('heading', { name: "File d'attente" }), `the heading "File d'attente"`);
     for (const number of [ticketNumber, priorityNumber]) {
@@ -213,6 +232,28 @@ try {
     await reach(priorityPath, 'back to the ticket after finishing');
     await see(notice(`${priorityNumber} : terminé (${outcomeLabel})`), `"terminé (${outcomeLabel})"`);
     await see(page.getByRole('definition').filter({ hasText: outcomeLabel }), `the outcome "${outcomeLabel}"`);
+  });
+
+  await step('an administrator adds an agent account and reads the audit log', async () => {
+    await page.getByRole('link', { name: 'Comptes', exact: true }).click();
+    await reach('/admin', 'the link to the accounts');
+    await see(page.getByRole('heading', { name: 'Comptes de la console' }), 'the heading "Comptes de la console"');
+    await page.getByLabel('Nom', { exact: true }).fill('Paul');
+    await page.getByLabel('Rôle').selectOption({ label: 'Agent' });
+    await page.getByLabel(/^Mot de passe/).fill('Lavande et thym 7');
+    await page.getByLabel('Le même mot de passe, encore une fois').fill('Lavande et thym 7');
+    await submit(page.getByRole('button', { name: 'Créer le compte' }), '/admin/accounts/add');
+    await reach('/admin', 'back to the accounts after adding one');
+    await see(notice('Le compte « Paul » est créé.'), '"Le compte « Paul » est créé."');
+    await shoot('admin');
+    await page.getByRole('link', { name: 'Gérer le compte de Paul' }).click();
+    await see(page.getByRole('heading', { name: 'Compte de Paul' }), 'the heading "Compte de Paul"');
+    await shoot('admin-account');
+    await page.getByRole('link', { name: 'Journal', exact: true }).click();
+    await reach('/admin/journal', 'the link to the audit log');
+    await see(page.getByRole('cell', { name: 'Crée un compte' }).first(), 'the account creation in the log');
+    await see(page.getByRole('cell', { name: 'Connexion', exact: true }).first(), 'the login in the log');
+    await shoot('journal');
   });
 
   await step('logging out closes the console', async () => {

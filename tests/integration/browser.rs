@@ -58,7 +58,9 @@ fn require_node() {
 /// Installs the pinned playwright-core (package-lock.json) if it is not there yet.
 fn ensure_playwright() {
     let dir = browser_dir();
-    if dir.join("node_modules/playwright-core/package.json").is_file() {
+    let installed =
+        ["playwright-core", "axe-core"].iter().all(|p| dir.join("node_modules").join(p).join("package.json").is_file());
+    if installed {
         return;
     }
     require("npm", "npm");
@@ -140,7 +142,7 @@ fn staff_log_in_call_serve_and_log_out_in_a_real_browser() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let store = Store::open(&dir.path().join("guichet.sqlite")).expect("a temporary store");
     let hash = staff::hash_password(PASSWORD).expect("a password hash");
-    store.add_staff(NAME.into(), hash).wait().expect("a staff account");
+    store.add_staff(NAME.into(), hash, guichet::store::Role::Admin).wait().expect("a staff account");
     let catalogue = Arc::new(guichet::assets::load_catalogue(None).expect("the built-in catalogue"));
     let config = ConsoleConfig { site_name: "France Services de test".into(), ..ConsoleConfig::default() };
     let console = Console::new(store.clone(), catalogue.clone(), config);

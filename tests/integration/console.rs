@@ -10,7 +10,7 @@ use guichet::core::journey::TicketRequest;
 use guichet::core::lang::Lang;
 use guichet::core::queue::Action;
 use guichet::staff::{self, Console, ConsoleConfig};
-use guichet::store::{self, IssuedTicket, Store};
+use guichet::store::{self, IssuedTicket, Role, Store};
 use http_body_util::BodyExt;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -18,7 +18,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tower::ServiceExt;
 
-const PASSWORD: &str = "Tournesol 42 !";
+pub(crate) const PASSWORD: &str = "Tournesol 42 !";
 
 // ---------------------------------------------------------------------------
 // Fixtures
@@ -47,11 +47,12 @@ pub(crate) struct Site {
 }
 
 impl Site {
-    async fn with(config: ConsoleConfig) -> Site {
+    pub(crate) async fn with(config: ConsoleConfig) -> Site {
         let dir = tempfile::tempdir().unwrap();
         let clock = Arc::new(ManualClock::new(day(23)));
         let store = Store::open_with_clock(&dir.path().join("guichet.sqlite"), clock.clone()).unwrap();
-        store.add_staff("marie".into(), password_hash()).await.unwrap();
+        store.add_staff("marie".into(), password_hash(), Role::Agent).await.unwrap();
+        store.add_staff("claire".into(), password_hash(), Role::Admin).await.unwrap();
         let console = Console::new(store.clone(), load_catalogue(), config).with_clock(clock.clone());
         Site { _dir: dir, store, clock, console }
     }
@@ -70,7 +71,7 @@ impl Site {
         self.console.router()
     }
 
-    async fn issue(&self, have: &[&str], priority: Option<&str>) -> IssuedTicket {
+    pub(crate) async fn issue(&self, have: &[&str], priority: Option<&str>) -> IssuedTicket {
         let request = TicketRequest {
             theme: "papiers".into(),
             procedure: "carte-identite".into(),
@@ -82,7 +83,7 @@ impl Site {
         self.store.issue(request).await.unwrap()
     }
 
-    fn status_of(&self, id: i64) -> &'static str {
+    pub(crate) fn status_of(&self, id: i64) -> &'static str {
         let row = self.store.reader().with(|c| store::ticket_by_id(c, id)).unwrap().unwrap();
         row.status.as_str()
     }
@@ -132,7 +133,7 @@ pub(crate) fn location(response: &Response<Body>) -> &str {
 }
 
 /// `name=value` of the cookie `name` the response sets, with its attributes.
-fn set_cookie<'a>(response: &'a Response<Body>, name: &str) -> Option<&'a str> {
+pub(crate) fn set_cookie<'a>(response: &'a Response<Body>, name: &str) -> Option<&'a str> {
     response
         .headers()
         .get_all(header::SET_COOKIE)
@@ -141,26 +142,52 @@ fn set_cookie<'a>(response: &'a Response<Body>, name: &str) -> Option<&'a str> {
         .find(|v| v.starts_with(&format!("{name}=")))
 }
 
-fn cookie_pair(set_cookie: &str) -> String {
+pub(crate) fn cookie_pair(set_cookie: &str) -> String {
     set_cookie.split(';').next().unwrap().to_string()
 }
 
 /// The first `csrf` hidden field of a page.
-fn csrf_field(html: &str) -> String {
+pub(crate) fn csrf_field(html: &str) -> String {
     let start = html.find(r#"name="csrf" value=""#).expect("a csrf field") + r#"name="csrf" value=""#.len();
     html[start..].split('"').next().unwrap().to_string()
 }
 
 /// Fills in the login form as a browser would; returns the answer and the form cookie.
 async fn try_login(router: &Router, name: &str, password: &str, next: &str) -> Response<Body> {
+    try_login_from(router, None, name, password, next).await
+}
+
+/// As [`try_login`], from the client address `from` (as the real server tells it).
+pub(crate) async fn try_login_from(
+    router: &Router,
+    from: Option<SocketAddr>,
+    name: &str,
+    password: &str,
+    next: &str,
+) -> Response<Body> {
     let page = get(router, "/login", "").await;
     let cookie = cookie_pair(set_cookie(&page, "guichet_csrf").expect("a login csrf cookie"));
     let csrf = csrf_field(&text(page).await);
-    post(router, "/login", &cookie, &[("name", name), ("password", password), ("csrf", &csrf), ("next", next)]).await
+    let fields = [("name", name), ("password", password), ("csrf", &csrf), ("next", next)];
+    let mut request = Request::post("/login")
+        .header(header::COOKIE, &cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form(&fields)))
+        .unwrap();
+    if let Some(addr) = from {
+        request.extensions_mut().insert(axum::extract::ConnectInfo(addr));
+    }
+    router.clone().oneshot(request).await.unwrap()
 }
 
+/// Marie, an agent, logged in.
 pub(crate) async fn login(router: &Router) -> Browser {
-    let response = try_login(router, "marie", PASSWORD, "").await;
+    login_as(router, "marie").await
+}
+
+/// `name` logged in (marie is an agent, claire an administrator).
+pub(crate) async fn login_as(router: &Router, name: &str) -> Browser {
+    let response = try_login(router, name, PASSWORD, "").await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let cookie = cookie_pair(set_cookie(&response, "guichet_session").expect("a session cookie"));
     let csrf = csrf_field(&text(get(router, "/", &cookie).await).await);
