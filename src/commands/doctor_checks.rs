@@ -216,7 +216,37 @@ pub fn console(site: &Site) -> Vec<Line> {
         || Line::new(Status::Warn, "network", "no network address (cable or Wi-Fi?)"),
         |ip| Line::new(Status::Pass, "network", format!("this kiosk is {ip}; phones open {}", c.public_url)),
     );
-    vec![bound, lan]
+    vec![bound, https(site), lan]
+}
+
+/// HTTPS: the certificate's fingerprint (staff compare it with what their browser shows
+/// the first time), or a warning when passwords cross the network in clear.
+fn https(site: &Site) -> Line {
+    let c = &site.config.console;
+    if !c.serves_https() {
+        let loopback = c.bind.parse::<std::net::SocketAddr>().is_ok_and(|a| a.ip().is_loopback());
+        return match loopback {
+            true => Line::new(Status::Pass, "https", "plain HTTP on this machine only (loopback)"),
+            false => Line::new(Status::Warn, "https", "tls = \"off\": staff passwords cross the network readable"),
+        };
+    }
+    // Doctor may run as another user: it never makes the certificate (its key would not be
+    // the kiosk's to read).
+    let own = site.data_dir.join(crate::staff::tls::SELF_CERT);
+    if c.cert.is_none() && !own.exists() {
+        return Line::new(Status::Pass, "https", "the kiosk makes its certificate at its first start");
+    }
+    match site.tls_identity() {
+        Ok(id) => {
+            let whose = if id.self_signed { "made by this kiosk" } else { "the site's" };
+            Line::new(
+                Status::Pass,
+                "https",
+                format!("certificate {whose} ({}), SHA-256 {}", id.cert_path.display(), id.fingerprint),
+            )
+        }
+        Err(e) => Line::new(Status::Fail, "https", format!("{e:#}")),
+    }
 }
 
 /// The address other machines reach us at: the source address of a route to a private

@@ -56,12 +56,8 @@ pub fn kiosk(site: &Site, no_console: bool) -> anyhow::Result<()> {
     let _server = if no_console {
         None
     } else {
-        let addr = bind_addr(&site.config.console.bind)?;
-        let server =
-            crate::staff::spawn(site.console(store.clone(), catalogue.clone()).with_health(health.clone()), addr)
-                .with_context(|| format!("cannot start the staff console on {addr}"))?;
-        println!("staff console: http://{}", server.addr);
-        Some(server)
+        let console = site.console(store.clone(), catalogue.clone(), &site.config.console.bind)?;
+        Some(start_console(console.with_health(health.clone()), &site.config.console.bind)?)
     };
     println!(
         "display: {}x{} px, {}x{} mm ({from}), turned {} degrees",
@@ -135,13 +131,25 @@ fn keep_systemd_told() -> Option<slint::Timer> {
     Some(timer)
 }
 
+/// Starts the console and says where it listens (and its certificate's fingerprint).
+fn start_console(console: crate::staff::Console, bind: &str) -> anyhow::Result<crate::staff::ServerHandle> {
+    let addr = bind_addr(bind)?;
+    let scheme = if console.is_https() { "https" } else { "http" };
+    let fingerprint = console.tls_fingerprint().map(str::to_string);
+    let server =
+        crate::staff::spawn(console, addr).with_context(|| format!("cannot start the staff console on {addr}"))?;
+    println!("staff console: {scheme}://{}", server.addr);
+    if let Some(fingerprint) = fingerprint {
+        println!("staff console certificate SHA-256: {fingerprint}");
+    }
+    Ok(server)
+}
+
 pub fn serve(site: &Site, bind: Option<String>) -> anyhow::Result<()> {
     let store = site.store()?;
     let catalogue = site.catalogue()?;
-    let addr = bind_addr(bind.as_deref().unwrap_or(&site.config.console.bind))?;
-    let server = crate::staff::spawn(site.console(store, catalogue), addr)
-        .with_context(|| format!("cannot start the staff console on {addr}"))?;
-    println!("staff console: http://{}", server.addr);
+    let bind = bind.unwrap_or_else(|| site.config.console.bind.clone());
+    let _server = start_console(site.console(store, catalogue, &bind)?, &bind)?;
     if let Some(n) = Notifier::from_env() {
         n.ready("staff console listening");
     }

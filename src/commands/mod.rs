@@ -79,15 +79,46 @@ impl Site {
         }
     }
 
-    pub fn console(&self, store: Store, catalogue: Arc<Catalogue>) -> Console {
+    /// The console as configured, listening on `bind` (the config's, or `serve --bind`):
+    /// with its certificate when it serves HTTPS there (made at first start if the site
+    /// gave none).
+    pub fn console(&self, store: Store, catalogue: Arc<Catalogue>, bind: &str) -> anyhow::Result<Console> {
+        let section = &self.config.console;
         let config = ConsoleConfig {
             site_name: self.config.site_name.clone(),
             public_url: self.issue_context().public_url,
-            session_minutes: self.config.console.session_minutes,
-            ..ConsoleConfig::default()
+            session_minutes: section.session_minutes,
+            max_failures: section.max_failures,
+            lockout_minutes: section.lockout_minutes,
+            audit_days: section.audit_days,
+            desks: section.desks.iter().map(|d| d.trim().to_string()).collect(),
         };
-        Console::new(store, catalogue, config)
+        let console = Console::new(store, catalogue, config);
+        let here = crate::config::ConsoleSection { bind: bind.to_string(), ..section.clone() };
+        if !here.serves_https() {
+            return Ok(console);
+        }
+        Ok(console.with_tls(self.tls_identity()?))
     }
+
+    /// The console's certificate: the site's, or the one this kiosk made (now, the first time).
+    pub fn tls_identity(&self) -> anyhow::Result<crate::staff::tls::TlsIdentity> {
+        let section = &self.config.console;
+        let supplied = section.cert.as_deref().zip(section.key.as_deref());
+        let names = certificate_names(&section.public_url);
+        crate::staff::tls::load_or_create(supplied, &self.data_dir, &names).map_err(Into::into)
+    }
+}
+
+/// The names a certificate made here is valid for: the public URL's host, this machine's
+/// name (and its mDNS `.local` name), and `localhost`.
+fn certificate_names(public_url: &str) -> Vec<String> {
+    let host = public_url.split("://").nth(1).unwrap_or_default().split(['/', ':']).next().unwrap_or_default();
+    let machine = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default().trim().to_string();
+    let mut names = vec![host.to_string(), machine.clone(), format!("{machine}.local"), "localhost".to_string()];
+    names.retain(|n| !n.is_empty() && n != ".local");
+    names.dedup();
+    names
 }
 
 /// `guichet check-config`: the config was parsed by `Site::open`; check the catalogue too.

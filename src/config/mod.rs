@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 mod console;
 mod printer;
 
-pub use console::ConsoleSection;
+pub use console::{ConsoleSection, TlsMode, MAX_DESK};
 use printer::check_printer;
 pub use printer::{PrinterKind, PrinterSection};
 
@@ -215,20 +215,8 @@ impl Config {
             ));
         }
         check_printer(&config.printer).map_err(|(key, problem, fix)| err(line_of_key(text, key), problem, &fix))?;
-        if config.console.bind.parse::<std::net::SocketAddr>().is_err() {
-            return Err(err(
-                line_of_key(text, "bind"),
-                format!("bind = \"{}\" is not an address and port", config.console.bind),
-                "write bind = \"0.0.0.0:8080\"",
-            ));
-        }
-        if !config.console.public_url.starts_with("http://") && !config.console.public_url.starts_with("https://") {
-            return Err(err(
-                line_of_key(text, "public_url"),
-                "public_url must start with http:// or https://".into(),
-                "write the address phones use, e.g. public_url = \"http://192.168.1.20:8080\"",
-            ));
-        }
+        console::check_console(&config.console)
+            .map_err(|(key, problem, fix)| err(line_of_key(text, key), problem, &fix))?;
         Ok(config)
     }
 

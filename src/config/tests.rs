@@ -73,3 +73,32 @@ fn led_presence_and_speech_output_parse_and_a_shared_pin_is_named() {
     let e = Config::parse("[speech]\noutput = \"bluetooth\"\n", "g.toml").unwrap_err();
     assert_eq!(e.line, 2, "{e}");
 }
+
+#[test]
+fn console_desks_parse_and_a_repeated_or_empty_desk_is_named() {
+    let c = Config::parse("[console]\ndesks = [\"Bureau 1\", \"Salle Marianne\"]\n", "g.toml").unwrap();
+    assert_eq!(c.console.desks, vec!["Bureau 1".to_string(), "Salle Marianne".to_string()]);
+    let text = "site_name = \"x\"\n[console]\nsession_minutes = 60\ndesks = [\"Bureau 1\", \" Bureau 1\"]\n";
+    let e = Config::parse(text, "g.toml").unwrap_err();
+    assert_eq!(e.line, 4, "{e}");
+    assert!(e.problem.contains("twice") && e.fix.contains("desks = ["), "{e}");
+    let e = Config::parse("[console]\ndesks = [\"\"]\n", "g.toml").unwrap_err();
+    assert!(e.problem.contains("empty"), "{e}");
+}
+
+#[test]
+fn https_is_the_default_off_loopback_and_public_url_must_say_so() {
+    let lan =
+        Config::parse("[console]\nbind = \"0.0.0.0:8080\"\npublic_url = \"https://g.local:8080\"\n", "g.toml").unwrap();
+    assert!(lan.console.serves_https());
+    let loopback = Config::parse("[console]\nbind = \"127.0.0.1:8080\"\n", "g.toml").unwrap();
+    assert!(!loopback.console.serves_https(), "the demo on this machine stays plain HTTP");
+    let text = "[console]\nbind = \"0.0.0.0:8080\"\npublic_url = \"http://g.local:8080\"\n";
+    let e = Config::parse(text, "g.toml").unwrap_err();
+    assert_eq!(e.line, 3, "{e}");
+    assert!(e.fix.contains("https://") && e.fix.contains("tls = \"off\""), "{e}");
+    let off = Config::parse(&format!("{text}tls = \"off\"\n"), "g.toml").unwrap();
+    assert!(!off.console.serves_https(), "plain HTTP when the config says so");
+    let e = Config::parse("[console]\ncert = \"/etc/guichet/c.pem\"\n", "g.toml").unwrap_err();
+    assert_eq!(e.line, 2, "{e}");
+}

@@ -20,6 +20,41 @@ pub(super) const SESSION_COOKIE: &str = "guichet_session";
 /// Double-submit token for the login form, before any session exists.
 pub(super) const LOGIN_CSRF_COOKIE: &str = "guichet_csrf";
 
+/// The cookies' names and attributes. Under HTTPS they are `Secure`, and prefixed so a
+/// browser only accepts them from this very origin over HTTPS: `__Host-` for the session
+/// (`Path=/`, no `Domain`), `__Secure-` for the login form's token (its path is `/login`).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Cookies {
+    pub secure: bool,
+}
+
+impl Cookies {
+    pub fn session(self) -> &'static str {
+        if self.secure {
+            "__Host-guichet_session"
+        } else {
+            SESSION_COOKIE
+        }
+    }
+
+    pub fn login_csrf(self) -> &'static str {
+        if self.secure {
+            "__Secure-guichet_csrf"
+        } else {
+            LOGIN_CSRF_COOKIE
+        }
+    }
+
+    /// A `Set-Cookie` value, `Secure` under HTTPS.
+    pub fn set(self, name: &str, value: &str, path: &str, max_age: Option<Duration>) -> String {
+        let mut cookie = set_cookie(name, value, path, max_age);
+        if self.secure {
+            cookie.push_str("; Secure");
+        }
+        cookie
+    }
+}
+
 /// This response's CSP nonce, for the `<style>` and `<script>` blocks.
 #[derive(Debug, Clone)]
 pub(super) struct Nonce(pub String);
@@ -91,7 +126,7 @@ pub(super) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> 
 
 /// A `Set-Cookie` value: never readable by scripts, never sent by another site.
 /// `max_age` of `None` makes it last until the browser closes.
-pub(super) fn set_cookie(name: &str, value: &str, path: &str, max_age: Option<Duration>) -> String {
+fn set_cookie(name: &str, value: &str, path: &str, max_age: Option<Duration>) -> String {
     let mut cookie = format!("{name}={value}; HttpOnly; SameSite=Strict; Path={path}");
     if let Some(age) = max_age {
         cookie.push_str(&format!("; Max-Age={}", age.as_secs()));
@@ -161,6 +196,17 @@ mod tests {
         assert!(!is_token(&TOKEN[1..]));
         assert!(!is_token("0123456789abcdef0123456789abcdeg"));
         assert!(!is_token("ééééééééééééééé0"));
+    }
+
+    #[test]
+    fn under_https_cookies_are_secure_and_prefixed() {
+        let https = Cookies { secure: true };
+        assert_eq!(https.session(), "__Host-guichet_session");
+        let set = https.set(https.session(), "abc", "/", None);
+        assert!(set.ends_with("; Secure"), "{set}");
+        let plain = Cookies { secure: false };
+        assert!(!plain.set(plain.session(), "abc", "/", None).contains("Secure"));
+        assert_eq!(plain.login_csrf(), LOGIN_CSRF_COOKIE);
     }
 
     #[test]

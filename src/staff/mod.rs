@@ -4,27 +4,38 @@
 //! server-sent events, no external resources.
 //!
 //! Map of the module:
-//! - `auth`: passwords (argon2id), sessions, login lockout, secret tokens;
+//! - `auth`: passwords (argon2id), sessions, secret tokens;
+//! - `throttle`: wrong passwords counted per (address, name) and per address;
 //! - `guard`: security headers, the Origin check, cookies, safe redirects;
-//! - `extract`: the `Staff` (logged in) and `Posted` (logged in + CSRF) extractors;
+//! - `extract`: the `Staff` (logged in), `Admin` and `Posted` (logged in + CSRF) extractors;
+//! - `admin`: accounts and the audit log, for administrators;
 //! - `login`, `routes`, `sse`: the handlers;
 //! - `pages`, `queue_view`, `ticket_view`, `labels`: what staff read, in French;
+//! - `limits`: caps on connections and live streams, the request time limit;
+//! - `listener`: accepts within the caps, TLS handshakes (`tls`: the certificate), serves
+//!   HTTP/1 with a header-read time limit;
 //! - `health_view`: the kiosk's health (printer alert over the queue, "État de la borne").
 
+mod admin;
+mod admin_view;
 mod auth;
 mod extract;
 mod guard;
 mod health_view;
 mod help_view;
 mod labels;
+mod limits;
+mod listener;
 mod login;
 mod pages;
 mod queue_view;
 mod routes;
 mod sse;
+mod throttle;
 mod ticket_view;
+pub mod tls;
 
-pub use auth::{hash_password, verify_password, HashError};
+pub use auth::{account_name, hash_password, password_problem, verify_password, HashError, MIN_PASSWORD};
 
 use crate::clock::{Clock, SystemClock};
 use crate::core::catalogue::Catalogue;
@@ -49,6 +60,10 @@ pub struct ConsoleConfig {
     pub max_failures: u32,
     /// How long a locked name stays locked.
     pub lockout_minutes: u32,
+    /// The audit log keeps this many days.
+    pub audit_days: u32,
+    /// The places staff pick from ("Bureau 2"); empty: staff type theirs.
+    pub desks: Vec<String>,
 }
 
 impl Default for ConsoleConfig {
@@ -59,6 +74,8 @@ impl Default for ConsoleConfig {
             session_minutes: 480,
             max_failures: 5,
             lockout_minutes: 15,
+            audit_days: 365,
+            desks: Vec::new(),
         }
     }
 }
@@ -68,15 +85,21 @@ impl Default for ConsoleConfig {
 pub struct Console {
     store: Store,
     reader: ReadPool,
+    /// Turns on the read-only connections: at most [`limits::READERS`] queries at once.
+    readers: Arc<tokio::sync::Semaphore>,
     catalogue: Arc<Catalogue>,
     config: Arc<ConsoleConfig>,
     clock: Arc<dyn Clock>,
     auth: Arc<Auth>,
+    /// Live streams open now (capped overall and per session).
+    streams: Arc<limits::Streams>,
     /// Turns true when the server stops, so live streams end and shutdown completes.
     shutdown: watch::Receiver<bool>,
     /// The kiosk's health (printer, speech, last error); `None` when no kiosk runs in
     /// this process (`guichet serve`).
     health: Option<crate::health::Health>,
+    /// HTTPS: the certificate; `None` serves plain HTTP (loopback, or said in the config).
+    tls: Option<tls::TlsIdentity>,
 }
 
 /// Why a page could not be served (the visitor's input is never the cause).
@@ -94,14 +117,37 @@ impl Console {
         let (_, shutdown) = watch::channel(false);
         Console {
             reader: store.reader(),
+            readers: Arc::new(tokio::sync::Semaphore::new(limits::READERS)),
             store,
             catalogue,
             config: Arc::new(config),
             clock: Arc::new(SystemClock),
             auth,
+            streams: Arc::default(),
             shutdown,
             health: None,
+            tls: None,
         }
+    }
+
+    /// Serves HTTPS with this certificate (cookies become `Secure`).
+    pub fn with_tls(mut self, identity: tls::TlsIdentity) -> Console {
+        self.tls = Some(identity);
+        self
+    }
+
+    fn cookies(&self) -> guard::Cookies {
+        guard::Cookies { secure: self.tls.is_some() }
+    }
+
+    /// The SHA-256 fingerprint of the console's certificate, under HTTPS.
+    pub fn tls_fingerprint(&self) -> Option<&str> {
+        self.tls.as_ref().map(|t| t.fingerprint.as_str())
+    }
+
+    /// Whether the console serves HTTPS.
+    pub fn is_https(&self) -> bool {
+        self.tls.is_some()
     }
 
     /// Uses another clock for waiting times and the service day (tests, or the store's clock).
@@ -131,12 +177,20 @@ impl Console {
         pages::plain(&self.chrome(nonce, staff), pages::Plain::Unavailable)
     }
 
+    /// Appends to the audit log (written in order by the storage thread; a failure is
+    /// logged there, and never stops what staff are doing).
+    fn audit(&self, actor: &str, action: &str, detail: &str, address: &str) {
+        self.store.audit(actor, action, detail, address);
+    }
+
     /// Runs a blocking read query on a worker thread.
     async fn read<T, F>(&self, query: F) -> Result<T, ConsoleError>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
     {
+        // The semaphore is never closed: a turn always comes.
+        let _turn = self.readers.acquire().await;
         let reader = self.reader.clone();
         Ok(tokio::task::spawn_blocking(move || reader.with(query)).await??)
     }
@@ -204,6 +258,8 @@ pub fn spawn(console: Console, addr: SocketAddr) -> std::io::Result<ServerHandle
 fn serve(console: Console, addr: SocketAddr, bound: std::sync::mpsc::Sender<std::io::Result<SocketAddr>>) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        // Queries, password checks and disk checks: a few at once (queries are capped lower).
+        .max_blocking_threads(limits::BLOCKING_THREADS)
         .thread_name("console-worker")
         .enable_all()
         .build();
@@ -222,15 +278,12 @@ fn serve(console: Console, addr: SocketAddr, bound: std::sync::mpsc::Sender<std:
                 return;
             }
         };
+        let acceptor = console.tls.as_ref().map(|t| tokio_rustls::TlsAcceptor::from(t.config.clone()));
         let _ = bound.send(listener.local_addr());
-        let server =
-            axum::serve(listener, console.router()).with_graceful_shutdown(stop_requested(console.shutdown.clone()));
+        tokio::spawn(purge_audit_daily(console.clone()));
+        let server = listener::run(listener, acceptor, console.router(), console.shutdown.clone());
         tokio::select! {
-            result = server => {
-                if let Err(e) = result {
-                    eprintln!("console: the server stopped: {e}");
-                }
-            }
+            () = server => {}
             () = async { stop_requested(console.shutdown.clone()).await; tokio::time::sleep(GRACE).await } => {
                 eprintln!("console: requests still running after {GRACE:?}, stopping anyway");
             }
@@ -238,8 +291,19 @@ fn serve(console: Console, addr: SocketAddr, bound: std::sync::mpsc::Sender<std:
     });
 }
 
+/// Forgets audit entries older than the configured days: at start, then once a day.
+async fn purge_audit_daily(console: Console) {
+    let mut daily = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
+    loop {
+        daily.tick().await;
+        if let Err(e) = console.store.purge_audit(console.config.audit_days).await {
+            eprintln!("console: cannot purge the audit log: {e}");
+        }
+    }
+}
+
 /// Resolves when the server is told to stop; never if it cannot be (no [`ServerHandle`]).
-async fn stop_requested(mut shutdown: watch::Receiver<bool>) {
+pub(super) async fn stop_requested(mut shutdown: watch::Receiver<bool>) {
     if shutdown.wait_for(|stop| *stop).await.is_err() {
         std::future::pending::<()>().await;
     }

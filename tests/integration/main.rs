@@ -5,7 +5,10 @@ mod browser;
 #[path = "../common/mod.rs"]
 mod common;
 mod console;
+mod console_accounts;
+mod console_desks;
 mod console_health;
+mod console_transport;
 mod doctor;
 mod gallery;
 mod help_calls;
