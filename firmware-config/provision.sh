@@ -43,7 +43,8 @@ Site (used when /etc/guichet/guichet.toml is written):
   --paper 58|80            width of the paper roll in mm (default: 80)
   --console ADDR:PORT      where the staff console listens (default 0.0.0.0:8080)
   --public-url URL         what staff phones open from the ticket's QR code
-                           (default http://<hostname>.local:<port>)
+                           (default https://<hostname>.local:<port>: the console serves
+                           HTTPS with a certificate it makes at first start)
   --force-config           rewrite an existing guichet.toml from the flags (the old one
                            is kept as guichet.toml.<date>.bak); without it, an edited
                            config is left alone
@@ -312,7 +313,7 @@ fi
 
 if [[ -n $PUBLIC_URL ]]; then
   [[ $PUBLIC_URL =~ ^https?://[^[:space:]\"\\]+$ ]] ||
-    usage_error "--public-url '$PUBLIC_URL' must start with http:// or https://, e.g. http://guichet-stmartin.local:8080"
+    usage_error "--public-url '$PUBLIC_URL' must start with http:// or https://, e.g. https://guichet-stmartin.local:8080"
 fi
 
 # display: WxH@WMMxHMM now; "auto" is read from the screen later (it needs the machine)
@@ -524,7 +525,7 @@ toml_string() { # a TOML basic string
 mm() { awk -v v="$1" 'BEGIN { printf "%.1f", v }'; }
 
 render_config() {
-  local url=${PUBLIC_URL:-http://$HOST_FINAL.local:$CONSOLE_PORT}
+  local url=${PUBLIC_URL:-https://$HOST_FINAL.local:$CONSOLE_PORT}
   cat <<EOF
 # guichet site configuration, written by provision.sh from its flags.
 # Edit it by hand if you like: provision.sh keeps it unless run with --force-config.
@@ -616,7 +617,7 @@ fi
 console_key() { # console_key KEY: a string value of the [console] section
   awk -F'"' -v key="$1" '/^\[/ { s = $0 } s ~ /^\[console\]/ && $1 ~ "^" key " *= *$" { print $2; exit }' "$config_path"
 }
-CONSOLE_URL=${PUBLIC_URL:-http://$HOST_FINAL.local:$CONSOLE_PORT}
+CONSOLE_URL=${PUBLIC_URL:-https://$HOST_FINAL.local:$CONSOLE_PORT}
 if [[ -f $config_path ]] && ! ((DRY && CONFIG_CHANGED)); then
   bind_now=$(console_key bind)
   if [[ $bind_now =~ :([0-9]+)$ ]]; then CONSOLE_PORT=${BASH_REMATCH[1]}; fi

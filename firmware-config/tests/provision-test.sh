@@ -188,7 +188,7 @@ check "display read from the screen's EDID (1280x800, 217x136 mm)" \
   grep -qzE 'width_px = 1280.height_px = 800.width_mm = 217\.0.height_mm = 136\.0' <<<"$cfg"
 check "site name quoted for TOML" grep -qF 'site_name = "France Services de \"Saint-Martin\""' <<<"$cfg"
 check "USB printer in the config" grep -qzE 'kind = "usb".path = "/dev/usb/lp0"' <<<"$cfg"
-check "public URL from the host name" grep -qF 'public_url = "http://guichet-test.local:8080"' <<<"$cfg"
+check "public URL from the host name" grep -qF 'public_url = "https://guichet-test.local:8080"' <<<"$cfg"
 check_config "$root" "first config"
 check "package unpacked (binary, unit)" test -x "$root/usr/bin/guichet" -a -f "$root/usr/lib/systemd/system/guichet.service"
 check "hostname written" grep -qx guichet-test "$root/etc/hostname"
@@ -299,7 +299,7 @@ run "$root2" --deb "$deb" --site X --display 720x1280@88x155 --timezone Indian/R
 check "7-inch Touch Display 2 by hand, folder printer" test "$rc" = 0 -a -n "$(grep -F 'kind = "folder"' "$root2/etc/guichet/guichet.toml")"
 check "time zone from the flag" test "$(readlink "$root2/etc/localtime")" = /usr/share/zoneinfo/Indian/Reunion
 check "no hostname flag: name kept" grep -qx raspberrypi "$root2/etc/hostname"
-check "public URL from the kept name" grep -qF 'public_url = "http://raspberrypi.local:8080"' "$root2/etc/guichet/guichet.toml"
+check "public URL from the kept name" grep -qF 'public_url = "https://raspberrypi.local:8080"' "$root2/etc/guichet/guichet.toml"
 check_config "$root2" "folder-printer config"
 run "$root2" --force-config --site X --display 720x1280@88x155 --printer tcp:192.168.1.50 --paper 58
 check "network printer: port 9100 by default, paper width" \
