@@ -6,6 +6,7 @@ pub mod compounds;
 pub mod help;
 pub mod journey;
 pub mod lang;
+pub mod outcome;
 pub mod paging;
 pub mod po;
 pub mod queue;

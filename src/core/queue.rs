@@ -14,11 +14,20 @@ pub enum Status {
     Done,
     NoShow,
     Cancelled,
+    /// Still open when its service day ended: closed at the next day's start.
+    NotSeen,
 }
 
 impl Status {
-    pub const ALL: [Status; 6] =
-        [Status::Waiting, Status::Called, Status::InService, Status::Done, Status::NoShow, Status::Cancelled];
+    pub const ALL: [Status; 7] = [
+        Status::Waiting,
+        Status::Called,
+        Status::InService,
+        Status::Done,
+        Status::NoShow,
+        Status::Cancelled,
+        Status::NotSeen,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -28,6 +37,7 @@ impl Status {
             Status::Done => "done",
             Status::NoShow => "no_show",
             Status::Cancelled => "cancelled",
+            Status::NotSeen => "not_seen",
         }
     }
 
@@ -53,6 +63,8 @@ pub enum Action {
     Cancel,
     /// Put a called ticket back in the queue (visitor stepped out, wrong desk).
     Requeue,
+    /// Move to another queue, keeping its place by arrival time.
+    Transfer,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -63,7 +75,8 @@ pub struct TransitionError {
 }
 
 /// The lifecycle: waiting → called → in service → done; called → no-show;
-/// waiting or called → cancelled; called → waiting (requeue).
+/// waiting or called → cancelled; called → waiting (requeue); waiting or called →
+/// waiting in another queue (transfer).
 pub fn transition(from: Status, action: Action) -> Result<Status, TransitionError> {
     use Action as A;
     use Status as S;
@@ -74,9 +87,16 @@ pub fn transition(from: Status, action: Action) -> Result<Status, TransitionErro
         (S::Called, A::NoShow) => S::NoShow,
         (S::Waiting | S::Called, A::Cancel) => S::Cancelled,
         (S::Called, A::Requeue) => S::Waiting,
+        (S::Waiting | S::Called, A::Transfer) => S::Waiting,
         _ => return Err(TransitionError { from, action }),
     };
     Ok(to)
+}
+
+/// "Absent" may be noted once the visitor has been called `needed` times (a first call
+/// and the recalls the office wants), so nobody is marked absent at the first call.
+pub fn may_note_absent(calls: u32, needed: u32) -> bool {
+    calls >= needed.max(1)
 }
 
 /// The service day never goes backwards: the Pi has no real-time clock, and a clock
@@ -145,6 +165,10 @@ mod tests {
         assert!(transition(Status::Done, Action::Call).is_err());
         assert!(transition(Status::Waiting, Action::NoShow).is_err());
         assert!(transition(Status::Cancelled, Action::Start).is_err());
+        assert_eq!(transition(Status::Called, Action::Transfer), Ok(Status::Waiting));
+        assert!(transition(Status::InService, Action::Transfer).is_err());
+        assert!(transition(Status::NotSeen, Action::Call).is_err());
+        assert!(!may_note_absent(1, 2) && may_note_absent(2, 2) && may_note_absent(1, 0));
         for st in Status::ALL {
             assert_eq!(Status::parse(st.as_str()), Some(st));
         }

@@ -3,18 +3,19 @@
 //! change is published as a [`DomainEvent`] on a broadcast channel.
 
 mod accounts;
+mod day;
 mod read;
 pub mod schema;
 mod write;
 
 pub use accounts::{accounts, audit_log, staff, staff_names, AccountSummary, AuditEntry, Role, StaffAccount};
 pub use read::{open_tickets, ticket_by_id, ticket_by_token, ReadPool, TicketRow};
-pub use write::IssuedTicket;
+pub use write::{Change, IssuedTicket};
 
 use crate::clock::{Clock, SystemClock};
 use crate::core::help::{HelpCall, HelpCalls, HelpError};
 use crate::core::journey::TicketRequest;
-use crate::core::queue::{Action, Status, TransitionError};
+use crate::core::queue::{Status, TransitionError};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc};
@@ -32,6 +33,10 @@ pub enum StoreError {
     NobodyWaiting,
     #[error(transparent)]
     Transition(#[from] TransitionError),
+    #[error("the ticket changed since the page showed it")]
+    Changed,
+    #[error("called {calls} time(s): absent may be noted after {needed} calls")]
+    TooFewCalls { calls: u32, needed: u32 },
     #[error("the account \"{0}\" already exists")]
     DuplicateStaff(String),
     #[error("\"{0}\" is the only administrator: make another account administrator first")]
@@ -68,6 +73,11 @@ pub enum DomainEvent {
         id: u64,
         kiosk: String,
     },
+    /// Staff opened a new service day by hand; `closed` tickets were left open.
+    DayOpened {
+        day: String,
+        closed: usize,
+    },
 }
 
 type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
@@ -76,9 +86,7 @@ enum Command {
     Issue(TicketRequest, Reply<IssuedTicket>),
     Act {
         id: i64,
-        action: Action,
-        desk: Option<String>,
-        outcome: Option<String>,
+        change: Change,
         reply: Reply<TicketRow>,
     },
     CallNext {
@@ -190,8 +198,19 @@ impl Store {
     }
 
     /// Applies a staff action to one ticket.
-    pub fn act(&self, id: i64, action: Action, desk: Option<String>, outcome: Option<String>) -> Pending<TicketRow> {
-        self.send(|reply| Command::Act { id, action, desk, outcome, reply })
+    pub fn act(&self, id: i64, change: Change) -> Pending<TicketRow> {
+        self.send(|reply| Command::Act { id, change, reply })
+    }
+
+    /// Opens the next service day by hand (the clock is wrong, or the day is over):
+    /// numbering restarts and what is still open is closed as "not seen".
+    pub fn open_day(&self) -> Pending<(chrono::NaiveDate, usize)> {
+        let events = self.events.clone();
+        self.write(move |conn, clock| {
+            let (day, closed) = day::open_next(conn, clock)?;
+            let _ = events.send(DomainEvent::DayOpened { day: day.to_string(), closed });
+            Ok((day, closed))
+        })
     }
 
     /// Calls the next visitor (priority first) to `desk`, optionally from one queue.
@@ -249,8 +268,8 @@ fn run(
                 }
                 let _ = reply.send(result);
             }
-            Command::Act { id, action, desk, outcome, reply } => {
-                let result = write::act(&mut conn, clock, id, action, desk.as_deref(), outcome.as_deref());
+            Command::Act { id, change, reply } => {
+                let result = write::act(&mut conn, clock, id, &change);
                 if let Ok(t) = &result {
                     publish(changed(t));
                 }
@@ -295,3 +314,5 @@ fn changed(t: &TicketRow) -> DomainEvent {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod workflow_tests;

@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 pub struct TicketRow {
     pub id: i64,
     pub number: String,
+    /// The queue it is served in now (moved there, or issued in).
     pub queue: char,
     pub service_day: String,
     pub token: String,
@@ -25,10 +26,18 @@ pub struct TicketRow {
     pub outcome: Option<String>,
     pub issued_at: i64,
     pub called_at: Option<i64>,
+    /// Raised by every change: a page acts only if the ticket is still as it showed it.
+    pub rev: i64,
+    /// Times called (a first call and the recalls).
+    pub calls: u32,
+    pub redirect_to: Option<String>,
+    pub autonomy: Option<String>,
 }
 
-const COLUMNS: &str = "id, number, queue, service_day, token, lang, theme, procedure, have, priority,
-                       status, desk, outcome, issued_at, called_at";
+/// `queue` is where the ticket is served now: the queue it was moved to, if any.
+const COLUMNS: &str =
+    "id, number, COALESCE(moved_to, queue), service_day, token, lang, theme, procedure, have, priority,
+                       status, desk, outcome, issued_at, called_at, rev, calls, redirect_to, autonomy";
 
 fn ticket(r: &Row<'_>) -> rusqlite::Result<TicketRow> {
     let queue: String = r.get(2)?;
@@ -51,6 +60,10 @@ fn ticket(r: &Row<'_>) -> rusqlite::Result<TicketRow> {
         outcome: r.get(12)?,
         issued_at: r.get(13)?,
         called_at: r.get(14)?,
+        rev: r.get(15)?,
+        calls: r.get(16)?,
+        redirect_to: r.get(17)?,
+        autonomy: r.get(18)?,
     })
 }
 
@@ -80,7 +93,7 @@ pub fn open_tickets(conn: &Connection) -> Result<Vec<TicketRow>, StoreError> {
 pub fn waiting(conn: &Connection, queue: Option<char>) -> Result<Vec<Waiting>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, priority IS NOT NULL FROM tickets
-         WHERE status = 'waiting' AND (?1 IS NULL OR queue = ?1) ORDER BY id",
+         WHERE status = 'waiting' AND (?1 IS NULL OR COALESCE(moved_to, queue) = ?1) ORDER BY id",
     )?;
     let rows = stmt
         .query_map([queue.map(String::from)], |r| Ok(Waiting { id: r.get(0)?, priority: r.get(1)?, order: r.get(0)? }))?

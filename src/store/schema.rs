@@ -67,6 +67,17 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX audit_at ON audit (at);
     "#,
+    // 3: the queue workflow: a revision number that every change raises (a page acts only
+    // on the state it showed), how many times a ticket was called, the queue it was moved
+    // to (its number keeps the queue it was issued in), where a visitor was sent and how
+    // much they did themselves.
+    r#"
+    ALTER TABLE tickets ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE tickets ADD COLUMN moved_to TEXT;
+    ALTER TABLE tickets ADD COLUMN calls INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE tickets ADD COLUMN redirect_to TEXT;
+    ALTER TABLE tickets ADD COLUMN autonomy TEXT;
+    "#,
 ];
 
 /// The first schema, for the tests of the migrations that follow it.

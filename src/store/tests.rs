@@ -1,9 +1,10 @@
 use super::*;
 use crate::clock::ManualClock;
 use crate::core::lang::Lang;
+use crate::core::queue::Action;
 use chrono::NaiveDate;
 
-fn day(d: u32) -> NaiveDate {
+pub(super) fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
 }
 
@@ -18,7 +19,7 @@ pub(crate) fn request(queue: char, priority: bool) -> TicketRequest {
     }
 }
 
-fn open(path: &Path, clock: &Arc<ManualClock>) -> Store {
+pub(super) fn open(path: &Path, clock: &Arc<ManualClock>) -> Store {
     Store::open_with_clock(path, clock.clone()).unwrap()
 }
 
@@ -86,9 +87,9 @@ fn call_next_takes_priority_first_and_publishes_events() {
     let called = store.call_next("Bureau 2".into(), None).wait().unwrap();
     assert_eq!((called.id, called.status, called.desk.as_deref()), (urgent.id, Status::Called, Some("Bureau 2")));
     assert_eq!(store.call_next("Bureau 1".into(), Some('C')).wait().unwrap().id, first.id);
-    let done = store.act(first.id, Action::Finish, None, Some("done".into())).wait().unwrap();
+    let done = store.act(first.id, Change::new(Action::Finish)).wait().unwrap();
     assert_eq!(done.status, Status::Done);
-    assert!(matches!(store.act(first.id, Action::Call, None, None).wait(), Err(StoreError::Transition(_))));
+    assert!(matches!(store.act(first.id, Change::new(Action::Call)).wait(), Err(StoreError::Transition(_))));
     assert!(matches!(store.call_next("B".into(), Some('A')).wait(), Err(StoreError::NobodyWaiting)));
     let mut seen = Vec::new();
     while let Ok(e) = events.try_recv() {

@@ -1,12 +1,13 @@
 //! The write side: every function here runs on the storage thread, in one transaction.
 
 use super::read::{self, TicketRow};
-use super::StoreError;
+use super::{day, StoreError};
 use crate::clock::Clock;
 use crate::core::journey::TicketRequest;
+use crate::core::outcome::Ending;
 use crate::core::queue::{self, Action, Status};
 use rand::RngCore;
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, TransactionBehavior};
 
 /// A ticket just committed, with what the visitor needs to see.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,15 +31,7 @@ fn new_token() -> String {
 
 pub fn issue(conn: &mut Connection, req: &TicketRequest, clock: &dyn Clock) -> Result<IssuedTicket, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let last: Option<String> =
-        tx.query_row("SELECT value FROM settings WHERE key = 'service_day'", [], |r| r.get(0)).optional()?;
-    let last = last.and_then(|s| s.parse().ok());
-    let day = queue::service_day(last, clock.today()).to_string();
-    tx.execute(
-        "INSERT INTO settings (key, value) VALUES ('service_day', ?1)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        [&day],
-    )?;
+    let day = day::current(&tx, clock)?.to_string();
     let prefix = req.queue.to_string();
     let seq: u32 = tx.query_row(
         "INSERT INTO counters (queue, service_day, last_seq) VALUES (?1, ?2, 1)
@@ -76,28 +69,69 @@ pub fn issue(conn: &mut Connection, req: &TicketRequest, clock: &dyn Clock) -> R
     Ok(IssuedTicket { id, number, token, queue: req.queue, service_day: day, ahead, issued_at })
 }
 
-pub fn act(
-    conn: &mut Connection,
-    clock: &dyn Clock,
-    id: i64,
-    action: Action,
-    desk: Option<&str>,
-    outcome: Option<&str>,
-) -> Result<TicketRow, StoreError> {
+/// What a staff member asks of one ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub action: Action,
+    /// The revision the staff member's page showed: the change applies only if the ticket
+    /// is still at it (two desks, or a page not yet refreshed). `None`: no check.
+    pub seen: Option<i64>,
+    /// With `Call` and `Start`: the desk.
+    pub desk: Option<String>,
+    /// With `Transfer`: the queue it moves to.
+    pub queue: Option<char>,
+    /// With `Finish`: how the visit ended.
+    pub ending: Option<Ending>,
+    /// With `NoShow`: the calls needed first (the office's rule).
+    pub calls_before_absent: u32,
+}
+
+impl Change {
+    /// `action` with nothing else (no revision check).
+    pub fn new(action: Action) -> Change {
+        Change { action, seen: None, desk: None, queue: None, ending: None, calls_before_absent: 0 }
+    }
+}
+
+pub fn act(conn: &mut Connection, clock: &dyn Clock, id: i64, change: &Change) -> Result<TicketRow, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let row = read::ticket_by_id(&tx, id)?.ok_or(StoreError::NotFound)?;
-    let to = queue::transition(row.status, action)?;
+    if change.seen.is_some_and(|seen| seen != row.rev) {
+        return Err(StoreError::Changed);
+    }
+    let to = queue::transition(row.status, change.action)?;
+    if change.action == Action::NoShow && !queue::may_note_absent(row.calls, change.calls_before_absent) {
+        return Err(StoreError::TooFewCalls { calls: row.calls, needed: change.calls_before_absent });
+    }
     let now = clock.now_ms();
     let column = match to {
+        _ if change.action == Action::Transfer => None,
         Status::Called => Some("called_at"),
         Status::InService => Some("started_at"),
-        Status::Done | Status::NoShow | Status::Cancelled => Some("finished_at"),
+        Status::Done | Status::NoShow | Status::Cancelled | Status::NotSeen => Some("finished_at"),
         Status::Waiting => None,
     };
+    let desk = change.desk.as_deref().filter(|_| matches!(change.action, Action::Call | Action::Start));
+    let ending = change.ending.as_ref().filter(|_| change.action == Action::Finish);
+    let moved = change.queue.filter(|_| change.action == Action::Transfer).map(String::from);
     tx.execute(
-        "UPDATE tickets SET status = ?2, desk = COALESCE(?3, desk), outcome = COALESCE(?4, outcome)
+        "UPDATE tickets SET status = ?2, rev = rev + 1,
+                desk = CASE WHEN ?7 THEN NULL ELSE COALESCE(?3, desk) END,
+                calls = calls + ?6, moved_to = COALESCE(?8, moved_to),
+                outcome = COALESCE(?4, outcome), redirect_to = COALESCE(?5, redirect_to),
+                autonomy = COALESCE(?9, autonomy)
          WHERE id = ?1",
-        params![id, to.as_str(), desk, outcome],
+        params![
+            id,
+            to.as_str(),
+            desk,
+            ending.map(|e| e.outcome.as_str()),
+            ending.and_then(|e| e.redirect_to.as_deref()),
+            u32::from(change.action == Action::Call),
+            to == Status::Waiting,
+            moved,
+            ending.and_then(|e| e.autonomy).map(|a| a.as_str()),
+        ],
     )?;
     if let Some(column) = column {
         tx.execute(&format!("UPDATE tickets SET {column} = ?2 WHERE id = ?1"), params![id, now])?;
@@ -107,16 +141,24 @@ pub fn act(
     Ok(row)
 }
 
+/// Calls the next visitor of today (priority first) to `desk`, from one queue or all.
 pub fn call_next(
     conn: &mut Connection,
     clock: &dyn Clock,
     desk: &str,
     queue: Option<char>,
 ) -> Result<TicketRow, StoreError> {
+    // A new day closes what yesterday left open before anyone is called.
+    {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        day::current(&tx, clock)?;
+        tx.commit()?;
+    }
     let next = {
         let waiting = read::waiting(conn, queue)?;
         queue::next_in_line(&waiting).map(|w| w.id)
     };
     let id = next.ok_or(StoreError::NobodyWaiting)?;
-    act(conn, clock, id, Action::Call, Some(desk), None)
+    let change = Change { desk: Some(desk.to_string()), ..Change::new(Action::Call) };
+    act(conn, clock, id, &change)
 }

@@ -1,0 +1,56 @@
+//! The service day: numbering and "call next" belong to it. The day moves on with the
+//! clock but never back (the Pi has no clock battery); when it moves on, tickets an
+//! earlier day left open are closed as "not seen". Staff can open the next day by hand
+//! when the clock is wrong.
+
+use super::StoreError;
+use crate::clock::Clock;
+use crate::core::queue;
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension};
+
+fn last_used(conn: &Connection) -> Result<Option<NaiveDate>, StoreError> {
+    let last: Option<String> =
+        conn.query_row("SELECT value FROM settings WHERE key = 'service_day'", [], |r| r.get(0)).optional()?;
+    Ok(last.and_then(|s| s.parse().ok()))
+}
+
+/// Makes `day` the service day and closes what earlier days left open; how many closed.
+fn begin(conn: &Connection, day: NaiveDate, now_ms: i64) -> Result<usize, StoreError> {
+    let day = day.to_string();
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES ('service_day', ?1)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [&day],
+    )?;
+    let closed = conn.execute(
+        "UPDATE tickets SET status = 'not_seen', finished_at = ?2, rev = rev + 1
+         WHERE status IN ('waiting', 'called', 'in_service') AND service_day < ?1",
+        rusqlite::params![day, now_ms],
+    )?;
+    Ok(closed)
+}
+
+/// Today's service day (inside the caller's transaction), moving on if the clock has.
+pub fn current(conn: &Connection, clock: &dyn Clock) -> Result<NaiveDate, StoreError> {
+    let last = last_used(conn)?;
+    let day = queue::service_day(last, clock.today());
+    if last != Some(day) {
+        begin(conn, day, clock.now_ms())?;
+    }
+    Ok(day)
+}
+
+/// A new service day opened by hand: today by the clock, or the day after the last one
+/// used if the clock is behind. Returns the day and how many tickets were closed.
+pub fn open_next(conn: &mut Connection, clock: &dyn Clock) -> Result<(NaiveDate, usize), StoreError> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let last = last_used(&tx)?;
+    let day = match last {
+        Some(last) if clock.today() <= last => last.succ_opt().unwrap_or(last),
+        _ => clock.today(),
+    };
+    let closed = begin(&tx, day, clock.now_ms())?;
+    tx.commit()?;
+    Ok((day, closed))
+}
