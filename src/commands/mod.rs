@@ -92,6 +92,7 @@ impl Site {
             lockout_minutes: section.lockout_minutes,
             audit_days: section.audit_days,
             desks: section.desks.iter().map(|d| d.trim().to_string()).collect(),
+            calls_before_absent: self.config.queue.calls_before_absent,
         };
         let console = Console::new(store, catalogue, config);
         let here = crate::config::ConsoleSection { bind: bind.to_string(), ..section.clone() };

@@ -57,6 +57,8 @@ pub struct Display {
 pub struct QueueSection {
     pub minutes_per_visit: u32,
     pub desks: u32,
+    /// Calls (the first and the recalls) before staff may note a visitor absent.
+    pub calls_before_absent: u32,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -122,7 +124,7 @@ impl Display {
 
 impl Default for QueueSection {
     fn default() -> Self {
-        QueueSection { minutes_per_visit: 15, desks: 2 }
+        QueueSection { minutes_per_visit: 15, desks: 2, calls_before_absent: 2 }
     }
 }
 

@@ -149,6 +149,7 @@ fn action_label(action: &str) -> &str {
         "logout" => "Déconnexion",
         "call-next" => "Appelle la personne suivante",
         "help-answer" => "Répond à un appel à l'aide",
+        "open-day" => "Ouvre une nouvelle journée",
         "account-add" => "Crée un compte",
         "account-remove" => "Supprime un compte",
         "role" => "Change un rôle",

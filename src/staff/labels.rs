@@ -3,6 +3,7 @@
 
 use crate::core::catalogue::{Catalogue, Item, Procedure};
 use crate::core::lang::Lang;
+use crate::core::outcome::{Autonomy, Outcome};
 use crate::core::queue::{Action, Status};
 use crate::store::TicketRow;
 
@@ -14,12 +15,13 @@ pub(super) fn status(status: Status) -> &'static str {
         Status::Done => "terminé",
         Status::NoShow => "absent",
         Status::Cancelled => "annulé",
+        Status::NotSeen => "pas reçu (journée finie)",
     }
 }
 
 /// Every action, in the order its button appears.
-pub(super) const ACTIONS: [Action; 6] =
-    [Action::Call, Action::Start, Action::Finish, Action::NoShow, Action::Cancel, Action::Requeue];
+pub(super) const ACTIONS: [Action; 7] =
+    [Action::Call, Action::Start, Action::Finish, Action::NoShow, Action::Transfer, Action::Requeue, Action::Cancel];
 
 /// The action's name in URLs (`/tickets/{id}/no-show`).
 pub(super) fn action_slug(action: Action) -> &'static str {
@@ -30,6 +32,7 @@ pub(super) fn action_slug(action: Action) -> &'static str {
         Action::NoShow => "no-show",
         Action::Cancel => "cancel",
         Action::Requeue => "requeue",
+        Action::Transfer => "transfer",
     }
 }
 
@@ -47,6 +50,7 @@ pub(super) fn action_button(action: Action, from: Status) -> &'static str {
         Action::NoShow => "Absent",
         Action::Cancel => "Annuler",
         Action::Requeue => "Remettre en attente",
+        Action::Transfer => "Changer de file",
     }
 }
 
@@ -59,18 +63,35 @@ pub(super) fn action_name(action: Action) -> &'static str {
         Action::NoShow => "Note absent",
         Action::Cancel => "Annule",
         Action::Requeue => "Remet en attente",
+        Action::Transfer => "Change de file",
     }
 }
 
-/// What staff record when a request ends: (stored value, French label).
-pub(super) const OUTCOMES: [(&str, &str); 3] = [
-    ("done", "Démarche faite"),
-    ("redirected", "Orienté ailleurs"),
-    ("autonomy", "La personne sait faire seule maintenant"),
-];
+/// How a visit ended, in the words staff pick it with.
+pub(super) fn outcome_label(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Done => "Démarche faite",
+        Outcome::Partly => "Faite en partie, à reprendre",
+        Outcome::Information => "Information seulement",
+        Outcome::Redirected => "Orienté ailleurs",
+    }
+}
 
+/// Who did the procedure (the levels digital-inclusion reports count).
+pub(super) fn autonomy_label(autonomy: Autonomy) -> &'static str {
+    match autonomy {
+        Autonomy::ForThem => "Fait à sa place",
+        Autonomy::WithThem => "Fait avec la personne",
+        Autonomy::Alone => "La personne a fait seule",
+    }
+}
+
+/// A stored outcome as staff read it (an early version stored "autonomy").
 pub(super) fn outcome(value: &str) -> Option<&'static str> {
-    OUTCOMES.iter().find(|(v, _)| *v == value).map(|(_, label)| *label)
+    match value {
+        "autonomy" => Some("La personne sait faire seule maintenant"),
+        _ => Outcome::parse(value).map(outcome_label),
+    }
 }
 
 /// The confirmation shown after an action.
@@ -79,13 +100,15 @@ pub(super) fn action_done(action: Action, ticket: &TicketRow) -> String {
     match action {
         Action::Call => format!("{number} est appelé au bureau « {} ».", ticket.desk.as_deref().unwrap_or("?")),
         Action::Start => format!("{number} : accompagnement commencé."),
-        Action::Finish => match ticket.outcome.as_deref().and_then(outcome) {
-            Some(label) => format!("{number} : terminé ({label})."),
-            None => format!("{number} : terminé."),
+        Action::Finish => match (ticket.outcome.as_deref().and_then(outcome), &ticket.redirect_to) {
+            (Some(label), Some(to)) => format!("{number} : terminé ({label} : {to})."),
+            (Some(label), None) => format!("{number} : terminé ({label})."),
+            (None, _) => format!("{number} : terminé."),
         },
         Action::NoShow => format!("{number} : noté absent."),
         Action::Cancel => format!("{number} : annulé."),
         Action::Requeue => format!("{number} : remis en attente."),
+        Action::Transfer => format!("{number} : passe dans la file {}, à sa place d'arrivée.", ticket.queue),
     }
 }
 
@@ -209,6 +232,7 @@ mod tests {
 
     #[test]
     fn outcomes_are_known_values_only() {
+        assert_eq!(outcome("redirected"), Some("Orienté ailleurs"));
         assert_eq!(outcome("autonomy"), Some("La personne sait faire seule maintenant"));
         assert_eq!(outcome("<script>"), None);
     }

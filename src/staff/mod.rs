@@ -9,13 +9,15 @@
 //! - `guard`: security headers, the Origin check, cookies, safe redirects;
 //! - `extract`: the `Staff` (logged in), `Admin` and `Posted` (logged in + CSRF) extractors;
 //! - `admin`: accounts and the audit log, for administrators;
-//! - `login`, `routes`, `sse`: the handlers;
-//! - `pages`, `queue_view`, `ticket_view`, `labels`: what staff read, in French;
+//! - `login`, `routes`, `actions`, `sse`: the handlers;
+//! - `pages`, `queue_view`, `ticket_view`, `action_view`, `labels`: what staff read, in French;
 //! - `limits`: caps on connections and live streams, the request time limit;
 //! - `listener`: accepts within the caps, TLS handshakes (`tls`: the certificate), serves
 //!   HTTP/1 with a header-read time limit;
 //! - `health_view`: the kiosk's health (printer alert over the queue, "État de la borne").
 
+mod action_view;
+mod actions;
 mod admin;
 mod admin_view;
 mod auth;
@@ -39,6 +41,7 @@ pub use auth::{account_name, hash_password, password_problem, verify_password, H
 
 use crate::clock::{Clock, SystemClock};
 use crate::core::catalogue::Catalogue;
+use crate::core::outcome::redirect_targets;
 use crate::store::{ReadPool, Store, StoreError};
 use auth::Auth;
 use rusqlite::Connection;
@@ -64,6 +67,8 @@ pub struct ConsoleConfig {
     pub audit_days: u32,
     /// The places staff pick from ("Bureau 2"); empty: staff type theirs.
     pub desks: Vec<String>,
+    /// Calls (the first and the recalls) before staff may note a visitor absent.
+    pub calls_before_absent: u32,
 }
 
 impl Default for ConsoleConfig {
@@ -76,6 +81,7 @@ impl Default for ConsoleConfig {
             lockout_minutes: 15,
             audit_days: 365,
             desks: Vec::new(),
+            calls_before_absent: 2,
         }
     }
 }
@@ -88,6 +94,8 @@ pub struct Console {
     /// Turns on the read-only connections: at most [`limits::READERS`] queries at once.
     readers: Arc<tokio::sync::Semaphore>,
     catalogue: Arc<Catalogue>,
+    /// Where staff can send a visitor: national partners, then the catalogue's operators.
+    targets: Arc<Vec<String>>,
     config: Arc<ConsoleConfig>,
     clock: Arc<dyn Clock>,
     auth: Arc<Auth>,
@@ -119,6 +127,9 @@ impl Console {
             reader: store.reader(),
             readers: Arc::new(tokio::sync::Semaphore::new(limits::READERS)),
             store,
+            targets: Arc::new(redirect_targets(
+                catalogue.themes.iter().flat_map(|t| &t.procedures).map(|p| p.operator.as_str()),
+            )),
             catalogue,
             config: Arc::new(config),
             clock: Arc::new(SystemClock),

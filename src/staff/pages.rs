@@ -21,6 +21,11 @@ button,input,select{font:inherit;min-height:48px;padding:.3em .7em;border-radius
 input,select{border:2px solid #333;background:#fff;color:#111}
 button{border:2px solid #0b2e59;background:#0b2e59;color:#fff;cursor:pointer;margin:.15em}
 button.quiet{background:#fff;color:#0b2e59}
+a.button{display:inline-flex;align-items:center;min-height:48px;padding:.3em .7em;margin:.15em;border-radius:6px;
+ border:2px solid #0b2e59;background:#0b2e59;color:#fff;text-decoration:none}
+fieldset{display:flex;flex-wrap:wrap;gap:.6em;border:2px solid #333;border-radius:6px;max-width:100%;min-width:0}
+fieldset>div{max-width:100%;min-width:0}
+legend{font-weight:bold;padding:0 .3em}
 header button{background:#fff;color:#0b2e59;min-height:40px}
 label{display:block;font-weight:bold}
 form.line{display:flex;flex-wrap:wrap;gap:.6em;align-items:flex-end}form.line>div{max-width:100%}

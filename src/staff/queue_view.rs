@@ -1,14 +1,15 @@
 //! The live queue page: "call next" form, counts per queue, and the table of open
 //! tickets (also served alone as the fragment the page reloads on each event). The
-//! action buttons and the have / missing lines are shared with the ticket page.
+//! desk field and the have / missing lines are shared with the ticket page.
 
+use super::action_view::{action_form, Acting};
 use super::auth::{Notice, Session};
-use super::labels::{self, Described, ACTIONS, OUTCOMES};
+use super::labels::{self, Described};
 use super::pages::{self, Chrome};
 use super::Console;
 use crate::core::catalogue::Catalogue;
 use crate::core::help::HelpCall;
-use crate::core::queue::{transition, Action, Status};
+use crate::core::queue::Status;
 use crate::health::Snapshot;
 use crate::store::TicketRow;
 use maud::{html, Markup};
@@ -26,6 +27,8 @@ pub(super) struct Live<'a> {
     pub health: Option<&'a Snapshot>,
     /// The desks to pick from (empty: typed).
     pub desks: &'a [String],
+    /// Calls before "Absent" is offered.
+    pub calls_before_absent: u32,
 }
 
 impl<'a> Live<'a> {
@@ -36,7 +39,9 @@ impl<'a> Live<'a> {
         health: Option<&'a Snapshot>,
     ) -> Live<'a> {
         let desks = &console.config.desks;
-        Live { catalogue: &console.catalogue, tickets, calls, now_ms: console.clock.now_ms(), health, desks }
+        let calls_before_absent = console.config.calls_before_absent;
+        let now_ms = console.clock.now_ms();
+        Live { catalogue: &console.catalogue, tickets, calls, now_ms, health, desks, calls_before_absent }
     }
 }
 
@@ -46,8 +51,28 @@ pub(super) fn queue_page(chrome: &Chrome<'_>, session: &Session, notice: Option<
         (pages::notice(notice))
         (call_next_form(live.catalogue, session, live.desks))
         div id="live" { (queue_fragment(live, &session.csrf)) }
+        (day_form(&session.csrf))
     };
     pages::page(chrome, "File d'attente", true, body)
+}
+
+/// The service day: nothing to do at night; a new day by hand when the clock is wrong.
+fn day_form(csrf: &str) -> Markup {
+    html! {
+        details {
+            summary { "Journée de service" }
+            p {
+                "Les numéros et « Appeler le suivant » valent pour la journée en cours. Le soir, "
+                "rien à faire : les tickets restés ouverts sont fermés comme « pas reçus » au "
+                "premier ticket ou au premier appel du lendemain. Si la borne se trompe de jour "
+                "(elle n'a pas de pile pour son horloge), ouvrez la nouvelle journée ici."
+            }
+            form.line method="post" action=(super::actions::OPEN_DAY) {
+                input type="hidden" name="csrf" value=(csrf);
+                button.quiet type="submit" { "Ouvrir une nouvelle journée" }
+            }
+        }
+    }
 }
 
 /// "Votre bureau": a list of the configured desks, or a text field when there are none.
@@ -111,7 +136,10 @@ pub(super) fn queue_fragment(live: &Live<'_>, csrf: &str) -> Markup {
                     th { "À savoir" } th { "Bureau" } th { "Actions" }
                 } }
                 tbody {
-                    @for row in tickets { (ticket_row(&labels::describe(row, catalogue, now_ms), csrf)) }
+                    @for row in tickets {
+                        @let acting = Acting { csrf, back: "/", calls_before_absent: live.calls_before_absent, full: None };
+                        (ticket_row(&labels::describe(row, catalogue, now_ms), &acting))
+                    }
                 }
             }
         }
@@ -128,7 +156,7 @@ fn count_line(tickets: &[TicketRow], prefix: char) -> String {
     }
 }
 
-fn ticket_row(d: &Described<'_>, csrf: &str) -> Markup {
+fn ticket_row(d: &Described<'_>, acting: &Acting<'_>) -> Markup {
     let row = d.row;
     html! {
         tr {
@@ -138,7 +166,7 @@ fn ticket_row(d: &Described<'_>, csrf: &str) -> Markup {
             td data-label="Demande" { strong { (d.theme) } br; (d.procedure_title) }
             td data-label="À savoir" { (needs(d)) }
             td data-label="Bureau" { @if row.status != Status::Waiting { (row.desk.as_deref().unwrap_or_default()) } }
-            td data-label="Actions" { (action_form(row, csrf, "/", None)) }
+            td data-label="Actions" { (action_form(row, acting)) }
         }
     }
 }
@@ -163,42 +191,4 @@ pub(super) fn needs(d: &Described<'_>) -> Markup {
             div { "A avec lui ou elle : " (d.have.join(", ")) }
         }
     }
-}
-
-/// One form per ticket with a button per allowed action (`formaction`), so the desk,
-/// the outcome and the CSRF token are written once. `desk` shows a desk field, filled in.
-pub(super) fn action_form(row: &TicketRow, csrf: &str, back: &str, desk: Option<(&str, &[String])>) -> Markup {
-    let allowed: Vec<Action> = ACTIONS.into_iter().filter(|a| transition(row.status, *a).is_ok()).collect();
-    let url = |a: Action| format!("/tickets/{}/{}", row.id, labels::action_slug(a));
-    let Some(first) = allowed.first() else {
-        return html! {};
-    };
-    html! {
-        form.line method="post" action=(url(*first)) {
-            input type="hidden" name="csrf" value=(csrf);
-            input type="hidden" name="back" value=(back);
-            @if let Some((current, desks)) = desk {
-                (desk_field(&format!("desk-{}", row.id), current, desks, false))
-            }
-            @if allowed.contains(&Action::Finish) {
-                div {
-                    label for={ "outcome-" (row.id) } { "Résultat" }
-                    select id={ "outcome-" (row.id) } name="outcome" {
-                        @for (value, label) in OUTCOMES { option value=(value) { (label) } }
-                    }
-                }
-            }
-            @for action in &allowed {
-                @let label = labels::action_button(*action, row.status);
-                button class=[is_secondary(*action).then_some("quiet")] type="submit"
-                    formaction=(url(*action)) aria-label={ (label) " " (row.number) } {
-                    (label)
-                }
-            }
-        }
-    }
-}
-
-fn is_secondary(action: Action) -> bool {
-    matches!(action, Action::NoShow | Action::Cancel | Action::Requeue)
 }

@@ -91,6 +91,7 @@ fn describe(event: &DomainEvent) -> Event {
         }
         DomainEvent::HelpCalled { .. } => "help called".to_string(),
         DomainEvent::HelpAnswered { .. } | DomainEvent::HelpCancelled { .. } => "help ended".to_string(),
+        DomainEvent::DayOpened { day, .. } => format!("day {day}"),
     };
     Event::default().data(data)
 }

@@ -1,27 +1,42 @@
 //! The request page a phone opens by scanning the ticket's QR code: the whole request
 //! and its action buttons.
 
+use super::action_view::{action_form, Acting, Full};
 use super::auth::{Notice, Session};
 use super::labels::{self, Described};
 use super::pages::{self, Chrome};
-use super::queue_view::{action_form, needs, status_badge};
+use super::queue_view::{needs, status_badge};
+use crate::core::catalogue::Queue;
+use crate::core::outcome::Autonomy;
 use maud::{html, Markup};
+
+/// What the page offers besides the ticket: the office's desks, queues, where visitors
+/// can be sent, and its rule for "Absent".
+pub(super) struct Office<'a> {
+    pub desks: &'a [String],
+    pub queues: &'a [Queue],
+    pub targets: &'a [String],
+    pub calls_before_absent: u32,
+}
 
 pub(super) fn ticket_page(
     chrome: &Chrome<'_>,
     session: &Session,
     notice: Option<&Notice>,
     d: &Described<'_>,
-    desks: &[String],
+    office: &Office<'_>,
 ) -> Markup {
     let row = d.row;
     let back = format!("/t/{}", row.token);
     let desk = session.desk.as_deref().or(row.desk.as_deref()).unwrap_or_default();
+    let full = Full { desk, desks: office.desks, queues: office.queues, targets: office.targets };
+    let acting =
+        Acting { csrf: &session.csrf, back: &back, calls_before_absent: office.calls_before_absent, full: Some(full) };
     let body = html! {
         p { a href="/" { "← File d'attente" } }
         (pages::notice(notice))
         h1 { "Ticket " (row.number) " " (status_badge(row.status)) }
-        (action_form(row, &session.csrf, &back, Some((desk, desks))))
+        (action_form(row, &acting))
         dl {
             dt { "Sujet" } dd { (d.theme) }
             dt { "Démarche" } dd { (d.procedure_title) }
@@ -30,13 +45,22 @@ pub(super) fn ticket_page(
             }
             dt { "Arrivée" } dd { (labels::clock_time(row.issued_at)) " (il y a " (d.waited) ")" }
             @if let Some(called) = row.called_at {
-                dt { "Appel" } dd { (labels::clock_time(called)) }
+                dt { "Appel" } dd {
+                    (labels::clock_time(called))
+                    @if row.calls > 1 { " (appelé " (row.calls) " fois)" }
+                }
             }
             @if let Some(desk) = &row.desk {
                 dt { "Bureau" } dd { (desk) }
             }
             @if let Some(outcome) = row.outcome.as_deref().and_then(labels::outcome) {
                 dt { "Résultat" } dd { (outcome) }
+            }
+            @if let Some(to) = &row.redirect_to {
+                dt { "Orienté vers" } dd { (to) }
+            }
+            @if let Some(autonomy) = row.autonomy.as_deref().and_then(Autonomy::parse) {
+                dt { "Qui a fait la démarche" } dd { (labels::autonomy_label(autonomy)) }
             }
         }
         h2 { "À savoir" }

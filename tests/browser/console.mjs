@@ -14,6 +14,8 @@
 //   GUICHET_PRIORITY_NUMBER  the waiting ticket with a priority need (called first)
 //   GUICHET_DESK             the desk name to type
 //   GUICHET_OUTCOME_LABEL    the outcome to choose in the "Résultat" list
+//   GUICHET_REDIRECT_LABEL   where the visitor is sent ("Orienté vers")
+//   GUICHET_AUTONOMY_LABEL   who did the procedure ("Qui a fait la démarche")
 //   GUICHET_SHOTS_DIR        where the screenshots go (<page>-desktop.png, <page>-phone.png)
 //   CHROMIUM_PATH            optional, /usr/bin/chromium by default
 
@@ -42,6 +44,8 @@ const ticketNumber = env('GUICHET_TICKET_NUMBER');
 const priorityNumber = env('GUICHET_PRIORITY_NUMBER');
 const desk = env('GUICHET_DESK');
 const outcomeLabel = env('GUICHET_OUTCOME_LABEL');
+const redirectLabel = env('GUICHET_REDIRECT_LABEL');
+const autonomyLabel = env('GUICHET_AUTONOMY_LABEL');
 const shotsDir = env('GUICHET_SHOTS_DIR');
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 mkdirSync(shotsDir, { recursive: true });
@@ -227,11 +231,15 @@ try {
     await reach(priorityPath, 'back to the ticket after starting');
     await see(notice(`${priorityNumber} : accompagnement commencé`), '"accompagnement commencé"');
     await page.getByLabel('Résultat').selectOption({ label: outcomeLabel });
+    await page.getByLabel('Orienté vers').selectOption({ label: redirectLabel });
+    await page.getByLabel('Qui a fait la démarche').selectOption({ label: autonomyLabel });
     await shoot('ticket-serving');
     await submit(page.getByRole('button', { name: `Terminé ${priorityNumber}` }), await actionOf('Terminé'));
     await reach(priorityPath, 'back to the ticket after finishing');
-    await see(notice(`${priorityNumber} : terminé (${outcomeLabel})`), `"terminé (${outcomeLabel})"`);
+    await see(notice(`${priorityNumber} : terminé (${outcomeLabel} : ${redirectLabel})`), `"terminé (${outcomeLabel} : …)"`);
     await see(page.getByRole('definition').filter({ hasText: outcomeLabel }), `the outcome "${outcomeLabel}"`);
+    await see(page.getByRole('definition').filter({ hasText: redirectLabel }), `sent to "${redirectLabel}"`);
+    await see(page.getByRole('definition').filter({ hasText: autonomyLabel }), `"${autonomyLabel}"`);
   });
 
   await step('an administrator adds an agent account and reads the audit log', async () => {

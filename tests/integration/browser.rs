@@ -27,6 +27,9 @@ const PASSWORD: &str = "Tournesol 42 !";
 const DESK: &str = "Bureau 2";
 /// What the script picks in the "Résultat" list, and what the database must then hold.
 const OUTCOME: (&str, &str) = ("redirected", "Orienté ailleurs");
+/// Where the visitor is sent, and who did the procedure (stored value, label).
+const REDIRECT: &str = "Caisse d'allocations familiales (CAF)";
+const AUTONOMY: (&str, &str) = ("with_them", "Fait avec la personne");
 /// The whole visit takes a few seconds; this only stops a stuck browser.
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(180);
 
@@ -173,6 +176,8 @@ fn staff_log_in_call_serve_and_log_out_in_a_real_browser() {
         ("GUICHET_PRIORITY_NUMBER", urgent.number.clone()),
         ("GUICHET_DESK", DESK.to_string()),
         ("GUICHET_OUTCOME_LABEL", OUTCOME.1.to_string()),
+        ("GUICHET_REDIRECT_LABEL", REDIRECT.to_string()),
+        ("GUICHET_AUTONOMY_LABEL", AUTONOMY.1.to_string()),
         ("GUICHET_SHOTS_DIR", shots.display().to_string()),
         ("CHROMIUM_PATH", CHROMIUM.to_string()),
     ];
@@ -186,6 +191,8 @@ fn staff_log_in_call_serve_and_log_out_in_a_real_browser() {
     let called = ticket_row(&store, urgent.id);
     assert_eq!(called.status, Status::Done, "{} was finished in the browser", urgent.number);
     assert_eq!(called.outcome.as_deref(), Some(OUTCOME.0), "with the outcome chosen in the browser");
+    assert_eq!(called.redirect_to.as_deref(), Some(REDIRECT), "and where the visitor was sent");
+    assert_eq!(called.autonomy.as_deref(), Some(AUTONOMY.0), "and who did the procedure");
     assert_eq!(called.desk.as_deref(), Some(DESK), "at the desk typed in the browser");
     let other = ticket_row(&store, first.id);
     assert_eq!(other.status, Status::Waiting, "{} still waits: the priority ticket went first", first.number);

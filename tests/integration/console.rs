@@ -10,7 +10,7 @@ use guichet::core::journey::TicketRequest;
 use guichet::core::lang::Lang;
 use guichet::core::queue::Action;
 use guichet::staff::{self, Console, ConsoleConfig};
-use guichet::store::{self, IssuedTicket, Role, Store};
+use guichet::store::{self, Change, IssuedTicket, Role, Store};
 use http_body_util::BodyExt;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -35,14 +35,14 @@ fn password_hash() -> String {
     HASH.get_or_init(|| staff::hash_password(PASSWORD).unwrap()).clone()
 }
 
-fn day(d: u32) -> NaiveDate {
+pub(crate) fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
 }
 
 pub(crate) struct Site {
     _dir: tempfile::TempDir,
     pub(crate) store: Store,
-    clock: Arc<ManualClock>,
+    pub(crate) clock: Arc<ManualClock>,
     console: Console,
 }
 
@@ -84,8 +84,11 @@ impl Site {
     }
 
     pub(crate) fn status_of(&self, id: i64) -> &'static str {
-        let row = self.store.reader().with(|c| store::ticket_by_id(c, id)).unwrap().unwrap();
-        row.status.as_str()
+        self.row(id).status.as_str()
+    }
+
+    pub(crate) fn row(&self, id: i64) -> store::TicketRow {
+        self.store.reader().with(|c| store::ticket_by_id(c, id)).unwrap().unwrap()
     }
 }
 
@@ -385,7 +388,7 @@ async fn a_finished_ticket_from_a_previous_day_is_expired() {
     let finished = site.issue(&[], None).await;
     let still_open = site.issue(&[], None).await;
     for action in [Action::Call, Action::Finish] {
-        site.store.act(finished.id, action, Some("Bureau 1".into()), None).await.unwrap();
+        site.store.act(finished.id, Change { desk: Some("Bureau 1".into()), ..Change::new(action) }).await.unwrap();
     }
     site.clock.set_day(day(24));
     let gone = get(&router, &format!("/t/{}", finished.token), &browser.cookie).await;
@@ -445,10 +448,10 @@ async fn a_request_is_served_from_its_page_and_its_outcome_recorded() {
     };
     act("call", "").await;
     act("start", "").await;
-    act("finish", "autonomy").await;
+    act("finish", "information").await;
     assert_eq!(site.status_of(ticket.id), "done");
     let html = text(get(&router, &page, &browser.cookie).await).await;
-    assert!(html.contains("La personne sait faire seule maintenant"));
+    assert!(html.contains("Information seulement"));
     assert!(html.contains("terminé"));
     act("requeue", "").await;
     let html = text(get(&router, &page, &browser.cookie).await).await;

@@ -9,6 +9,7 @@ mod console_accounts;
 mod console_desks;
 mod console_health;
 mod console_transport;
+mod console_workflow;
 mod doctor;
 mod gallery;
 mod help_calls;
