@@ -39,6 +39,11 @@ impl ManualClock {
         let ms = day.and_hms_opt(12, 0, 0).map_or(0, |t| t.and_utc().timestamp_millis());
         self.ms.store(ms, Ordering::SeqCst);
     }
+
+    /// Moves the clock on by `ms` milliseconds.
+    pub fn advance(&self, ms: i64) {
+        self.ms.fetch_add(ms, Ordering::SeqCst);
+    }
 }
 
 impl Clock for ManualClock {

@@ -135,6 +135,24 @@ pub fn ahead_of_new(waiting: &[Waiting], priority: bool) -> usize {
     waiting.iter().filter(|w| w.priority || !priority).count()
 }
 
+/// Finished visits needed before the day's measured service time replaces the configured one.
+pub const MEASURED_AFTER: usize = 5;
+
+/// Minutes one visit takes, for the estimate: the median of the day's finished visits in
+/// this queue (`service_ms`, start to finish) once there are [`MEASURED_AFTER`], rounded up
+/// to a whole minute; until then, the configured minutes.
+pub fn minutes_per_visit(service_ms: &[i64], configured: u32) -> u32 {
+    if service_ms.len() < MEASURED_AFTER {
+        return configured;
+    }
+    let mut sorted: Vec<i64> = service_ms.iter().map(|ms| (*ms).max(0)).collect();
+    sorted.sort_unstable();
+    let middle = sorted.len() / 2;
+    let median = if sorted.len().is_multiple_of(2) { (sorted[middle - 1] + sorted[middle]) / 2 } else { sorted[middle] };
+    let minutes = (median as u64).div_ceil(60_000).max(1);
+    minutes.min(u64::from(u32::MAX)) as u32
+}
+
 /// Estimated wait in minutes, rounded up to 5 minutes; 0 means "you are next".
 pub fn estimate_wait(ahead: usize, minutes_per_visit: u32, desks: u32) -> u32 {
     if ahead == 0 {
@@ -197,6 +215,16 @@ mod tests {
         assert_eq!(next_in_line(&[]), None);
         assert_eq!(ahead_of_new(&q, true), 2);
         assert_eq!(ahead_of_new(&q, false), 4);
+    }
+
+    #[test]
+    fn the_day_s_measured_visits_replace_the_configured_time_after_five() {
+        let minutes = |m: &[i64]| m.iter().map(|x| x * 60_000).collect::<Vec<_>>();
+        assert_eq!(minutes_per_visit(&minutes(&[4, 4, 4, 4]), 15), 15, "four visits: still configured");
+        assert_eq!(minutes_per_visit(&minutes(&[4, 40, 6, 8, 5]), 15), 6, "the median, not the mean");
+        assert_eq!(minutes_per_visit(&minutes(&[10, 20, 30, 40, 50, 60]), 15), 35);
+        assert_eq!(minutes_per_visit(&[1_000; 5], 15), 1, "at least a minute");
+        assert_eq!(minutes_per_visit(&[-5; 5], 15), 1, "a clock that jumped back counts as nothing");
     }
 
     #[test]

@@ -27,6 +27,7 @@ pub struct TicketView {
 pub struct IssueContext {
     pub site_name: String,
     pub public_url: String,
+    /// Minutes per visit until the day has measured enough visits of its own.
     pub minutes_per_visit: u32,
     pub desks: u32,
 }
@@ -76,7 +77,11 @@ fn view_of(cat: &Catalogue, ctx: &IssueContext, req: &TicketRequest, t: &IssuedT
     TicketView {
         number: t.number.clone(),
         spelled: queue::spell_out(&t.number),
-        wait_minutes: queue::estimate_wait(t.ahead, ctx.minutes_per_visit, ctx.desks),
+        wait_minutes: queue::estimate_wait(
+            t.ahead,
+            queue::minutes_per_visit(&t.service_ms, ctx.minutes_per_visit),
+            ctx.desks,
+        ),
         documents,
         url,
         qr,

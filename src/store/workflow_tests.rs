@@ -101,3 +101,18 @@ fn staff_open_the_next_day_when_the_clock_is_behind() {
     let next = store.issue(request('A', false)).wait().unwrap();
     assert_eq!((next.number.as_str(), next.service_day.as_str()), ("A-001", "2026-11-03"));
 }
+
+#[test]
+fn a_new_ticket_carries_the_day_s_measured_service_times_of_its_queue() {
+    let (_dir, clock, store) = store_at(2);
+    for minutes in [4, 6, 8] {
+        let t = store.issue(request('A', false)).wait().unwrap();
+        store.act(t.id, Change::new(Action::Start)).wait().unwrap();
+        clock.advance(minutes * 60_000);
+        store.act(t.id, Change::new(Action::Finish)).wait().unwrap();
+    }
+    let other_queue = store.issue(request('C', false)).wait().unwrap();
+    assert!(other_queue.service_ms.is_empty(), "queue C has served nobody");
+    let next = store.issue(request('A', false)).wait().unwrap();
+    assert_eq!(next.service_ms, vec![240_000, 360_000, 480_000]);
+}

@@ -19,6 +19,8 @@ pub struct IssuedTicket {
     pub service_day: String,
     /// Open tickets that will be called before this one.
     pub ahead: usize,
+    /// Today's finished visits in its queue, start to finish (ms): the wait estimate's base.
+    pub service_ms: Vec<i64>,
     pub issued_at: i64,
 }
 
@@ -42,6 +44,7 @@ pub fn issue(conn: &mut Connection, req: &TicketRequest, clock: &dyn Clock) -> R
     )?;
     let waiting = read::waiting(&tx, Some(req.queue))?;
     let ahead = queue::ahead_of_new(&waiting, req.priority.is_some());
+    let service_ms = read::service_times(&tx, &day, req.queue)?;
     let number = queue::format_number(req.queue, seq);
     let token = new_token();
     let issued_at = clock.now_ms();
@@ -66,7 +69,7 @@ pub fn issue(conn: &mut Connection, req: &TicketRequest, clock: &dyn Clock) -> R
     )?;
     let id = tx.last_insert_rowid();
     tx.commit()?;
-    Ok(IssuedTicket { id, number, token, queue: req.queue, service_day: day, ahead, issued_at })
+    Ok(IssuedTicket { id, number, token, queue: req.queue, service_day: day, ahead, service_ms, issued_at })
 }
 
 /// What a staff member asks of one ticket.
