@@ -148,7 +148,8 @@ pub fn minutes_per_visit(service_ms: &[i64], configured: u32) -> u32 {
     let mut sorted: Vec<i64> = service_ms.iter().map(|ms| (*ms).max(0)).collect();
     sorted.sort_unstable();
     let middle = sorted.len() / 2;
-    let median = if sorted.len().is_multiple_of(2) { (sorted[middle - 1] + sorted[middle]) / 2 } else { sorted[middle] };
+    let median =
+        if sorted.len().is_multiple_of(2) { (sorted[middle - 1] + sorted[middle]) / 2 } else { sorted[middle] };
     let minutes = (median as u64).div_ceil(60_000).max(1);
     minutes.min(u64::from(u32::MAX)) as u32
 }

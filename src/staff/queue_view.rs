@@ -117,10 +117,10 @@ fn call_next_form(catalogue: &Catalogue, session: &Session, desks: &[String]) ->
 
 /// Calls for help, counts per queue and the table: what `GET /queue` returns.
 pub(super) fn queue_fragment(live: &Live<'_>, csrf: &str) -> Markup {
-    let (catalogue, tickets, now_ms) = (live.catalogue, live.tickets, live.now_ms);
+    let (catalogue, tickets) = (live.catalogue, live.tickets);
     html! {
         (super::health_view::printer_banner(live.health))
-        (super::help_view::calls(live.calls, now_ms, csrf))
+        (super::help_view::calls(live.calls, live.now_ms, csrf))
         h2 { "En ce moment" }
         ul.counts {
             @for q in &catalogue.queues {
@@ -129,16 +129,33 @@ pub(super) fn queue_fragment(live: &Live<'_>, csrf: &str) -> Markup {
         }
         @if tickets.is_empty() {
             p { "Personne n'attend pour le moment." }
-        } @else {
-            table {
+        }
+        // One table per queue, in the catalogue's order, each in calling order; a queue the
+        // catalogue no longer has still shows its tickets.
+        @for q in &catalogue.queues {
+            @let rows: Vec<&TicketRow> = tickets.iter().filter(|t| t.queue == q.prefix).collect();
+            (queue_table(&format!("File {} – {}", q.prefix, q.name), &q.prefix.to_string(), &rows, live, csrf))
+        }
+        @let others: Vec<&TicketRow> = tickets.iter().filter(|t| catalogue.queue(t.queue).is_none()).collect();
+        (queue_table("Autres files", "autres", &others, live, csrf))
+    }
+}
+
+/// One queue's open tickets under its title (nothing when it has none).
+fn queue_table(title: &str, id: &str, rows: &[&TicketRow], live: &Live<'_>, csrf: &str) -> Markup {
+    let calls_before_absent = live.calls_before_absent;
+    html! {
+        @if !rows.is_empty() {
+            h3 id={ "file-" (id) } { (title) }
+            table aria-labelledby={ "file-" (id) } {
                 thead { tr {
                     th { "Numéro" } th { "État" } th { "Attente" } th { "Demande" }
                     th { "À savoir" } th { "Bureau" } th { "Actions" }
                 } }
                 tbody {
-                    @for row in tickets {
-                        @let acting = Acting { csrf, back: "/", calls_before_absent: live.calls_before_absent, full: None };
-                        (ticket_row(&labels::describe(row, catalogue, now_ms), &acting))
+                    @for row in rows {
+                        @let acting = Acting { csrf, back: "/", calls_before_absent, full: None };
+                        (ticket_row(&labels::describe(row, live.catalogue, live.now_ms), &acting))
                     }
                 }
             }

@@ -74,6 +74,9 @@ async fn a_change_of_queue_keeps_the_place_by_arrival() {
     assert!(page.contains(r#"<option value="S">S – Santé et retraite</option>"#), "the other queues are offered");
     act(&router, &marie, &site, early.id, "transfer", site.row(early.id).rev, &[("queue", "S")]).await;
     assert_eq!((site.row(early.id).queue, site.status_of(early.id)), ('S', "waiting"));
+    let queue = text(get(&router, "/", &marie.cookie).await).await;
+    let (_, in_s) = queue.split_once("File S – Santé et retraite").expect("a table for queue S");
+    assert!(in_s.contains(&early.number), "listed under its new queue");
     let bogus = post(
         &router,
         &format!("/tickets/{}/transfer", early.id),
