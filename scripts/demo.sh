@@ -7,7 +7,7 @@ source scripts/setup-debian.sh
 export PATH="$HOME/.cargo/bin:$PATH"
 cargo build --release --locked
 bin="${CARGO_TARGET_DIR:-target}/release/guichet"
-if ! $bin staff list | grep -qx demo; then
+if ! $bin staff list | cut -f1 | grep -qx demo; then
   echo "demo-accueil-2026" | $bin staff add demo --password-stdin
   echo "staff console account: demo / demo-accueil-2026"
 fi
