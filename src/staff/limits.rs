@@ -84,11 +84,8 @@ impl Streams {
 }
 
 /// Middleware: a request that takes longer than [`REQUEST_TIMEOUT`] gets "service
-/// unavailable" (the live stream is left alone: it is meant to last).
+/// unavailable" (the router does not put the live stream under it).
 pub(super) async fn time_limit(request: Request, next: Next) -> Response {
-    if request.uri().path() == "/events" {
-        return next.run(request).await;
-    }
     match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
         Ok(response) => response,
         Err(_) => {

@@ -23,7 +23,6 @@ pub(super) fn router(console: Console) -> Router {
     Router::new()
         .route("/", get(queue_page))
         .route("/queue", get(queue_fragment))
-        .route("/events", get(sse::events))
         .route("/login", get(login::login_page).post(login::login))
         .route("/logout", post(login::logout))
         .route("/t/{token}", get(ticket_page))
@@ -39,8 +38,10 @@ pub(super) fn router(console: Console) -> Router {
         .route(&format!("{}/accounts/{{op}}", admin::PATH), post(admin::account_action))
         .route("/favicon.ico", get(no_icon))
         .fallback(not_found)
-        .layer(middleware::from_fn_with_state(console.clone(), guard::guard))
+        // Every request but the live stream, which is meant to last, has a time limit.
         .layer(middleware::from_fn(super::limits::time_limit))
+        .route("/events", get(sse::events))
+        .layer(middleware::from_fn_with_state(console.clone(), guard::guard))
         .with_state(console)
 }
 
