@@ -2,6 +2,7 @@
 //! See docs/ARCHITECTURE.md for the map of modules, threads and invariants.
 
 pub mod assets;
+pub mod board;
 pub mod cli;
 pub mod clock;
 pub mod commands;

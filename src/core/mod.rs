@@ -1,5 +1,6 @@
 //! The core: pure rules with no IO, tested without a window or a database.
 
+pub mod announce;
 pub mod bidi;
 pub mod catalogue;
 pub mod compounds;

@@ -155,6 +155,7 @@ fn action_label(action: &str) -> &str {
         "role" => "Change un rôle",
         "password" => "Change un mot de passe",
         "unlock" => "Débloque un compte",
+        "board-key" => "Crée une nouvelle adresse du tableau",
         other => other,
     }
 }

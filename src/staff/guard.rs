@@ -75,7 +75,7 @@ pub(super) async fn guard(State(console): State<Console>, mut request: Request, 
 fn add_security_headers(headers: &mut HeaderMap, nonce: &str) {
     let csp = format!(
         "default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; connect-src 'self'; \
-         img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+         img-src 'self'; media-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     );
     if let Ok(csp) = HeaderValue::from_str(&csp) {
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);

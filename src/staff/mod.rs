@@ -14,6 +14,7 @@
 //! - `limits`: caps on connections and live streams, the request time limit;
 //! - `listener`: accepts within the caps, TLS handshakes (`tls`: the certificate), serves
 //!   HTTP/1 with a header-read time limit;
+//! - `board`, `board_view`: the waiting-room board (no login: a key in its address);
 //! - `health_view`: the kiosk's health (printer alert over the queue, "État de la borne").
 
 mod action_view;
@@ -21,6 +22,9 @@ mod actions;
 mod admin;
 mod admin_view;
 mod auth;
+mod board;
+mod board_admin;
+mod board_view;
 mod extract;
 mod guard;
 mod health_view;

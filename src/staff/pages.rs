@@ -108,6 +108,7 @@ pub(super) fn page(chrome: &Chrome<'_>, title: &str, live: bool, body: Markup) -
                             @if staff.role == crate::store::Role::Admin {
                                 a href=(super::admin::PATH) { "Comptes" } " · "
                                 a href=(super::admin::JOURNAL) { "Journal" } " · "
+                                a href=(super::board_admin::PATH) { "Tableau" } " · "
                             }
                             a href=(super::health_view::PATH) { "État de la borne" }
                         }

@@ -6,7 +6,7 @@ use super::extract::{PageNonce, Staff};
 use super::guard::{self, is_token};
 use super::pages::{self, Plain};
 use super::queue_view;
-use super::{actions, admin, health_view, help_view, labels, login, sse, ticket_view, Console};
+use super::{actions, admin, board, board_admin, health_view, help_view, labels, login, sse, ticket_view, Console};
 use crate::core::help::HelpCall;
 use crate::health::{Health, Snapshot};
 use crate::store::{self, TicketRow};
@@ -36,11 +36,16 @@ pub(super) fn router(console: Console) -> Router {
         .route(&format!("{}/compte", admin::PATH), get(admin::account_page))
         .route(admin::JOURNAL, get(admin::journal_page))
         .route(&format!("{}/accounts/{{op}}", admin::PATH), post(admin::account_action))
+        .route(board_admin::PATH, get(board_admin::page).post(board_admin::renew))
+        .route(board::PATH, get(board::page))
+        .route("/board/chime.wav", get(board::chime))
+        .route("/board/audio/{id}", get(board::spoken))
         .route("/favicon.ico", get(no_icon))
         .fallback(not_found)
         // Every request but the live stream, which is meant to last, has a time limit.
         .layer(middleware::from_fn(super::limits::time_limit))
         .route("/events", get(sse::events))
+        .route("/board/events", get(board::events))
         .layer(middleware::from_fn_with_state(console.clone(), guard::guard))
         .with_state(console)
 }

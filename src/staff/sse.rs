@@ -65,6 +65,8 @@ async fn forward(
                 Event::default().data("printer")
             },
             received = events.recv() => match received {
+                // Also published as the ticket's change: one reload is enough.
+                Ok(DomainEvent::Called(_)) => continue,
                 Ok(e) => describe(&e),
                 // Some events were missed: the page reloads the table anyway.
                 Err(RecvError::Lagged(_)) => Event::default().data("refresh"),
@@ -92,6 +94,7 @@ fn describe(event: &DomainEvent) -> Event {
         DomainEvent::HelpCalled { .. } => "help called".to_string(),
         DomainEvent::HelpAnswered { .. } | DomainEvent::HelpCancelled { .. } => "help ended".to_string(),
         DomainEvent::DayOpened { day, .. } => format!("day {day}"),
+        DomainEvent::Called(call) => format!("call {}", call.number),
     };
     Event::default().data(data)
 }

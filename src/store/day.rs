@@ -28,6 +28,7 @@ fn begin(conn: &Connection, day: NaiveDate, now_ms: i64) -> Result<usize, StoreE
          WHERE status IN ('waiting', 'called', 'in_service') AND service_day < ?1",
         rusqlite::params![day, now_ms],
     )?;
+    conn.execute("DELETE FROM calls WHERE service_day < ?1", [&day])?;
     Ok(closed)
 }
 

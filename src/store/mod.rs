@@ -3,12 +3,14 @@
 //! change is published as a [`DomainEvent`] on a broadcast channel.
 
 mod accounts;
+mod calls;
 mod day;
 mod read;
 pub mod schema;
 mod write;
 
 pub use accounts::{accounts, audit_log, staff, staff_names, AccountSummary, AuditEntry, Role, StaffAccount};
+pub use calls::{board_key, calls_after, last_calls, BoardCall, SHOWN};
 pub use read::{open_tickets, ticket_by_id, ticket_by_token, ReadPool, TicketRow};
 pub use write::{Change, IssuedTicket};
 
@@ -73,6 +75,8 @@ pub enum DomainEvent {
         id: u64,
         kiosk: String,
     },
+    /// A ticket was called to a desk (also published as `TicketChanged`): for the board.
+    Called(BoardCall),
     /// Staff opened a new service day by hand; `closed` tickets were left open.
     DayOpened {
         day: String,
@@ -213,6 +217,15 @@ impl Store {
         })
     }
 
+    /// Makes a new board key (the board's old address stops working) and returns it.
+    pub fn new_board_key(&self) -> Pending<String> {
+        self.write(|conn, _| {
+            let key = write::new_token();
+            calls::set_board_key(conn, &key)?;
+            Ok(key)
+        })
+    }
+
     /// Calls the next visitor (priority first) to `desk`, optionally from one queue.
     pub fn call_next(&self, desk: String, queue: Option<char>) -> Pending<TicketRow> {
         self.send(|reply| Command::CallNext { desk, queue, reply })
@@ -269,18 +282,10 @@ fn run(
                 let _ = reply.send(result);
             }
             Command::Act { id, change, reply } => {
-                let result = write::act(&mut conn, clock, id, &change);
-                if let Ok(t) = &result {
-                    publish(changed(t));
-                }
-                let _ = reply.send(result);
+                let _ = reply.send(acted(write::act(&mut conn, clock, id, &change), &publish));
             }
             Command::CallNext { desk, queue, reply } => {
-                let result = write::call_next(&mut conn, clock, &desk, queue);
-                if let Ok(t) = &result {
-                    publish(changed(t));
-                }
-                let _ = reply.send(result);
+                let _ = reply.send(acted(write::call_next(&mut conn, clock, &desk, queue), &publish));
             }
             Command::Run(change) => change(&mut conn, clock),
             Command::CallHelp { kiosk, screen, reply } => {
@@ -306,6 +311,16 @@ fn run(
             }
         }
     }
+}
+
+/// Publishes a committed change (and its call), and keeps the ticket for the reply.
+fn acted(result: Result<write::Acted, StoreError>, publish: &dyn Fn(DomainEvent)) -> Result<TicketRow, StoreError> {
+    let (row, call) = result?;
+    publish(changed(&row));
+    if let Some(call) = call {
+        publish(DomainEvent::Called(call));
+    }
+    Ok(row)
 }
 
 fn changed(t: &TicketRow) -> DomainEvent {

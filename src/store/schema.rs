@@ -78,6 +78,20 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE tickets ADD COLUMN redirect_to TEXT;
     ALTER TABLE tickets ADD COLUMN autonomy TEXT;
     "#,
+    // 4: the waiting-room board: every call of a ticket to a desk, in the order made (the
+    // id), so that a board announces each one, in order, even when two desks call at once.
+    // Only today's are kept: a new service day empties it.
+    r#"
+    CREATE TABLE calls (
+        id          INTEGER PRIMARY KEY,
+        at          INTEGER NOT NULL,
+        service_day TEXT    NOT NULL,
+        ticket      INTEGER NOT NULL,
+        number      TEXT    NOT NULL,
+        desk        TEXT    NOT NULL,
+        lang        TEXT    NOT NULL
+    );
+    "#,
 ];
 
 /// The first schema, for the tests of the migrations that follow it.

@@ -95,8 +95,18 @@ fn call_next_takes_priority_first_and_publishes_events() {
     while let Ok(e) = events.try_recv() {
         seen.push(e);
     }
-    assert_eq!(seen.len(), 6, "{seen:?}");
+    assert_eq!(seen.len(), 8, "{seen:?}");
     assert_eq!(seen[0], DomainEvent::TicketIssued { id: first.id, number: "C-001".into() });
+    // Each call is published for the board too, right after the ticket's change.
+    let board: Vec<(i64, &str)> = seen
+        .iter()
+        .filter_map(|e| match e {
+            DomainEvent::Called(c) => Some((c.id, c.desk.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(board, [(1, "Bureau 2"), (2, "Bureau 1")]);
+    assert!(matches!(&seen[4], DomainEvent::Called(c) if c.number == "C-002"));
     let open = store.reader().with(read::open_tickets).unwrap();
     assert_eq!(open.iter().map(|t| t.id).collect::<Vec<_>>(), vec![urgent.id, later.id]);
     let by_token = store.reader().with(|c| read::ticket_by_token(c, &later.token)).unwrap().unwrap();

@@ -78,6 +78,7 @@ fn a_new_day_closes_what_yesterday_left_open_as_not_seen() {
     let left = store.issue(request('A', false)).wait().unwrap();
     let called = store.issue(request('A', false)).wait().unwrap();
     store.act(called.id, Change::new(Action::Call)).wait().unwrap();
+    assert_eq!(store.reader().with(|c| last_calls(c, 5)).unwrap().len(), 1, "the board has the call");
     clock.set_day(day(3));
     // The first "call next" of the day finds nobody: yesterday's visitors are gone.
     assert!(matches!(store.call_next("Bureau 1".into(), None).wait(), Err(StoreError::NobodyWaiting)));
@@ -86,6 +87,7 @@ fn a_new_day_closes_what_yesterday_left_open_as_not_seen() {
         assert_eq!(row.status, Status::NotSeen);
     }
     assert_eq!(store.issue(request('A', false)).wait().unwrap().number, "A-001");
+    assert!(store.reader().with(|c| last_calls(c, 5)).unwrap().is_empty(), "a new day starts an empty board");
 }
 
 #[test]

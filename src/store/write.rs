@@ -1,5 +1,6 @@
 //! The write side: every function here runs on the storage thread, in one transaction.
 
+use super::calls::{self, BoardCall};
 use super::read::{self, TicketRow};
 use super::{day, StoreError};
 use crate::clock::Clock;
@@ -25,7 +26,7 @@ pub struct IssuedTicket {
 }
 
 /// 128 random bits, hex: the only thing the QR code carries.
-fn new_token() -> String {
+pub(super) fn new_token() -> String {
     let mut bytes = [0u8; 16];
     rand::rng().fill_bytes(&mut bytes);
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -96,7 +97,10 @@ impl Change {
     }
 }
 
-pub fn act(conn: &mut Connection, clock: &dyn Clock, id: i64, change: &Change) -> Result<TicketRow, StoreError> {
+/// A ticket after a change, and the board's call when the change was a call.
+pub type Acted = (TicketRow, Option<BoardCall>);
+
+pub fn act(conn: &mut Connection, clock: &dyn Clock, id: i64, change: &Change) -> Result<Acted, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let row = read::ticket_by_id(&tx, id)?.ok_or(StoreError::NotFound)?;
     if change.seen.is_some_and(|seen| seen != row.rev) {
@@ -140,8 +144,9 @@ pub fn act(conn: &mut Connection, clock: &dyn Clock, id: i64, change: &Change) -
         tx.execute(&format!("UPDATE tickets SET {column} = ?2 WHERE id = ?1"), params![id, now])?;
     }
     let row = read::ticket_by_id(&tx, id)?.ok_or(StoreError::NotFound)?;
+    let call = if change.action == Action::Call { Some(calls::record(&tx, &row, now)?) } else { None };
     tx.commit()?;
-    Ok(row)
+    Ok((row, call))
 }
 
 /// Calls the next visitor of today (priority first) to `desk`, from one queue or all.
@@ -150,7 +155,7 @@ pub fn call_next(
     clock: &dyn Clock,
     desk: &str,
     queue: Option<char>,
-) -> Result<TicketRow, StoreError> {
+) -> Result<Acted, StoreError> {
     // A new day closes what yesterday left open before anyone is called.
     {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;

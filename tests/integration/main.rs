@@ -1,6 +1,7 @@
 //! Everything that needs no UI thread of its own, in one test binary (each binary links
 //! Slint and the whole app: one link instead of one per file).
 
+mod board;
 mod browser;
 #[path = "../common/mod.rs"]
 mod common;

@@ -1,0 +1,192 @@
+//! The waiting-room board on a TV's browser: `/board?key=…` (no login: the key set by an
+//! administrator is in the address), its live calls (`/board/events`), the spoken call
+//! synthesised here (`/board/audio/{id}`) and the chime. It shows ticket numbers and
+//! desks only.
+
+use super::auth::same_secret;
+use super::extract::PageNonce;
+use super::pages::{self, Plain};
+use super::{board_view, stop_requested, Console};
+use crate::board::audio;
+use crate::core::announce;
+use crate::core::lang::Lang;
+use crate::store::{self, BoardCall, DomainEvent};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use std::convert::Infallible;
+use std::sync::OnceLock;
+use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+
+pub(super) const PATH: &str = "/board";
+
+/// Spoken calls synthesised at once (each takes a few tens of milliseconds).
+static SYNTHS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+/// How often an open board looks again even when nothing was published (a call made by
+/// another process, e.g. `guichet serve` beside the kiosk), and checks its key.
+const RECHECK: Duration = Duration::from_secs(3);
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct BoardQuery {
+    key: String,
+    /// The newest call the page already shows.
+    after: i64,
+    lang: String,
+}
+
+/// Whether `given` is the board key (`None`: no key set yet, so no board).
+async fn key_holds(console: &Console, given: &str) -> bool {
+    match console.read(store::board_key).await {
+        Ok(Some(key)) => same_secret(given, &key),
+        _ => false,
+    }
+}
+
+/// What a wrong or missing key gets: the same "not found" as any unknown address.
+fn no_board(console: &Console, nonce: &str) -> Response {
+    pages::plain(&console.chrome(nonce, None), Plain::NotFound)
+}
+
+pub(super) async fn page(
+    State(console): State<Console>,
+    PageNonce(nonce): PageNonce,
+    Query(q): Query<BoardQuery>,
+) -> Response {
+    if !key_holds(&console, &q.key).await {
+        return no_board(&console, &nonce);
+    }
+    match console.read(|c| store::last_calls(c, store::SHOWN)).await {
+        Ok(calls) => board_view::page(&nonce, &console.config.site_name, &q.key, &calls).into_response(),
+        Err(e) => console.unavailable(&nonce, None, e),
+    }
+}
+
+/// The live calls: every call after `after` (or after the `Last-Event-ID` the browser
+/// sends when it reconnects), oldest first, each with its id; nothing is skipped.
+pub(super) async fn events(
+    State(console): State<Console>,
+    PageNonce(nonce): PageNonce,
+    Query(q): Query<BoardQuery>,
+    headers: HeaderMap,
+) -> Response {
+    if !key_holds(&console, &q.key).await {
+        return no_board(&console, &nonce);
+    }
+    // A board counts as one "session" per key: a few TVs, not a crowd.
+    let Some(places) = console.streams.open(&format!("board:{}", q.key)) else {
+        return StatusCode::NO_CONTENT.into_response();
+    };
+    let resumed = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<i64>().ok());
+    let after = resumed.unwrap_or(0).max(q.after);
+    let events = console.store.subscribe();
+    let (tx, rx) = mpsc::channel(16);
+    tokio::spawn(async move {
+        forward(console, q.key, after, events, tx).await;
+        drop(places);
+    });
+    Sse::new(ReceiverStream::new(rx))
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text("ok"))
+        .into_response()
+}
+
+async fn forward(
+    console: Console,
+    key: String,
+    mut after: i64,
+    mut events: tokio::sync::broadcast::Receiver<DomainEvent>,
+    tx: mpsc::Sender<Result<Event, Infallible>>,
+) {
+    let stop = stop_requested(console.shutdown.clone());
+    tokio::pin!(stop);
+    let mut recheck = tokio::time::interval(RECHECK);
+    loop {
+        // Read first: calls made before the stream opened are sent at once.
+        let calls = match console.read(move |c| store::calls_after(c, after, 50)).await {
+            Ok(calls) => calls,
+            Err(_) => Vec::new(),
+        };
+        for call in calls {
+            after = call.id;
+            if tx.send(Ok(call_event(&call))).await.is_err() {
+                return;
+            }
+        }
+        tokio::select! {
+            () = &mut stop => return,
+            () = tx.closed() => return,
+            _ = recheck.tick() => {
+                // A new key (the old address given out) ends the old address's boards.
+                if !key_holds(&console, &key).await {
+                    return;
+                }
+            }
+            received = events.recv() => match received {
+                Ok(DomainEvent::Called(_) | DomainEvent::DayOpened { .. }) | Err(RecvError::Lagged(_)) => {}
+                Ok(_) => continue,
+                Err(RecvError::Closed) => return,
+            },
+        }
+    }
+}
+
+fn call_event(call: &BoardCall) -> Event {
+    let langs: Vec<&str> = announce::languages(call.lang).into_iter().map(Lang::code).collect();
+    let data = serde_json::json!({
+        "id": call.id,
+        "number": call.number,
+        "desk": call.desk,
+        "langs": langs,
+    });
+    Event::default().event("call").id(call.id.to_string()).data(data.to_string())
+}
+
+fn wav(bytes: Vec<u8>, cache: &'static str) -> Response {
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("audio/wav"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    response
+}
+
+/// The chime (the same for every call; nothing secret in it).
+pub(super) async fn chime() -> Response {
+    static CHIME: OnceLock<Vec<u8>> = OnceLock::new();
+    wav(CHIME.get_or_init(audio::chime).clone(), "public, max-age=86400")
+}
+
+/// Call `id` said in French or in the visitor's language (`?lang=`), as WAV.
+pub(super) async fn spoken(
+    State(console): State<Console>,
+    PageNonce(nonce): PageNonce,
+    Path(id): Path<i64>,
+    Query(q): Query<BoardQuery>,
+) -> Response {
+    if !key_holds(&console, &q.key).await {
+        return no_board(&console, &nonce);
+    }
+    let call = match console.read(move |c| store::calls_after(c, id.saturating_sub(1), 1)).await {
+        Ok(calls) => calls.into_iter().find(|c| c.id == id),
+        Err(e) => return console.unavailable(&nonce, None, e),
+    };
+    let Some(call) = call else { return no_board(&console, &nonce) };
+    // Only the languages of this call's announcement can be asked for.
+    let Some(lang) = Lang::from_code(&q.lang).filter(|l| announce::languages(call.lang).contains(l)) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let Ok(_turn) = SYNTHS.acquire().await else { return StatusCode::SERVICE_UNAVAILABLE.into_response() };
+    let text = announce::phrase(lang, &call.number, &call.desk);
+    match tokio::task::spawn_blocking(move || audio::synthesize(&text, lang)).await {
+        Ok(Ok(bytes)) => wav(bytes, "private, max-age=3600"),
+        Ok(Err(e)) => {
+            eprintln!("guichet: board voice: {e}");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    }
+}
