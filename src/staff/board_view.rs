@@ -10,7 +10,9 @@ const CSS: &str = r#"
 html, body { margin: 0; height: 100%; background: #000; color: #fff;
   font-family: "Atkinson Hyperlegible", "DejaVu Sans", sans-serif; }
 body { display: flex; flex-direction: column; padding: 2vh 3vw; gap: 2vh; }
-header { font-size: 3.5vh; display: flex; justify-content: space-between; gap: 2vw; }
+header { font-size: 3.5vh; display: flex; justify-content: space-between; align-items: baseline; gap: 2vw; }
+h1 { font-size: 3.5vh; margin: 0; }
+main { flex: 1 1 auto; display: flex; flex-direction: column; gap: 2vh; }
 #now { flex: 1 1 auto; display: flex; flex-direction: column; justify-content: center;
   align-items: center; border: 0.6vh solid #fff; border-radius: 2vh; padding: 2vh; }
 #now .label { font-size: 4.5vh; }
@@ -37,16 +39,18 @@ const JS: &str = r#"
   var board = document.getElementById('board');
   var key = board.dataset.key, last = Number(board.dataset.last) || 0;
   var queue = [], busy = false, sound = false;
-  var heard = window.guichetBoard = { shown: [], played: [] };
+  // What was shown and played, for the browser test (nothing is sent anywhere).
+  var heard = window.guichetBoard = { shown: [], played: [], done: 0, connected: false };
   var now = document.getElementById('now'), before = document.getElementById('before');
   function wait(ms) { return new Promise(function (done) { setTimeout(done, ms); }); }
   function play(url) {
     return new Promise(function (done) {
-      var a = new Audio(url);
-      a.onended = done; a.onerror = done;
-      heard.played.push(url);
+      var a = new Audio(url), entry = { url: url, end: '' };
+      heard.played.push(entry);
+      a.onended = function () { entry.end = 'ended'; done(); };
+      a.onerror = function () { entry.end = 'error'; done(); };
       var p = a.play();
-      if (p && p.catch) { p.catch(done); }
+      if (p && p.catch) { p.catch(function () { entry.end = 'refused'; done(); }); }
     });
   }
   function line(number, desk) {
@@ -78,10 +82,11 @@ const JS: &str = r#"
   async function next() {
     if (busy) { return; }
     busy = true;
-    while (queue.length) { await announce(queue.shift()); }
+    while (queue.length) { await announce(queue.shift()); heard.done += 1; }
     busy = false;
   }
   var stream = new EventSource('/board/events?key=' + encodeURIComponent(key) + '&after=' + last);
+  stream.onopen = function () { heard.connected = true; };
   stream.addEventListener('call', function (e) {
     var c = JSON.parse(e.data);
     if (c.id <= last) { return; }
@@ -113,17 +118,19 @@ pub(super) fn page(nonce: &str, site: &str, key: &str, calls: &[BoardCall]) -> M
                 style nonce=(nonce) { (PreEscaped(CSS)) }
             }
             body #board data-key=(key) data-last=(last) {
-                header { strong { (site) } span { "Présentez-vous au bureau indiqué" } }
-                main #now.idle[current.is_none()] role="status" aria-live="assertive" aria-atomic="true" {
-                    span.label { "Appel en cours" }
-                    span.number { (current.map_or("En attente du prochain appel", |c| c.number.as_str())) }
-                    span.desk { (current.map_or("", |c| c.desk.as_str())) }
-                }
-                section aria-labelledby="before-title" {
-                    h2 #before-title { "Appels précédents" }
-                    ol #before {
-                        @for c in before.iter().rev().take(5) {
-                            li { b { (c.number) } (c.desk) }
+                header { h1 { (site) } span { "Présentez-vous au bureau indiqué" } }
+                main {
+                    div #now.idle[current.is_none()] role="status" aria-live="assertive" aria-atomic="true" {
+                        span.label { "Appel en cours" }
+                        span.number { (current.map_or("En attente du prochain appel", |c| c.number.as_str())) }
+                        span.desk { (current.map_or("", |c| c.desk.as_str())) }
+                    }
+                    section aria-labelledby="before-title" {
+                        h2 #before-title { "Appels précédents" }
+                        ol #before {
+                            @for c in before.iter().rev().take(5) {
+                                li { b { (c.number) } (c.desk) }
+                            }
                         }
                     }
                 }

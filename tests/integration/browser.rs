@@ -21,7 +21,7 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const CHROMIUM: &str = "/usr/bin/chromium";
+pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
 const NAME: &str = "marie";
 const PASSWORD: &str = "Tournesol 42 !";
 const DESK: &str = "Bureau 2";
@@ -33,7 +33,7 @@ const AUTONOMY: (&str, &str) = ("with_them", "Fait avec la personne");
 /// The whole visit takes a few seconds; this only stops a stuck browser.
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(180);
 
-fn browser_dir() -> PathBuf {
+pub(crate) fn browser_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
 }
 
@@ -47,7 +47,7 @@ fn require(program: &str, what: &str) {
 }
 
 /// node 20 or newer, as the pinned playwright-core needs (Debian 12's own nodejs is 18).
-fn require_node() {
+pub(crate) fn require_node() {
     let output = Command::new("node").arg("--version").output();
     let version = output.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default();
     let major = version.trim_start_matches('v').split('.').next().and_then(|m| m.parse::<u32>().ok());
@@ -59,7 +59,7 @@ fn require_node() {
 }
 
 /// Installs the pinned playwright-core (package-lock.json) if it is not there yet.
-fn ensure_playwright() {
+pub(crate) fn ensure_playwright() {
     let dir = browser_dir();
     let installed =
         ["playwright-core", "axe-core"].iter().all(|p| dir.join("node_modules").join(p).join("package.json").is_file());
@@ -107,12 +107,13 @@ fn ticket_row(store: &Store, id: i64) -> TicketRow {
     row.unwrap_or_else(|| panic!("ticket {id} is in the store"))
 }
 
-/// Runs the script, its output going to `log`; kills it after [`SCRIPT_TIMEOUT`].
-fn run_script(env: &[(&str, String)], log: &Path) -> ExitStatus {
+/// Runs `script` (in tests/browser), its output going to `log`; kills it after
+/// [`SCRIPT_TIMEOUT`].
+pub(crate) fn run_script(script: &str, env: &[(&str, String)], log: &Path) -> ExitStatus {
     let out = File::create(log).expect("a log file for the script");
     let err = out.try_clone().expect("a second handle on the log file");
     let mut child = Command::new("node")
-        .arg(browser_dir().join("console.mjs"))
+        .arg(browser_dir().join(script))
         .current_dir(browser_dir())
         .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .stdin(Stdio::null())
@@ -183,7 +184,7 @@ fn staff_log_in_call_serve_and_log_out_in_a_real_browser() {
     ];
     let log = dir.path().join("console.mjs.log");
     let script_began = Instant::now();
-    let status = run_script(&env, &log);
+    let status = run_script("console.mjs", &env, &log);
     let output = std::fs::read_to_string(&log).unwrap_or_default();
     println!("{output}");
     assert!(status.success(), "the browser visit failed ({status}); the script said:\n{output}");

@@ -3,6 +3,7 @@
 
 mod board;
 mod browser;
+mod browser_board;
 #[path = "../common/mod.rs"]
 mod common;
 mod console;
