@@ -35,6 +35,13 @@ pub enum Command {
         #[arg(long)]
         bind: Option<String>,
     },
+    /// Show the waiting-room board full screen (a TV, the Pi's second screen): each call
+    /// shown and said in French and in the visitor's language, in order.
+    Board {
+        /// No sound: each call is only shown (4 s before the next).
+        #[arg(long)]
+        silent: bool,
+    },
     /// Render one kiosk screen to PNG without a display (realistic demo data).
     Screenshot(ScreenshotArgs),
     /// Check guichet.toml and the catalogue; exit non-zero with file:line: fix on mistakes.
@@ -68,7 +75,8 @@ pub enum Command {
 
 #[derive(clap::Args, Debug)]
 pub struct ScreenshotArgs {
-    /// attract, language, theme, procedure, have, priority, summary, ticket, help, settings, warning
+    /// attract, language, theme, procedure, have, priority, summary, ticket, help, settings, warning;
+    /// or board (the waiting-room board, with example calls)
     #[arg(long)]
     pub screen: String,
     #[arg(long, default_value = "fr")]

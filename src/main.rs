@@ -16,6 +16,7 @@ fn main() -> std::process::ExitCode {
     let result = Site::open(&cli.data_dir, cli.config.as_deref()).and_then(|site| match cli.command {
         Command::Kiosk { no_console } => commands::kiosk(&site, no_console),
         Command::Serve { bind } => commands::serve(&site, bind),
+        Command::Board { silent } => commands::board(&site, silent),
         Command::Screenshot(args) => commands::screenshot(&site, &args, started),
         Command::CheckConfig => commands::check_config(&site),
         Command::PrintTest => commands::print_test(&site),

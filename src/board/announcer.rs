@@ -59,19 +59,41 @@ impl Sound for Speaker {
     }
 }
 
+/// A board with no sound (`guichet board --silent`): each call still stays up a while.
+pub struct Silent(pub Duration);
+
+impl Sound for Silent {
+    fn chime(&mut self) -> Result<(), AudioError> {
+        std::thread::sleep(self.0);
+        Ok(())
+    }
+    fn say(&mut self, _: &str, _: Lang) -> Result<(), AudioError> {
+        Ok(())
+    }
+}
+
+/// What the announcer tells its owner.
+pub struct Hooks {
+    /// A call's announcement starts: show it now (seen and heard together).
+    pub on_start: Box<dyn Fn(&BoardCall) + Send>,
+    /// A sound failed (said once per kind of failure in a row); the next call still goes.
+    pub on_error: Box<dyn Fn(String) + Send>,
+}
+
 /// The calls waiting to be announced, handed to the announcing thread.
 pub struct Announcer {
     tx: mpsc::Sender<BoardCall>,
 }
 
 impl Announcer {
-    /// Starts the announcing thread. `on_error` hears of a failed sound (once per kind of
-    /// failure in a row); the next call is still announced.
-    pub fn spawn(mut sound: Box<dyn Sound>, on_error: Box<dyn Fn(String) + Send>) -> Announcer {
+    /// Starts the announcing thread.
+    pub fn spawn(mut sound: Box<dyn Sound>, hooks: Hooks) -> Announcer {
         let (tx, rx) = mpsc::channel::<BoardCall>();
+        let Hooks { on_start, on_error } = hooks;
         let spawned = std::thread::Builder::new().name("announcer".into()).spawn(move || {
             let mut last_error = None;
             for call in rx {
+                on_start(&call);
                 let mut result = sound.chime();
                 for lang in announce::languages(call.lang) {
                     result = result.and(sound.say(&announce::phrase(lang, &call.number, &call.desk), lang));
@@ -154,15 +176,22 @@ mod tests {
     #[test]
     fn two_calls_at_once_are_both_announced_in_order() {
         let heard = Heard::default();
-        let announcer = Announcer::spawn(Box::new(heard.clone()), Box::new(|_| {}));
+        let shown = heard.clone();
+        let hooks = Hooks {
+            on_start: Box::new(move |c| shown.0.lock().unwrap().push(format!("shown {}", c.number))),
+            on_error: Box::new(|_| {}),
+        };
+        let announcer = Announcer::spawn(Box::new(heard.clone()), hooks);
         announcer.announce(call(1, "A-042", "bureau 2", Lang::Uk));
         announcer.announce(call(2, "B-003", "guichet 1", Lang::Fr));
         let expected = [
+            "shown A-042",
             "♪",
             "fr: Numéro A 42, bureau 2.",
             "uk: Номер A 42, bureau 2.",
             "fr: Numéro A 42, bureau 2.",
             "uk: Номер A 42, bureau 2.",
+            "shown B-003",
             "♪",
             "fr: Numéro B 3, guichet 1.",
             "fr: Numéro B 3, guichet 1.",

@@ -9,3 +9,4 @@
 
 pub mod announcer;
 pub mod audio;
+pub mod window;

@@ -1,5 +1,6 @@
 //! What each subcommand does. `main` only parses arguments and prints errors.
 
+mod board;
 mod doctor;
 mod doctor_checks;
 mod kiosk;
@@ -7,6 +8,7 @@ mod print_test;
 mod screenshot;
 mod staff;
 
+pub use board::board;
 pub use doctor::{doctor, Options as DoctorOptions};
 pub use kiosk::{kiosk, serve};
 pub use print_test::print_test;

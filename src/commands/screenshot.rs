@@ -13,6 +13,9 @@ use slint::ComponentHandle;
 use std::time::Instant;
 
 pub fn screenshot(site: &Site, args: &ScreenshotArgs, started: Instant) -> anyhow::Result<()> {
+    if args.screen == "board" {
+        return super::board::screenshot_board(site, args);
+    }
     let (width, height) =
         parse_size(&args.size).ok_or_else(|| anyhow!("--size {} is not WIDTHxHEIGHT, e.g. 1280x800", args.size))?;
     let lang = Lang::from_code(&args.lang)
@@ -21,7 +24,7 @@ pub fn screenshot(site: &Site, args: &ScreenshotArgs, started: Instant) -> anyho
     let screen = if overlay {
         Screen::Theme
     } else {
-        Screen::from_name(&args.screen).ok_or_else(|| anyhow!("--screen {} is unknown: use attract, language, theme, procedure, have, priority, summary, ticket, help, settings or warning", args.screen))?
+        Screen::from_name(&args.screen).ok_or_else(|| anyhow!("--screen {} is unknown: use attract, language, theme, procedure, have, priority, summary, ticket, help, settings, warning or board", args.screen))?
     };
     let window = headless::install(width, height)?;
     let store = site.store()?;
