@@ -204,4 +204,37 @@ mod tests {
         }
         assert_eq!(*heard.0.lock().unwrap(), expected);
     }
+
+    #[test]
+    fn a_board_follows_the_calls_made_after_it_started_in_order() {
+        use crate::core::queue::Action;
+        use crate::store::{Change, Store};
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("g.sqlite")).unwrap();
+        let request = || crate::core::journey::TicketRequest {
+            theme: "papiers".into(),
+            procedure: "carte-identite".into(),
+            queue: 'A',
+            lang: Lang::Uk,
+            have: vec![],
+            priority: None,
+        };
+        let old = store.issue(request()).wait().unwrap();
+        store.call_next("Bureau 1".into(), None).wait().unwrap();
+        let (tx, rx) = mpsc::channel();
+        follow(store.reader(), move |call| tx.send(call).is_ok()).unwrap();
+        std::thread::sleep(POLL * 2); // the board is up before the next calls
+        let a = store.issue(request()).wait().unwrap();
+        let b = store.issue(request()).wait().unwrap();
+        store.call_next("Bureau 2".into(), None).wait().unwrap();
+        store.call_next("Bureau 3".into(), None).wait().unwrap();
+        store.act(old.id, Change::new(Action::Call)).wait().unwrap(); // a recall
+        let seen: Vec<(String, String)> =
+            (0..3).map(|_| rx.recv_timeout(Duration::from_secs(5)).unwrap()).map(|c| (c.number, c.desk)).collect();
+        assert_eq!(
+            seen,
+            [(a.number, "Bureau 2".into()), (b.number, "Bureau 3".into()), (old.number, "Bureau 1".into())],
+            "the call made before the board started is not said again; the recall is"
+        );
+    }
 }

@@ -75,8 +75,29 @@ pub fn kiosk(site: &Site, no_console: bool) -> anyhow::Result<()> {
     })
     .context("cannot open the kiosk window (no display? run it under xvfb-run, or use the Pi build)")?;
     start_gpio(&site.config, &kiosk, &health);
+    if site.config.board.speak_on_kiosk {
+        speak_calls(site, &health)?;
+    }
     let _alive = keep_systemd_told();
     kiosk.window().run().context("the kiosk window stopped with an error")?;
+    Ok(())
+}
+
+/// `[board] speak_on_kiosk`: each call said on the kiosk's speaker, in order (a sound
+/// failure goes to the kiosk's health, seen on "État de la borne").
+fn speak_calls(site: &Site, health: &crate::health::Health) -> anyhow::Result<()> {
+    use crate::board::announcer::{follow, Announcer, Hooks, Speaker};
+    let health = health.clone();
+    let hooks = Hooks {
+        on_start: Box::new(|_| {}),
+        on_error: Box::new(move |e| health.error(format!("annonce des appels : {e}"))),
+    };
+    let announcer = Announcer::spawn(Box::new(Speaker::new()), hooks);
+    follow(site.store()?.reader(), move |call| {
+        announcer.announce(call);
+        true
+    })?;
+    println!("board: calls are said on the kiosk's speaker");
     Ok(())
 }
 

@@ -27,6 +27,7 @@ pub struct Config {
     pub idle: IdleSection,
     pub printer: PrinterSection,
     pub speech: SpeechSection,
+    pub board: BoardSection,
     pub keys: KeyPins,
     /// The optional status LEDs.
     pub led: LampPins,
@@ -77,6 +78,14 @@ pub struct SpeechSection {
     pub output: SpeechOutput,
 }
 
+/// The waiting-room board.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BoardSection {
+    /// The kiosk says each call on its own speaker (an office with no TV for the board).
+    pub speak_on_kiosk: bool,
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -88,6 +97,7 @@ impl Default for Config {
             idle: IdleSection::default(),
             printer: PrinterSection::default(),
             speech: SpeechSection::default(),
+            board: BoardSection::default(),
             keys: KeyPins::default(),
             led: LampPins::default(),
             presence: PresencePins::default(),
