@@ -21,7 +21,7 @@ readonly HOST_PACKAGES=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross pkg-config d
 # arm64 libraries the Pi build links: libinput + libudev + xkbcommon (Slint's linuxkms
 # backend with libinput), libspeechd (the tts crate through speech-dispatcher-sys, whose
 # bindings bindgen makes with libclang at build time), drm/gbm (the DRM display).
-readonly ARM64_PACKAGES=(libinput-dev:arm64 libudev-dev:arm64 libxkbcommon-dev:arm64 libgbm-dev:arm64 libdrm-dev:arm64 libspeechd-dev:arm64)
+readonly ARM64_PACKAGES=(libfontconfig-dev:arm64 libinput-dev:arm64 libudev-dev:arm64 libxkbcommon-dev:arm64 libgbm-dev:arm64 libdrm-dev:arm64 libspeechd-dev:arm64)
 readonly CHECK_PACKAGES=(qemu-user lintian)
 
 die() {

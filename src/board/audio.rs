@@ -31,13 +31,15 @@ pub fn espeak_args(lang: Lang, text: &str) -> Vec<String> {
 /// `text` said in `lang`, as a WAV file (mono 16-bit), from espeak-ng.
 pub fn synthesize(text: &str, lang: Lang) -> Result<Vec<u8>, AudioError> {
     static NEXT: AtomicU64 = AtomicU64::new(0);
-    let file: PathBuf = std::env::temp_dir()
-        .join(format!("guichet-call-{}-{}.wav", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
+    let file: PathBuf = std::env::temp_dir().join(format!(
+        "guichet-call-{}-{}.wav",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
     let mut args = vec!["-w".to_string(), file.display().to_string()];
     args.extend(espeak_args(lang, text));
-    let result = run(Command::new(ESPEAK).args(&args)).and_then(|()| {
-        std::fs::read(&file).map_err(|e| AudioError::Failed(format!("no sound written: {e}")))
-    });
+    let result = run(Command::new(ESPEAK).args(&args))
+        .and_then(|()| std::fs::read(&file).map_err(|e| AudioError::Failed(format!("no sound written: {e}"))));
     let _ = std::fs::remove_file(&file);
     result
 }
@@ -51,8 +53,12 @@ pub fn say_here(text: &str, lang: Lang) -> Result<(), AudioError> {
 /// Runs a command to its end, killed after [`SYNTH_LIMIT`] (a stuck sound device must not
 /// hold the board).
 fn run(command: &mut Command) -> Result<(), AudioError> {
-    let mut child =
-        command.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).spawn().map_err(AudioError::Missing)?;
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(AudioError::Missing)?;
     let started = Instant::now();
     loop {
         match child.try_wait() {

@@ -59,7 +59,8 @@ pub fn run(site_name: &str, reader: ReadPool, silent: bool) -> anyhow::Result<()
     if let Ok(s) = shown.lock() {
         display(&window, &s);
     }
-    let sound: Box<dyn Sound> = if silent { Box::new(Silent(Duration::from_secs(4))) } else { Box::new(Speaker::new()) };
+    let sound: Box<dyn Sound> =
+        if silent { Box::new(Silent(Duration::from_secs(4))) } else { Box::new(Speaker::new()) };
     let weak = window.as_weak();
     let hooks = Hooks {
         on_start: Box::new(move |call| {

@@ -36,7 +36,8 @@ pub fn screenshot_board(site: &Site, args: &ScreenshotArgs) -> anyhow::Result<()
         desk: desk.into(),
         lang: Lang::Fr,
     };
-    let calls = [example(1, "A-012", "Bureau 1"), example(2, "C-004", "Salle Marianne"), example(3, "A-013", "Bureau 2")];
+    let calls =
+        [example(1, "A-012", "Bureau 1"), example(2, "C-004", "Salle Marianne"), example(3, "A-013", "Bureau 2")];
     window::display(&board, &Shown::from_calls(&calls));
     board.show()?;
     let frame = headless::render(&pixels);

@@ -107,10 +107,8 @@ async fn forward(
     let mut recheck = tokio::time::interval(RECHECK);
     loop {
         // Read first: calls made before the stream opened are sent at once.
-        let calls = match console.read(move |c| store::calls_after(c, after, 50)).await {
-            Ok(calls) => calls,
-            Err(_) => Vec::new(),
-        };
+        // A failed read is tried again at the next wake-up (a call, or within 3 s).
+        let calls = console.read(move |c| store::calls_after(c, after, 50)).await.unwrap_or_default();
         for call in calls {
             after = call.id;
             if tx.send(Ok(call_event(&call))).await.is_err() {

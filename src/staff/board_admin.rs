@@ -18,7 +18,8 @@ pub(super) async fn page(State(console): State<Console>, Admin(staff): Admin) ->
     match console.read(store::board_key).await {
         Ok(key) => {
             let notice = console.auth.take_notice(&staff.session_id);
-            let url = key.map(|k| format!("{}{}?key={k}", console.config.public_url.trim_end_matches('/'), board::PATH));
+            let url =
+                key.map(|k| format!("{}{}?key={k}", console.config.public_url.trim_end_matches('/'), board::PATH));
             view(&staff.chrome(&console), &staff.session.csrf, notice.as_ref(), url.as_deref()).into_response()
         }
         Err(e) => console.unavailable(&staff.nonce, Some(&staff.session), e),

@@ -44,9 +44,8 @@ pub(super) fn record(conn: &Connection, row: &TicketRow, at: i64) -> Result<Boar
 
 /// The calls made after call `after`, oldest first, at most `limit`.
 pub fn calls_after(conn: &Connection, after: i64, limit: u32) -> Result<Vec<BoardCall>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, at, number, desk, lang FROM calls WHERE id > ?1 ORDER BY id LIMIT ?2",
-    )?;
+    let mut stmt =
+        conn.prepare_cached("SELECT id, at, number, desk, lang FROM calls WHERE id > ?1 ORDER BY id LIMIT ?2")?;
     let rows = stmt.query_map(params![after, limit], call)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

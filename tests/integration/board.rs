@@ -118,7 +118,10 @@ async fn two_desks_calling_at_once_both_reach_the_board_in_order_none_skipped() 
     let id = heard[0]["id"].as_i64().unwrap();
     let ticket = site.store.reader().with(|c| guichet::store::calls_after(c, id - 1, 1)).unwrap()[0].number.clone();
     let row = if ticket == first.number { first.id } else { second.id };
-    assert_eq!(post(&router, &format!("/tickets/{row}/call"), &marie.cookie, &recall).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        post(&router, &format!("/tickets/{row}/call"), &marie.cookie, &recall).await.status(),
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(calls(&mut board, 1).await[0]["number"].as_str(), Some(ticket.as_str()));
 }
 
@@ -140,8 +143,11 @@ async fn the_spoken_call_and_the_chime_are_served_as_audio() {
         assert_eq!(&bytes[..4], b"RIFF");
         assert!(bytes.len() > 22_050, "at least half a second of speech: {} bytes", bytes.len());
     }
-    assert_eq!(status(&router, &format!("/board/audio/{id}?key={key}&lang=uk")).await, StatusCode::BAD_REQUEST,
-        "only the call's own languages");
+    assert_eq!(
+        status(&router, &format!("/board/audio/{id}?key={key}&lang=uk")).await,
+        StatusCode::BAD_REQUEST,
+        "only the call's own languages"
+    );
     assert_eq!(status(&router, &format!("/board/audio/{id}?key=00&lang=fr")).await, StatusCode::NOT_FOUND);
     assert_eq!(status(&router, &format!("/board/audio/{}?key={key}&lang=fr", id + 1)).await, StatusCode::NOT_FOUND);
     let chime = get(&router, "/board/chime.wav", "").await;

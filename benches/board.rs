@@ -1,0 +1,86 @@
+//! The waiting-room board's live path, measured (not asserted): `cargo bench --bench board`.
+//! Over a real socket: a desk calls (from "call next" to the store's commit) → the `call`
+//! event read by each of several boards listening at once.
+
+use guichet::core::journey::TicketRequest;
+use guichet::core::lang::Lang;
+use guichet::staff::{self, Console, ConsoleConfig};
+use guichet::store::Store;
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const BOARDS: usize = 4;
+const CALLS: usize = 200;
+
+fn stats(mut v: Vec<Duration>) -> String {
+    v.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let p = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+    format!("median {:.2} ms, p99 {:.2} ms, max {:.2} ms (n={})", ms(p(0.5)), ms(p(0.99)), ms(v[v.len() - 1]), v.len())
+}
+
+/// A board: reads its stream and sends (call id, when read) for each call.
+fn board(addr: std::net::SocketAddr, key: String, seen: mpsc::Sender<(i64, Instant)>) {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    write!(stream, "GET /board/events?key={key} HTTP/1.1\r\nHost: bench\r\n\r\n").expect("request");
+    let reader = BufReader::new(stream);
+    let mut in_call = false;
+    for line in reader.lines() {
+        let Ok(line) = line else { return };
+        if line.starts_with("event: call") {
+            in_call = true;
+        } else if in_call && line.starts_with("id: ") {
+            let id = line[4..].trim().parse().unwrap_or(0);
+            if seen.send((id, Instant::now())).is_err() {
+                return;
+            }
+            in_call = false;
+        }
+    }
+}
+
+fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(&dir.path().join("bench.sqlite")).expect("store");
+    let catalogue = Arc::new(guichet::assets::load_catalogue(None).expect("catalogue"));
+    let console = Console::new(store.clone(), catalogue, ConsoleConfig::default());
+    let server = staff::spawn(console, "127.0.0.1:0".parse().expect("addr")).expect("console");
+    let key = store.new_board_key().wait().expect("key");
+    let (tx, rx) = mpsc::channel();
+    for _ in 0..BOARDS {
+        let (tx, key, addr) = (tx.clone(), key.clone(), server.addr);
+        std::thread::spawn(move || board(addr, key, tx));
+    }
+    std::thread::sleep(Duration::from_millis(500)); // every board listening
+    let request = TicketRequest {
+        theme: "papiers".into(),
+        procedure: "carte-identite".into(),
+        queue: 'A',
+        lang: Lang::Fr,
+        have: vec![],
+        priority: None,
+    };
+    let mut latencies = Vec::with_capacity(CALLS * BOARDS);
+    let mut commits = Vec::with_capacity(CALLS);
+    for i in 0..CALLS {
+        store.issue(request.clone()).wait().expect("issue");
+        let started = Instant::now();
+        store.call_next(format!("Bureau {}", i % 3), None).wait().expect("call");
+        commits.push(started.elapsed());
+        let id = (i + 1) as i64;
+        let mut heard = 0;
+        while heard < BOARDS {
+            let (got, at) = rx.recv_timeout(Duration::from_secs(10)).expect("a board hears the call");
+            assert_eq!(got, id, "calls arrive in order");
+            latencies.push(at - started);
+            heard += 1;
+        }
+    }
+    println!("== waiting-room board, {BOARDS} boards listening, {CALLS} calls");
+    println!("call committed (call next):        {}", stats(commits));
+    println!("call → read by each board (SSE):   {}", stats(latencies));
+    server.stop();
+}
