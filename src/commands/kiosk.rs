@@ -63,6 +63,8 @@ pub fn kiosk(site: &Site, no_console: bool) -> anyhow::Result<()> {
         "display: {}x{} px, {}x{} mm ({from}), turned {} degrees",
         display.width_px, display.height_px, display.width_mm, display.height_mm, display.rotation
     );
+    // The board's calls are read from the kiosk's own database (no second store).
+    let calls = store.reader();
     let kiosk = Kiosk::new(KioskServices {
         store,
         catalogue,
@@ -76,7 +78,7 @@ pub fn kiosk(site: &Site, no_console: bool) -> anyhow::Result<()> {
     .context("cannot open the kiosk window (no display? run it under xvfb-run, or use the Pi build)")?;
     start_gpio(&site.config, &kiosk, &health);
     if site.config.board.speak_on_kiosk {
-        speak_calls(site, &health)?;
+        speak_calls(calls, &health)?;
     }
     let _alive = keep_systemd_told();
     kiosk.window().run().context("the kiosk window stopped with an error")?;
@@ -85,7 +87,7 @@ pub fn kiosk(site: &Site, no_console: bool) -> anyhow::Result<()> {
 
 /// `[board] speak_on_kiosk`: each call said on the kiosk's speaker, in order (a sound
 /// failure goes to the kiosk's health, seen on "État de la borne").
-fn speak_calls(site: &Site, health: &crate::health::Health) -> anyhow::Result<()> {
+fn speak_calls(calls: crate::store::ReadPool, health: &crate::health::Health) -> anyhow::Result<()> {
     use crate::board::announcer::{follow, Announcer, Hooks, Speaker};
     let health = health.clone();
     let hooks = Hooks {
@@ -93,7 +95,7 @@ fn speak_calls(site: &Site, health: &crate::health::Health) -> anyhow::Result<()
         on_error: Box::new(move |e| health.error(format!("annonce des appels : {e}"))),
     };
     let announcer = Announcer::spawn(Box::new(Speaker::new()), hooks);
-    follow(site.store()?.reader(), move |call| {
+    follow(calls, move |call| {
         announcer.announce(call);
         true
     })?;

@@ -6,14 +6,14 @@
 use super::auth::same_secret;
 use super::extract::PageNonce;
 use super::pages::{self, Plain};
-use super::{board_view, stop_requested, Console};
+use super::{board_view, sse, stop_requested, Console};
 use crate::board::audio;
 use crate::core::announce;
 use crate::core::lang::Lang;
 use crate::store::{self, BoardCall, DomainEvent};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::sse::Event;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use std::convert::Infallible;
@@ -21,7 +21,6 @@ use std::sync::OnceLock;
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::mpsc;
-use tokio_stream::wrappers::ReceiverStream;
 
 pub(super) const PATH: &str = "/board";
 
@@ -86,13 +85,10 @@ pub(super) async fn events(
     let after = resumed.unwrap_or(0).max(q.after);
     let events = console.store.subscribe();
     let (tx, rx) = mpsc::channel(16);
-    tokio::spawn(async move {
+    sse::stream(rx, async move {
         forward(console, q.key, after, events, tx).await;
         drop(places);
-    });
-    Sse::new(ReceiverStream::new(rx))
-        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text("ok"))
-        .into_response()
+    })
 }
 
 async fn forward(

@@ -32,10 +32,20 @@ pub(super) async fn events(State(console): State<Console>, staff: Staff) -> Resp
     let events = console.store.subscribe();
     let (tx, rx) = mpsc::channel(16);
     let alert = health_view::alert_now(&console);
-    tokio::spawn(async move {
-        forward(console, staff, (events, alert), tx).await;
+    let forwarding = forward(console, staff, (events, alert), tx);
+    stream(rx, async move {
+        forwarding.await;
         drop(places);
-    });
+    })
+}
+
+/// Runs `forwarding` (which sends on the channel `rx` reads) and answers with the stream,
+/// kept alive every 15 s. Shared by the console's and the board's live streams.
+pub(super) fn stream(
+    rx: mpsc::Receiver<Result<Event, Infallible>>,
+    forwarding: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Response {
+    tokio::spawn(forwarding);
     Sse::new(ReceiverStream::new(rx))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text("ok"))
         .into_response()
