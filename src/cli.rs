@@ -66,11 +66,35 @@ pub enum Command {
     /// Print a test receipt on the configured printer: its state before, the receipt,
     /// its state after; exit non-zero if the receipt did not come out.
     PrintTest,
+    /// The activity report (anonymous figures) for a span of service days, on stdout.
+    Report {
+        /// First day, e.g. 2026-11-01 [default: the first of the month of --to].
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+        /// Last day [default: today].
+        #[arg(long)]
+        to: Option<chrono::NaiveDate>,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Csv)]
+        format: ReportFormat,
+    },
+    /// Apply the retention rules now (the kiosk and the console also do it daily): wipe
+    /// visitor-level details older than [retention] details_days, keeping the counts,
+    /// and audit entries older than [console] audit_days.
+    Purge,
     /// Manage staff console accounts.
     Staff {
         #[command(subcommand)]
         action: StaffAction,
     },
+}
+
+/// How `guichet report` prints.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// `du;au;rubrique;élément;nombre`, in French, for a spreadsheet.
+    Csv,
+    /// Every figure, with machine codes.
+    Json,
 }
 
 #[derive(clap::Args, Debug)]

@@ -22,6 +22,8 @@ fn main() -> std::process::ExitCode {
         Command::PrintTest => commands::print_test(&site),
         Command::Staff { action } => commands::staff(&site, action),
         Command::Backup { file } => commands::backup(&site, &file),
+        Command::Report { from, to, format } => commands::report(&site, from, to, format),
+        Command::Purge => commands::purge(&site),
         Command::Doctor { .. } => Ok(()),
     });
     exit(result)

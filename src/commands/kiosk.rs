@@ -48,6 +48,7 @@ pub fn kiosk(site: &Site, no_console: bool) -> anyhow::Result<()> {
         std::env::set_var("SLINT_KMS_ROTATION", display.rotation.to_string());
     }
     let store = site.store()?;
+    super::Retention::of(site).every_day(store.clone());
     let catalogue = site.catalogue()?;
     let health = crate::health::Health::new();
     if site.config.speech.enabled {
@@ -170,6 +171,7 @@ fn start_console(console: crate::staff::Console, bind: &str) -> anyhow::Result<c
 
 pub fn serve(site: &Site, bind: Option<String>) -> anyhow::Result<()> {
     let store = site.store()?;
+    super::Retention::of(site).every_day(store.clone());
     let catalogue = site.catalogue()?;
     let bind = bind.unwrap_or_else(|| site.config.console.bind.clone());
     let _server = start_console(site.console(store, catalogue, &bind)?, &bind)?;

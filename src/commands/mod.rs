@@ -5,6 +5,7 @@ mod doctor;
 mod doctor_checks;
 mod kiosk;
 mod print_test;
+mod report;
 mod screenshot;
 mod staff;
 
@@ -12,6 +13,7 @@ pub use board::board;
 pub use doctor::{doctor, Options as DoctorOptions};
 pub use kiosk::{kiosk, serve};
 pub use print_test::print_test;
+pub use report::{purge, report, Retention};
 pub use screenshot::screenshot;
 pub use staff::staff;
 
@@ -92,7 +94,6 @@ impl Site {
             session_minutes: section.session_minutes,
             max_failures: section.max_failures,
             lockout_minutes: section.lockout_minutes,
-            audit_days: section.audit_days,
             desks: section.desks.iter().map(|d| d.trim().to_string()).collect(),
             calls_before_absent: self.config.queue.calls_before_absent,
         };

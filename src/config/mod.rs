@@ -28,6 +28,7 @@ pub struct Config {
     pub printer: PrinterSection,
     pub speech: SpeechSection,
     pub board: BoardSection,
+    pub retention: RetentionSection,
     pub keys: KeyPins,
     /// The optional status LEDs.
     pub led: LampPins,
@@ -86,6 +87,21 @@ pub struct BoardSection {
     pub speak_on_kiosk: bool,
 }
 
+/// How long visitor-level details are kept.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetentionSection {
+    /// Days after which what a visitor had with them, their priority reason (health data)
+    /// and their language are wiped from closed tickets; the report keeps the counts.
+    pub details_days: u32,
+}
+
+impl Default for RetentionSection {
+    fn default() -> Self {
+        RetentionSection { details_days: 30 }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -98,6 +114,7 @@ impl Default for Config {
             printer: PrinterSection::default(),
             speech: SpeechSection::default(),
             board: BoardSection::default(),
+            retention: RetentionSection::default(),
             keys: KeyPins::default(),
             led: LampPins::default(),
             presence: PresencePins::default(),

@@ -11,3 +11,4 @@ pub mod outcome;
 pub mod paging;
 pub mod po;
 pub mod queue;
+pub mod report;

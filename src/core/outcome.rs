@@ -80,6 +80,19 @@ fn key(name: &str) -> String {
     short.trim().to_lowercase()
 }
 
+/// The national partner an operator of the catalogue belongs to, if any: its acronym or
+/// its name (without the acronym) appears in the operator's name ("France Titres et
+/// mairie" is France Titres; "Point-justice", Justice). The first match counts.
+pub fn partner_of(operator: &str) -> Option<&'static str> {
+    let operator = operator.to_lowercase();
+    let words: Vec<&str> = operator.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    NATIONAL_PARTNERS.into_iter().find(|partner| {
+        let name = partner.split_once(" (").map_or(*partner, |(name, _)| name).to_lowercase();
+        let acronym = key(partner);
+        operator.contains(&name) || words.contains(&acronym.as_str())
+    })
+}
+
 /// Where staff may send a visitor: the national partners, then the catalogue's other
 /// operators (local ones), each once, in the order given. "France Services" is where the
 /// visitor already is.
@@ -102,6 +115,8 @@ pub struct Ending {
     /// Only with [`Outcome::Redirected`], and then required.
     pub redirect_to: Option<String>,
     pub autonomy: Option<Autonomy>,
+    /// The visitor's first visit here, when staff know (set after [`Ending::new`]).
+    pub first_visit: Option<bool>,
 }
 
 /// Why an ending cannot be stored as given.
@@ -119,7 +134,9 @@ impl Ending {
         let redirect_to = redirect_to.map(str::trim).filter(|s| !s.is_empty()).map(String::from);
         match (outcome, &redirect_to) {
             (Outcome::Redirected, None) => Err(EndingError::WhereTo),
-            (Outcome::Redirected, Some(_)) | (_, None) => Ok(Ending { outcome, redirect_to, autonomy }),
+            (Outcome::Redirected, Some(_)) | (_, None) => {
+                Ok(Ending { outcome, redirect_to, autonomy, first_visit: None })
+            }
             (_, Some(_)) => Err(EndingError::NotRedirected),
         }
     }
@@ -148,6 +165,25 @@ mod tests {
         let sent = Ending::new(Outcome::Redirected, Some("CAF"), Some(Autonomy::WithThem)).unwrap();
         assert_eq!(sent.redirect_to.as_deref(), Some("CAF"));
         assert!(Ending::new(Outcome::Partly, None, Some(Autonomy::ForThem)).is_ok());
+    }
+
+    #[test]
+    fn catalogue_operators_belong_to_their_national_partner() {
+        let cases = [
+            ("Caisse d'allocations familiales (CAF)", Some("Caisse d'allocations familiales (CAF)")),
+            ("France Titres et mairie", Some("France Titres (ANTS)")),
+            ("Assurance retraite ou Mutualité sociale agricole (MSA)", Some("Assurance retraite (CNAV)")),
+            ("Point-justice", Some("Justice")),
+            (
+                "Direction générale des Finances publiques (DGFiP)",
+                Some("Direction générale des Finances publiques (DGFiP)"),
+            ),
+            ("Mairie de Lunel", None),
+            ("Caisse d'allocations et de bienfaisance", None),
+        ];
+        for (operator, partner) in cases {
+            assert_eq!(partner_of(operator), partner, "{operator}");
+        }
     }
 
     #[test]

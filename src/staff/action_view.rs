@@ -101,6 +101,14 @@ fn ending_fields(row: &TicketRow, full: &Full<'_>) -> Markup {
                     @for a in Autonomy::ALL { option value=(a.as_str()) { (labels::autonomy_label(a)) } }
                 }
             }
+            div {
+                label for={ "first-" (id) } { "Première visite ici" }
+                select id={ "first-" (id) } name="first_visit" {
+                    option value="" { "(ne sait pas)" }
+                    option value="yes" { "Oui" }
+                    option value="no" { "Non, déjà venue" }
+                }
+            }
         }
     }
 }

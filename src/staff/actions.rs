@@ -30,6 +30,8 @@ pub(super) struct ActionFields {
     outcome: String,
     redirect_to: String,
     autonomy: String,
+    /// "yes", "no" or "" (not known).
+    first_visit: String,
     /// With "change queue": the queue's letter.
     queue: String,
     back: String,
@@ -114,7 +116,14 @@ fn ending_from(console: &Console, form: &ActionFields) -> Result<Option<Ending>,
     if !to.is_empty() && !console.targets.iter().any(|t| t == to) {
         return Err(BadEnding::Unknown);
     }
-    Ending::new(outcome, Some(to), autonomy).map(Some).map_err(BadEnding::Incomplete)
+    let first_visit = match form.first_visit.as_str() {
+        "" => None,
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => return Err(BadEnding::Unknown),
+    };
+    let ending = Ending::new(outcome, Some(to), autonomy).map_err(BadEnding::Incomplete)?;
+    Ok(Some(Ending { first_visit, ..ending }))
 }
 
 /// Said when no desk was given (or one that is not in the configured list).

@@ -112,6 +112,16 @@ pub(super) fn action_done(action: Action, ticket: &TicketRow) -> String {
     }
 }
 
+/// The language's French name, French included (the report).
+pub(super) fn language_name(lang: Lang) -> &'static str {
+    language(lang).unwrap_or("français")
+}
+
+/// A priority reason's staff-side name; "aucun" for none.
+pub(super) fn priority_name<'a>(catalogue: &'a Catalogue, id: &'a str) -> &'a str {
+    priority_label(catalogue, id).unwrap_or("aucun")
+}
+
 /// The language's French name, for a visitor who does not speak French.
 fn language(lang: Lang) -> Option<&'static str> {
     match lang {

@@ -35,6 +35,8 @@ mod listener;
 mod login;
 mod pages;
 mod queue_view;
+pub mod report;
+mod report_view;
 mod routes;
 mod sse;
 mod throttle;
@@ -67,8 +69,6 @@ pub struct ConsoleConfig {
     pub max_failures: u32,
     /// How long a locked name stays locked.
     pub lockout_minutes: u32,
-    /// The audit log keeps this many days.
-    pub audit_days: u32,
     /// The places staff pick from ("Bureau 2"); empty: staff type theirs.
     pub desks: Vec<String>,
     /// Calls (the first and the recalls) before staff may note a visitor absent.
@@ -83,7 +83,6 @@ impl Default for ConsoleConfig {
             session_minutes: 480,
             max_failures: 5,
             lockout_minutes: 15,
-            audit_days: 365,
             desks: Vec::new(),
             calls_before_absent: 2,
         }
@@ -295,7 +294,6 @@ fn serve(console: Console, addr: SocketAddr, bound: std::sync::mpsc::Sender<std:
         };
         let acceptor = console.tls.as_ref().map(|t| tokio_rustls::TlsAcceptor::from(t.config.clone()));
         let _ = bound.send(listener.local_addr());
-        tokio::spawn(purge_audit_daily(console.clone()));
         let server = listener::run(listener, acceptor, console.router(), console.shutdown.clone());
         tokio::select! {
             () = server => {}
@@ -304,17 +302,6 @@ fn serve(console: Console, addr: SocketAddr, bound: std::sync::mpsc::Sender<std:
             }
         }
     });
-}
-
-/// Forgets audit entries older than the configured days: at start, then once a day.
-async fn purge_audit_daily(console: Console) {
-    let mut daily = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
-    loop {
-        daily.tick().await;
-        if let Err(e) = console.store.purge_audit(console.config.audit_days).await {
-            eprintln!("console: cannot purge the audit log: {e}");
-        }
-    }
 }
 
 /// Resolves when the server is told to stop; never if it cannot be (no [`ServerHandle`]).

@@ -46,6 +46,15 @@ th,td{border-bottom:1px solid #666;padding:.4em;text-align:left;vertical-align:t
 .help ul{list-style:none;padding:0}.help li{display:flex;flex-wrap:wrap;gap:.6em;align-items:center;justify-content:space-between}
 code.fingerprint{overflow-wrap:anywhere;font-size:.9em}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.3em 1em}dt{font-weight:bold}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,26em),1fr));gap:1em}
+figure.chart{margin:0;border:2px solid #333;border-radius:6px;padding:.5em 1em;break-inside:avoid}
+figure.chart figcaption{font-weight:bold;font-size:1.1em;margin-bottom:.3em}
+@media print{
+ @page{size:A4 portrait;margin:12mm}
+ body{font-size:11pt}header,.no-print{display:none!important}main{max-width:none;padding:0}
+ .charts{grid-template-columns:1fr 1fr;gap:4mm}figure.chart{border-width:1px}
+}
 @media (max-width:760px){
  table,tbody,tr,td{display:block}thead{display:none}
  tr{border:2px solid #333;border-radius:8px;margin-bottom:.8em;padding:.4em}
@@ -110,6 +119,7 @@ pub(super) fn page(chrome: &Chrome<'_>, title: &str, live: bool, body: Markup) -
                                 a href=(super::admin::JOURNAL) { "Journal" } " · "
                                 a href=(super::board_admin::PATH) { "Tableau" } " · "
                             }
+                            a href=(super::report::PATH) { "Rapport" } " · "
                             a href=(super::health_view::PATH) { "État de la borne" }
                         }
                         form.line method="post" action="/logout" {

@@ -6,7 +6,9 @@ use super::extract::{PageNonce, Staff};
 use super::guard::{self, is_token};
 use super::pages::{self, Plain};
 use super::queue_view;
-use super::{actions, admin, board, board_admin, health_view, help_view, labels, login, sse, ticket_view, Console};
+use super::{
+    actions, admin, board, board_admin, health_view, help_view, labels, login, report, sse, ticket_view, Console,
+};
 use crate::core::help::HelpCall;
 use crate::health::{Health, Snapshot};
 use crate::store::{self, TicketRow};
@@ -40,6 +42,9 @@ pub(super) fn router(console: Console) -> Router {
         .route(board::PATH, get(board::page))
         .route("/board/chime.wav", get(board::chime))
         .route("/board/audio/{id}", get(board::spoken))
+        .route(report::PATH, get(report::page))
+        .route(report::CSV, get(report::csv_export))
+        .route(report::JSON, get(report::json_export))
         .route("/favicon.ico", get(no_icon))
         .fallback(not_found)
         // Every request but the live stream, which is meant to last, has a time limit.

@@ -92,6 +92,24 @@ const MIGRATIONS: &[&str] = &[
         lang        TEXT    NOT NULL
     );
     "#,
+    // 5: the activity report and the retention of visitor-level details. The first call's
+    // time (recalls move `called_at`), whether it was the visitor's first visit (staff
+    // say so at the end, if they know), a mark on tickets whose details were purged, and
+    // what the purge keeps of them: how many visits of a day had each language and each
+    // priority reason ("" for none), nothing about any one visitor.
+    r#"
+    ALTER TABLE tickets ADD COLUMN first_called_at INTEGER;
+    ALTER TABLE tickets ADD COLUMN first_visit INTEGER;
+    ALTER TABLE tickets ADD COLUMN purged INTEGER NOT NULL DEFAULT 0;
+    UPDATE tickets SET first_called_at = called_at;
+    CREATE TABLE kept (
+        service_day TEXT    NOT NULL,
+        kind        TEXT    NOT NULL,
+        value       TEXT    NOT NULL,
+        count       INTEGER NOT NULL,
+        PRIMARY KEY (service_day, kind, value)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The first schema, for the tests of the migrations that follow it.

@@ -126,7 +126,8 @@ pub fn act(conn: &mut Connection, clock: &dyn Clock, id: i64, change: &Change) -
                 desk = CASE WHEN ?7 THEN NULL ELSE COALESCE(?3, desk) END,
                 calls = calls + ?6, moved_to = COALESCE(?8, moved_to),
                 outcome = COALESCE(?4, outcome), redirect_to = COALESCE(?5, redirect_to),
-                autonomy = COALESCE(?9, autonomy)
+                autonomy = COALESCE(?9, autonomy), first_visit = COALESCE(?11, first_visit),
+                first_called_at = CASE WHEN ?6 = 1 THEN COALESCE(first_called_at, ?10) ELSE first_called_at END
          WHERE id = ?1",
         params![
             id,
@@ -138,6 +139,8 @@ pub fn act(conn: &mut Connection, clock: &dyn Clock, id: i64, change: &Change) -
             to == Status::Waiting,
             moved,
             ending.and_then(|e| e.autonomy).map(|a| a.as_str()),
+            now,
+            ending.and_then(|e| e.first_visit),
         ],
     )?;
     if let Some(column) = column {

@@ -26,6 +26,8 @@ import { fileURLToPath } from 'node:url';
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
+/** The desktop at 200 % zoom (WCAG 1.4.4): the page lays out in half the CSS pixels. */
+const ZOOM_200 = { width: DESKTOP.width / 2, height: DESKTOP.height / 2 };
 
 function env(name) {
   const value = process.env[name];
@@ -151,10 +153,10 @@ async function accessible(name) {
   return result.violations.length;
 }
 
-/** The page at desktop and phone sizes, whole length, checked by axe-core at both. */
+/** The page at desktop size, at 200 % zoom and on a phone, whole length, checked by axe-core at each. */
 async function shoot(name) {
   const minor = [];
-  for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+  for (const [size, viewport] of [['desktop', DESKTOP], ['zoom200', ZOOM_200], ['phone', PHONE]]) {
     await page.setViewportSize(viewport);
     await page.screenshot({ path: join(shotsDir, `${name}-${size}.png`), fullPage: true });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -233,6 +235,7 @@ try {
     await page.getByLabel('Résultat').selectOption({ label: outcomeLabel });
     await page.getByLabel('Orienté vers').selectOption({ label: redirectLabel });
     await page.getByLabel('Qui a fait la démarche').selectOption({ label: autonomyLabel });
+    await page.getByLabel('Première visite ici').selectOption({ label: 'Oui' });
     await shoot('ticket-serving');
     await submit(page.getByRole('button', { name: `Terminé ${priorityNumber}` }), await actionOf('Terminé'));
     await reach(priorityPath, 'back to the ticket after finishing');
@@ -240,6 +243,25 @@ try {
     await see(page.getByRole('definition').filter({ hasText: outcomeLabel }), `the outcome "${outcomeLabel}"`);
     await see(page.getByRole('definition').filter({ hasText: redirectLabel }), `sent to "${redirectLabel}"`);
     await see(page.getByRole('definition').filter({ hasText: autonomyLabel }), `"${autonomyLabel}"`);
+  });
+
+  await step('the activity report counts the visit, with no ticket number, and prints on A4', async () => {
+    await page.getByRole('link', { name: 'Rapport', exact: true }).click();
+    await reach('/rapport', 'the link to the report');
+    await see(page.getByRole('heading', { name: "Rapport d'activité" }), 'the report heading');
+    const figure = async (term) => (await page.locator('dt', { hasText: term }).locator('xpath=following-sibling::dd[1]').innerText()).trim();
+    const visits = await figure("Visites accompagnées jusqu'au bout");
+    if (!visits.startsWith('1')) fail(`the report counts ${visits} visits seen to the end, not 1`);
+    await see(page.getByRole('figure', { name: 'Qui a fait la démarche' }).getByText(`${autonomyLabel} : 1`), 'the autonomy chart says the visit');
+    if ((await page.content()).includes(priorityNumber)) fail(`the report shows the ticket number ${priorityNumber}`);
+    await shoot('report');
+    await page.emulateMedia({ media: 'print' });
+    await page.screenshot({ path: join(shotsDir, 'report-print.png'), fullPage: true });
+    const pdf = await page.pdf({ format: 'A4' });
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+    if (pages < 1 || pages > 3) fail(`the report prints on ${pages} A4 pages`);
+    console.log(`     the report prints on ${pages} A4 page(s)`);
+    await page.emulateMedia({ media: 'screen' });
   });
 
   await step('an administrator adds an agent account and reads the audit log', async () => {

@@ -20,6 +20,7 @@ mod pixels;
 mod plain_language;
 mod printer;
 mod qr_roundtrip;
+mod report;
 mod shots;
 mod window;
 mod xwd;

@@ -1,0 +1,128 @@
+//! What the activity report reads, and the purge of visitor-level details.
+//!
+//! The purge (daily, and `guichet purge`) keeps, per service day, how many tickets had each
+//! language and each priority reason, then blanks those details and what the visitor had
+//! with them on tickets closed before the retention limit. The board's calls of those days
+//! (their language) go too. Numbers, themes, procedures, times and outcomes stay: they are
+//! about the service, not about the person.
+
+use super::{Pending, StoreError};
+use crate::core::lang::Lang;
+use crate::core::queue::Status;
+use crate::core::report::{Details, Kept, KeptKind, Visit};
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, Row, TransactionBehavior};
+
+/// Tickets whose details go: closed, still unpurged, of a day before the limit.
+const PURGEABLE: &str = "purged = 0 AND service_day < ?1 AND status NOT IN ('waiting', 'called', 'in_service')";
+
+/// What a purge did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Purged {
+    pub tickets: usize,
+    pub calls: usize,
+}
+
+/// Blanks the details of tickets closed before `before` (their counts are kept first).
+pub(super) fn purge_details(conn: &mut Connection, before: NaiveDate) -> Result<Purged, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let before = before.to_string();
+    for (kind, column) in [(KeptKind::Language, "lang"), (KeptKind::Priority, "COALESCE(priority, '')")] {
+        tx.execute(
+            &format!(
+                "INSERT INTO kept (service_day, kind, value, count)
+                 SELECT service_day, ?2, {column}, count(*) FROM tickets WHERE {PURGEABLE}
+                 GROUP BY service_day, {column}
+                 ON CONFLICT (service_day, kind, value) DO UPDATE SET count = count + excluded.count"
+            ),
+            params![before, kind.as_str()],
+        )?;
+    }
+    let tickets = tx.execute(
+        &format!("UPDATE tickets SET lang = '', have = '[]', priority = NULL, purged = 1 WHERE {PURGEABLE}"),
+        [&before],
+    )?;
+    let calls = tx.execute("DELETE FROM calls WHERE service_day < ?1", [&before])?;
+    tx.commit()?;
+    Ok(Purged { tickets, calls })
+}
+
+const VISIT_COLUMNS: &str = "service_day, issued_at, theme, procedure, status, outcome, redirect_to, autonomy,
+     lang, priority, purged, first_visit, COALESCE(first_called_at, called_at), started_at, called_at, finished_at";
+
+/// One line per ticket of the days `from..=to` (theme and procedure as ids: the caller
+/// names them from the catalogue); `hour_of` gives the local hour of a time in ms.
+pub fn visits(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+    hour_of: &dyn Fn(i64) -> u8,
+) -> Result<Vec<Visit>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {VISIT_COLUMNS} FROM tickets WHERE service_day BETWEEN ?1 AND ?2 ORDER BY service_day"
+    ))?;
+    let rows = stmt.query_map(params![from.to_string(), to.to_string()], |r| visit(r, hour_of))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn visit(r: &Row<'_>, hour_of: &dyn Fn(i64) -> u8) -> rusqlite::Result<Visit> {
+    let day: String = r.get(0)?;
+    let issued: i64 = r.get(1)?;
+    let status: String = r.get(4)?;
+    let status = Status::parse(&status).unwrap_or(Status::Cancelled);
+    let lang: String = r.get(8)?;
+    let purged: bool = r.get(10)?;
+    let priority: Option<String> = r.get(9)?;
+    let first_call: Option<i64> = r.get(12)?;
+    let (started, called, finished): (Option<i64>, Option<i64>, Option<i64>) = (r.get(13)?, r.get(14)?, r.get(15)?);
+    let seconds = |from: Option<i64>, to: Option<i64>| from.zip(to).map(|(a, b)| (b - a) / 1000);
+    let served = if status == Status::Done { seconds(started.or(called), finished) } else { None };
+    Ok(Visit {
+        day: day.parse().unwrap_or_default(),
+        hour: hour_of(issued),
+        theme: r.get(2)?,
+        operator: r.get(3)?,
+        status,
+        outcome: r.get(5)?,
+        redirect_to: r.get(6)?,
+        autonomy: r.get(7)?,
+        details: (!purged).then(|| Details { lang: Lang::from_code(&lang).unwrap_or_default(), priority }),
+        first_visit: r.get(11)?,
+        wait_s: seconds(Some(issued), first_call),
+        service_s: served,
+    })
+}
+
+/// The counts purges kept for the days `from..=to`.
+pub fn kept(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<Kept>, StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT service_day, kind, value, count FROM kept WHERE service_day BETWEEN ?1 AND ?2")?;
+    let rows = stmt.query_map(params![from.to_string(), to.to_string()], |r| {
+        let day: String = r.get(0)?;
+        let kind: String = r.get(1)?;
+        Ok((day, kind, r.get::<_, String>(2)?, r.get::<_, i64>(3)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (day, kind, value, count) = row?;
+        if let (Ok(day), Some(kind)) = (day.parse(), KeptKind::parse(&kind)) {
+            out.push(Kept { day, kind, value, count: count.max(0) as u64 });
+        }
+    }
+    Ok(out)
+}
+
+impl super::Store {
+    /// Purges visitor-level details of the tickets closed more than `days` service days
+    /// ago (today's clock), keeping their anonymous counts.
+    pub fn purge_details(&self, days: u32) -> Pending<Purged> {
+        self.write(move |conn, clock| {
+            let before = clock.today() - chrono::Duration::days(i64::from(days));
+            purge_details(conn, before)
+        })
+    }
+}
+
+#[cfg(test)]
+#[path = "report_tests.rs"]
+mod tests;
