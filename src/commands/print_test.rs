@@ -15,7 +15,7 @@ fn test_ticket(site: &Site) -> PaperTicket {
         number: "T-000".into(),
         queue: "Essai d'impression".into(),
         issued: chrono::Local::now().format("%d/%m/%Y %H:%M").to_string(),
-        wait: "Attente : environ 15 minutes".into(),
+        wait: "Attente : entre 10 et 20 minutes".into(),
         documents: vec![
             "Pièce d'identité (carte nationale, passeport ou titre de séjour)".into(),
             "Accents : à â ç é è ê ë î ï ô ù û ü ÿ, À Ç É È Ê Ô".into(),

@@ -164,6 +164,57 @@ pub fn estimate_wait(ahead: usize, minutes_per_visit: u32, desks: u32) -> u32 {
     (total.div_ceil(5) * 5).min(u32::MAX as u64) as u32
 }
 
+/// The estimate as visitors are told it: a range, since no estimate is exact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaitRange {
+    /// Nobody ahead.
+    Next,
+    /// "less than {0} minutes"
+    Under(u32),
+    /// "between {0} and {1} minutes"
+    Between(u32, u32),
+    /// "more than an hour"
+    OverAnHour,
+}
+
+impl WaitRange {
+    /// From an estimate in minutes ([`estimate_wait`]): a quarter below and a quarter
+    /// above, to 5 minutes, at least 10 minutes wide.
+    pub fn around(minutes: u32) -> WaitRange {
+        if minutes == 0 {
+            return WaitRange::Next;
+        }
+        let low = minutes * 3 / 4 / 5 * 5;
+        let high = (minutes * 5).div_ceil(4).div_ceil(5) * 5;
+        let high = high.max(low + 10);
+        match low {
+            0 => WaitRange::Under(high),
+            60.. => WaitRange::OverAnHour,
+            _ => WaitRange::Between(low, high),
+        }
+    }
+
+    /// (low, high) for the screen: (0, 0) next, (0, h) under h, (60, 0) over an hour.
+    pub fn bounds(self) -> (u32, u32) {
+        match self {
+            WaitRange::Next => (0, 0),
+            WaitRange::Under(h) => (0, h),
+            WaitRange::Between(l, h) => (l, h),
+            WaitRange::OverAnHour => (60, 0),
+        }
+    }
+
+    /// In French, for the paper ticket.
+    pub fn french(self) -> String {
+        match self {
+            WaitRange::Next => "Vous êtes le prochain".into(),
+            WaitRange::Under(h) => format!("Attente : moins de {h} minutes"),
+            WaitRange::Between(l, h) => format!("Attente : entre {l} et {h} minutes"),
+            WaitRange::OverAnHour => "Attente : plus d'une heure".into(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,6 +242,28 @@ mod tests {
         for st in Status::ALL {
             assert_eq!(Status::parse(st.as_str()), Some(st));
         }
+    }
+
+    #[test]
+    fn the_wait_is_told_as_a_range_in_plain_words() {
+        let said: Vec<WaitRange> = [0, 5, 10, 15, 30, 45, 60, 80, 200].map(WaitRange::around).to_vec();
+        use WaitRange::*;
+        assert_eq!(
+            said,
+            [
+                Next,
+                Under(10),
+                Between(5, 15),
+                Between(10, 20),
+                Between(20, 40),
+                Between(30, 60),
+                Between(45, 75),
+                OverAnHour,
+                OverAnHour
+            ]
+        );
+        assert_eq!(Between(10, 20).french(), "Attente : entre 10 et 20 minutes");
+        assert_eq!(Under(10).bounds(), (0, 10));
     }
 
     #[test]

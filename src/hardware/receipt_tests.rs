@@ -19,7 +19,7 @@ fn ticket() -> PaperTicket {
         number: "C-042".into(),
         queue: "Famille, logement, énergie".into(),
         issued: "23/11/2026 10:42".into(),
-        wait: "Attente : environ 15 minutes".into(),
+        wait: "Attente : entre 10 et 20 minutes".into(),
         documents: vec![
             "Une pièce d'identité (carte nationale d'identité, passeport ou titre de séjour)".into(),
             "Le dernier avis d'imposition".into(),
@@ -60,7 +60,7 @@ fn receipt_reads_back_line_by_line_on_58_and_80_mm() {
         let number = find("C-042");
         assert_eq!((number.width, number.height, number.align), (6, 6, Align::Centre));
         assert!(find("Famille, logement, énergie").bold);
-        assert_eq!(find("Attente : environ 15 minutes").height, 1);
+        assert_eq!(find("Attente : entre 10 et 20 minutes").height, 1);
         let heading = find("À préparer :");
         assert_eq!((heading.align, heading.bold), (Align::Left, true));
         // Documents: a box, then the text wrapped under itself.

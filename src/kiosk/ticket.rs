@@ -16,7 +16,7 @@ use slint::{Rgb8Pixel, SharedPixelBuffer};
 pub struct TicketView {
     pub number: String,
     pub spelled: String,
-    pub wait_minutes: u32,
+    pub wait: queue::WaitRange,
     pub documents: Vec<String>,
     pub url: String,
     pub qr: SharedPixelBuffer<Rgb8Pixel>,
@@ -77,11 +77,11 @@ fn view_of(cat: &Catalogue, ctx: &IssueContext, req: &TicketRequest, t: &IssuedT
     TicketView {
         number: t.number.clone(),
         spelled: queue::spell_out(&t.number),
-        wait_minutes: queue::estimate_wait(
+        wait: queue::WaitRange::around(queue::estimate_wait(
             t.ahead,
             queue::minutes_per_visit(&t.service_ms, ctx.minutes_per_visit),
             ctx.desks,
-        ),
+        )),
         documents,
         url,
         qr,
@@ -105,11 +105,7 @@ pub fn paper(
     let issued = chrono::DateTime::from_timestamp_millis(issued_at)
         .map(|d| d.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M").to_string())
         .unwrap_or_default();
-    let wait = match view.wait_minutes {
-        0 => "Vous êtes le prochain".to_string(),
-        1 => "Attente : environ 1 minute".to_string(),
-        m => format!("Attente : environ {m} minutes"),
-    };
+    let wait = view.wait.french();
     let queue = cat.queue(req.queue).map(|q| q.name.clone()).unwrap_or_default();
     PaperTicket {
         site: ctx.site_name.clone(),

@@ -222,7 +222,9 @@ pub fn show_ticket(window: &AppWindow, view: Option<&TicketView>) {
     };
     api.set_ticket_number(v.number.as_str().into());
     api.set_ticket_spelled(v.spelled.as_str().into());
-    api.set_wait_minutes(v.wait_minutes as i32);
+    let (low, high) = v.wait.bounds();
+    api.set_wait_low(low as i32);
+    api.set_wait_high(high as i32);
     sync(api.get_documents(), v.documents.iter().map(|d| SharedString::from(d.as_str())).collect(), |m| {
         api.set_documents(m)
     });

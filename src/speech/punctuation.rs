@@ -39,7 +39,7 @@ mod tests {
 
     #[test]
     fn ordinary_text_is_left_alone() {
-        let text = "Votre numéro est A, 0, 4, 2. Attente : environ 10 minutes.";
+        let text = "Votre numéro est A, 0, 4, 2. Attente : entre 5 et 15 minutes.";
         assert_eq!(tidy(text), text);
         assert_eq!(tidy("e-mail : oui"), "e-mail : oui");
     }

@@ -29,7 +29,7 @@ fn ticket() -> PaperTicket {
         number: "C-042".into(),
         queue: "Famille, logement, énergie".into(),
         issued: "23/11/2026 10:42".into(),
-        wait: "Attente : environ 15 minutes".into(),
+        wait: "Attente : entre 10 et 20 minutes".into(),
         documents: vec!["Une pièce d'identité".into(), "Cœur à l'ouvrage : 10 €".into()],
         qr: URL.into(),
     }

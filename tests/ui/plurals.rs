@@ -62,25 +62,31 @@ fn plurals() -> Result<(), Failed> {
     ];
     for lang in Lang::ALL {
         let r = rig();
-        for (screen, french) in
-            [("warning", "Retour au début dans {n} seconde."), ("ticket", "Attente : environ {n} minute.")]
-        {
+        for (screen, french) in [
+            ("warning", "Retour au début dans {n} seconde."),
+            ("ticket", "Attente : moins de {n} minute."),
+            ("ticket", "Attente : entre {0} et {n} minute."),
+        ] {
             show(&r, screen, lang);
             let forms = forms(lang, french);
             ensure!(!forms.is_empty(), "{lang}: no plural forms for {french:?}");
-            for n in [0, 1, 2, 5, 21] {
+            // The range's lower end: 1 minute, below every count tried but 0 and 1.
+            let range = french.contains("{0}");
+            for n in [0, 1, 2, 5, 21].into_iter().filter(|n| !range || *n > 1) {
                 let api = r.app().global::<KioskApi>();
                 if screen == "warning" {
                     api.set_warning_seconds(n as i32);
                 } else {
-                    api.set_wait_minutes(n as i32);
+                    api.set_wait_low(i32::from(range));
+                    api.set_wait_high(n as i32);
                 }
                 r.settle();
                 let want = if screen == "ticket" && n == 0 {
                     // No wait at all is said in words.
                     crate::common::ui_tr(lang, "Vous êtes le prochain.")
                 } else {
-                    forms.get(form(lang, n)).cloned().unwrap_or_default().replace("{n}", &n.to_string())
+                    let form = forms.get(form(lang, n)).cloned().unwrap_or_default();
+                    form.replace("{n}", &n.to_string()).replace("{0}", "1")
                 };
                 let shown = texts(&r);
                 if !shown.iter().any(|t| t.contains(&want)) {
