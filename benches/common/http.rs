@@ -1,0 +1,63 @@
+//! What the console benchmarks share: a tiny HTTP/1.1 client over a real socket, the
+//! staff login as a browser does it, and p50/p99 lines.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+pub const PASSWORD: &str = "Tournesol 42 !";
+
+/// "name  p50 … ms  p99 … ms  (n=…)".
+pub fn stats(name: &str, mut v: Vec<Duration>) {
+    v.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let p = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+    println!(
+        "{name:<34} p50 {:>8.2} ms   p99 {:>8.2} ms   max {:>8.2} ms   (n={})",
+        ms(p(0.5)),
+        ms(p(0.99)),
+        ms(v[v.len() - 1]),
+        v.len()
+    );
+}
+
+/// One HTTP/1.1 exchange (connection closed after): the status line and headers, the body.
+pub fn http(addr: SocketAddr, request: &str) -> (String, String) {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read");
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    (head.to_string(), body.to_string())
+}
+
+pub fn get(addr: SocketAddr, path: &str, cookie: &str) -> (String, String) {
+    http(addr, &format!("GET {path} HTTP/1.1\r\nHost: bench\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n"))
+}
+
+fn cookie(head: &str, name: &str) -> String {
+    head.lines()
+        .filter_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
+        .find(|c| c.starts_with(name))
+        .and_then(|c| c.split(';').next())
+        .expect("cookie")
+        .to_string()
+}
+
+/// Logs `name` in (password [`PASSWORD`]) through the login form; the session cookie.
+pub fn login(addr: SocketAddr, name: &str) -> String {
+    let (head, page) = get(addr, "/login", "");
+    let csrf_cookie = cookie(&head, "guichet_csrf");
+    let (_, after) = page.split_once(r#"name="csrf" value=""#).expect("csrf field");
+    let csrf: String = after.chars().take_while(|c| *c != '"').collect();
+    let body = format!("name={name}&password=Tournesol+42+%21&csrf={csrf}&next=");
+    let (head, _) = http(
+        addr,
+        &format!(
+            "POST /login HTTP/1.1\r\nHost: bench\r\nCookie: {csrf_cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    cookie(&head, "guichet_session")
+}

@@ -1,0 +1,87 @@
+//! The console's live path with several staff at once, measured (not asserted):
+//! `cargo bench --bench console`. Five staff members have the queue page open (each its
+//! own session and live stream, over a real socket). The kiosk issues a ticket; each page
+//! hears the event and reloads the queue fragment, as its script does; measured: from the
+//! issue to the fragment that shows the new ticket's number, for each page.
+
+#[path = "common/http.rs"]
+mod http;
+
+use guichet::core::journey::TicketRequest;
+use guichet::core::lang::Lang;
+use guichet::staff::{self, Console, ConsoleConfig};
+use guichet::store::{Role, Store};
+use http::{get, login, stats, PASSWORD};
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
+
+const STAFF: usize = 5;
+const TICKETS: usize = 60;
+
+/// One open queue page: on every event of its stream it fetches `/queue` and reports the
+/// ticket numbers it sees for the first time, with when it saw them.
+fn page(addr: SocketAddr, session: String, seen: mpsc::Sender<(String, Instant)>) {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    write!(stream, "GET /events HTTP/1.1\r\nHost: bench\r\nCookie: {session}\r\n\r\n").expect("request");
+    let mut known = HashSet::new();
+    for line in BufReader::new(stream).lines() {
+        let Ok(line) = line else { return };
+        if !line.starts_with("data:") {
+            continue;
+        }
+        let (_, fragment) = get(addr, "/queue", &session);
+        let now = Instant::now();
+        for number in fragment.split("A-").skip(1).filter_map(|rest| rest.get(..3)) {
+            if number.chars().all(|c| c.is_ascii_digit()) && known.insert(number.to_string()) {
+                if seen.send((format!("A-{number}"), now)).is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(&dir.path().join("bench.sqlite")).expect("store");
+    let catalogue = Arc::new(guichet::assets::load_catalogue(None).expect("catalogue"));
+    let hash = staff::hash_password(PASSWORD).expect("hash");
+    for i in 0..STAFF {
+        store.add_staff(format!("agent{i}"), hash.clone(), Role::Agent).wait().expect("account");
+    }
+    let console = Console::new(store.clone(), catalogue, ConsoleConfig::default());
+    let server = staff::spawn(console, "127.0.0.1:0".parse().expect("addr")).expect("console");
+    let (tx, rx) = mpsc::channel();
+    for i in 0..STAFF {
+        let session = login(server.addr, &format!("agent{i}"));
+        let (tx, addr) = (tx.clone(), server.addr);
+        std::thread::spawn(move || page(addr, session, tx));
+    }
+    std::thread::sleep(Duration::from_millis(500)); // every page listening
+    let request = TicketRequest {
+        theme: "papiers".into(),
+        procedure: "carte-identite".into(),
+        queue: 'A',
+        lang: Lang::Fr,
+        have: vec!["email".into()],
+        priority: None,
+    };
+    let mut latencies = Vec::new();
+    for _ in 0..TICKETS {
+        let began = Instant::now();
+        let number = store.issue(request.clone()).wait().expect("ticket").number;
+        let mut pages = 0;
+        while pages < STAFF {
+            let (seen, at) = rx.recv_timeout(Duration::from_secs(10)).expect("every page shows the ticket within 10 s");
+            if seen == number {
+                latencies.push(at - began);
+                pages += 1;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    stats(&format!("ticket issued → row on {STAFF} pages"), latencies);
+}
