@@ -35,10 +35,9 @@ fn page(addr: SocketAddr, session: String, seen: mpsc::Sender<(String, Instant)>
         let (_, fragment) = get(addr, "/queue", &session);
         let now = Instant::now();
         for number in fragment.split("A-").skip(1).filter_map(|rest| rest.get(..3)) {
-            if number.chars().all(|c| c.is_ascii_digit()) && known.insert(number.to_string()) {
-                if seen.send((format!("A-{number}"), now)).is_err() {
-                    return;
-                }
+            let new = number.chars().all(|c| c.is_ascii_digit()) && known.insert(number.to_string());
+            if new && seen.send((format!("A-{number}"), now)).is_err() {
+                return;
             }
         }
     }

@@ -50,6 +50,7 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.3em 1em}dt{font-weigh
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,26em),1fr));gap:1em}
 figure.chart{margin:0;border:2px solid #333;border-radius:6px;padding:.5em 1em;break-inside:avoid}
 figure.chart figcaption{font-weight:bold;font-size:1.1em;margin-bottom:.3em}
+figure.chart svg{display:block;max-width:24em}
 @media print{
  @page{size:A4 portrait;margin:12mm}
  body{font-size:11pt}header,.no-print{display:none!important}main{max-width:none;padding:0}

@@ -10,10 +10,13 @@ pub(super) const TITLE: &str = "Rapport d'activité";
 /// Names a report line (section, item) in French.
 pub(super) type Namer<'a> = dyn Fn(&str, &str) -> (&'static str, String) + 'a;
 
-/// Chart geometry, in SVG units. The chart scales to its box: 400 units keep the 16-unit
-/// text at 13 to 19 px from a phone to a desktop column.
-const WIDTH: f32 = 400.0;
-const BAR_ROW: f32 = 46.0;
+/// Chart geometry, in SVG units. The chart scales to its box: 320 units keep the 16-unit
+/// text at 15 px or more from a phone to a desktop column; names wrap at 32 characters.
+const WIDTH: f32 = 320.0;
+const WRAP: usize = 32;
+/// A line of a name, and the bar under the name.
+const LINE: f32 = 20.0;
+const BAR_ROW: f32 = 30.0;
 const COLUMNS_HEIGHT: f32 = 190.0;
 const INK: &str = "#0b2e59";
 
@@ -126,18 +129,29 @@ fn figure(title: &str, said: &str, chart: Markup) -> Markup {
 fn bars(title: &str, counts: &Counts, section: &str, name: &Namer<'_>) -> Markup {
     let total = counts.total().max(1);
     let max = counts.0.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1) as f32;
-    let rows: Vec<(String, u64)> = counts.0.iter().map(|(k, n)| (name(section, k).1, *n)).collect();
-    let said = rows.iter().map(|(k, n)| format!("{k} : {n}")).collect::<Vec<_>>().join(", ");
-    let height = BAR_ROW * rows.len() as f32;
+    let rows: Vec<(Vec<String>, u64)> = counts.0.iter().map(|(k, n)| (wrap(&name(section, k).1), *n)).collect();
+    let said = rows.iter().map(|(k, n)| format!("{} : {n}", k.join(" "))).collect::<Vec<_>>().join(", ");
+    // Each row: its name's lines, then the bar with its count.
+    let tops: Vec<f32> = rows
+        .iter()
+        .scan(0.0, |y, (lines, _)| {
+            let top = *y;
+            *y += LINE * lines.len() as f32 + BAR_ROW;
+            Some(top)
+        })
+        .collect();
+    let height = rows.iter().map(|(lines, _)| LINE * lines.len() as f32 + BAR_ROW).sum::<f32>();
     let chart = html! {
         @if !rows.is_empty() {
             svg viewBox={ "0 0 " (WIDTH) " " (height) } width="100%" aria-hidden="true" focusable="false" {
-                @for (i, (label, n)) in rows.iter().enumerate() {
-                    @let y = BAR_ROW * i as f32;
-                    @let w = (WIDTH - 110.0) * (*n as f32) / max;
-                    text x="0" y=(y + 16.0) font-size="16" fill="#111" { (label) }
-                    rect x="0" y=(y + 22.0) width=(w.max(2.0)) height="16" fill=(INK) {}
-                    text x=(w + 8.0) y=(y + 36.0) font-size="16" font-weight="bold" fill="#111" {
+                @for ((lines, n), top) in rows.iter().zip(&tops) {
+                    @for (j, line) in lines.iter().enumerate() {
+                        text x="0" y=(top + LINE * (j + 1) as f32 - 4.0) font-size="16" fill="#111" { (line) }
+                    }
+                    @let y = top + LINE * lines.len() as f32;
+                    @let w = (WIDTH - 100.0) * (*n as f32) / max;
+                    rect x="0" y=(y + 2.0) width=(w.max(2.0)) height="16" fill=(INK) {}
+                    text x=(w + 8.0) y=(y + 16.0) font-size="16" font-weight="bold" fill="#111" {
                         (n) " (" (n * 100 / total) " %)"
                     }
                 }
@@ -145,6 +159,24 @@ fn bars(title: &str, counts: &Counts, section: &str, name: &Namer<'_>) -> Markup
         }
     };
     figure(title, &said, chart)
+}
+
+/// A name cut into lines that fit the chart's width (SVG text does not wrap).
+fn wrap(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= WRAP => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    if lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines
 }
 
 /// Columns in time order (days, hours), the count over each column when there is room.
@@ -177,4 +209,18 @@ fn columns(title: &str, values: &[(String, u64)], short: &dyn Fn(&str) -> String
         }
     };
     figure(title, if values.iter().any(|(_, n)| *n > 0) { &said } else { "" }, chart)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_names_wrap_to_the_chart_and_short_ones_stay_whole() {
+        let lines = wrap("Centre communal d'action sociale (CCAS) et Fonds de solidarité pour le logement (FSL)");
+        assert!(lines.len() >= 3 && lines.iter().all(|l| l.chars().count() <= WRAP), "{lines:?}");
+        assert_eq!(wrap("France Travail"), ["France Travail"]);
+        assert_eq!(short_period("2026-12-03"), "3/12");
+        assert_eq!(short_period("2026-W49"), "s. 49");
+    }
 }

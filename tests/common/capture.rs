@@ -19,6 +19,14 @@ impl Capture {
         enc.write_header().unwrap().write_image_data(&bytes).unwrap();
     }
 
+    /// The part of the capture at (x, y), `width` × `height` pixels (a window on a screen).
+    pub fn crop(&self, x: u32, y: u32, width: u32, height: u32) -> Capture {
+        assert!(x + width <= self.width && y + height <= self.height, "outside the capture");
+        let rows = (y..y + height).map(|row| (row * self.width + x) as usize);
+        let pixels = rows.flat_map(|at| self.pixels[at..at + width as usize].iter().copied()).collect();
+        Capture { width, height, pixels }
+    }
+
     /// The pixel nearest to (x, y), if it is on the screen.
     pub fn at(&self, x: f32, y: f32) -> Option<[u8; 3]> {
         let (x, y) = (x.round(), y.round());

@@ -2,6 +2,7 @@
 //! Slint and the whole app: one link instead of one per file).
 
 mod board;
+mod board_window;
 mod browser;
 mod browser_board;
 #[path = "../common/mod.rs"]
@@ -23,4 +24,5 @@ mod qr_roundtrip;
 mod report;
 mod shots;
 mod window;
+mod x11;
 mod xwd;

@@ -7,12 +7,13 @@
 //! the same display size: if the window drew its buttons anywhere else, the clicks miss.
 
 use crate::common::{rig_at, Rig};
+use crate::x11::{wait_until, window_geometry, xdotool, xvfb, Reaped};
 use crate::xwd::{capture, differing, Capture};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 const PASSWORD: &str = "essai-fenetre-2026";
 
@@ -33,71 +34,11 @@ kind = "folder"
 enabled = false
 "#;
 
-/// A child process killed when the test ends, whatever happens.
-struct Reaped(Child);
-
-impl Drop for Reaped {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// A virtual X display of its own.
-fn xvfb() -> (Reaped, String) {
-    for n in 140..240 {
-        if Path::new(&format!("/tmp/.X{n}-lock")).exists() {
-            continue;
-        }
-        let child = Command::new("Xvfb")
-            .args([&format!(":{n}"), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb is needed (package xvfb; scripts/setup-debian.sh installs it)");
-        let child = Reaped(child);
-        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
-        if wait_until(Duration::from_secs(10), || socket.exists()) {
-            return (child, format!(":{n}"));
-        }
-    }
-    panic!("no free X display number");
-}
-
-fn wait_until(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if cond() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    false
-}
-
-fn xdotool(display: &str, args: &[&str]) -> String {
-    // `search --sync` waits for ever for a window that never comes: bounded.
-    let out = Command::new("timeout")
-        .arg("60")
-        .arg("xdotool")
-        .args(args)
-        .env("DISPLAY", display)
-        .output()
-        .expect("xdotool is needed (package xdotool; scripts/setup-debian.sh installs it)");
-    assert!(out.status.success(), "xdotool {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).to_string()
-}
-
 /// The window's top-left corner on the display.
 fn window_origin(display: &str) -> (i32, i32) {
-    let id = xdotool(display, &["search", "--sync", "--onlyvisible", "--name", "^guichet$"]);
-    let id = id.lines().next().unwrap_or_default().to_string();
-    let shell = xdotool(display, &["getwindowgeometry", "--shell", &id]);
-    let field = |k: &str| -> i32 {
-        shell.lines().find_map(|l| l.strip_prefix(&format!("{k}="))).and_then(|v| v.parse().ok()).unwrap_or(0)
-    };
-    assert_eq!((field("WIDTH"), field("HEIGHT")), (1280, 800), "the kiosk window is not 1280x800: {shell}");
-    (field("X"), field("Y"))
+    let (x, y, width, height) = window_geometry(display, "^guichet$");
+    assert_eq!((width, height), (1280, 800), "the kiosk window is not 1280x800");
+    (x, y)
 }
 
 /// Waits until the display stops changing (the window has drawn what the click did).

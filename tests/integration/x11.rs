@@ -1,0 +1,73 @@
+//! A virtual X display for the tests that run the real binary in a real window: Xvfb,
+//! xdotool, and child processes that die with the test.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A child process killed when the test ends, whatever happens.
+pub(crate) struct Reaped(pub(crate) Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A virtual X display of its own.
+pub(crate) fn xvfb() -> (Reaped, String) {
+    for n in 140..240 {
+        if Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+            continue;
+        }
+        let child = Command::new("Xvfb")
+            .args([&format!(":{n}"), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb is needed (package xvfb; scripts/setup-debian.sh installs it)");
+        let child = Reaped(child);
+        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
+        if wait_until(Duration::from_secs(10), || socket.exists()) {
+            return (child, format!(":{n}"));
+        }
+    }
+    panic!("no free X display number");
+}
+
+pub(crate) fn wait_until(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if cond() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+pub(crate) fn xdotool(display: &str, args: &[&str]) -> String {
+    // `search --sync` waits for ever for a window that never comes: bounded.
+    let out = Command::new("timeout")
+        .arg("60")
+        .arg("xdotool")
+        .args(args)
+        .env("DISPLAY", display)
+        .output()
+        .expect("xdotool is needed (package xdotool; scripts/setup-debian.sh installs it)");
+    assert!(out.status.success(), "xdotool {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+/// Where the visible window whose title matches `pattern` is, and its size: (x, y, width,
+/// height). xdotool's patterns see titles byte by byte: keep them ASCII.
+pub(crate) fn window_geometry(display: &str, pattern: &str) -> (i32, i32, i32, i32) {
+    let id = xdotool(display, &["search", "--sync", "--onlyvisible", "--name", pattern]);
+    let id = id.lines().next().unwrap_or_default().to_string();
+    let shell = xdotool(display, &["getwindowgeometry", "--shell", &id]);
+    let field = |k: &str| -> i32 {
+        shell.lines().find_map(|l| l.strip_prefix(&format!("{k}="))).and_then(|v| v.parse().ok()).unwrap_or(0)
+    };
+    (field("X"), field("Y"), field("WIDTH"), field("HEIGHT"))
+}
