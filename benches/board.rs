@@ -2,7 +2,12 @@
 //! Over a real socket: a desk calls (from "call next" to the store's commit) → the `call`
 //! event read by each of several boards listening at once.
 
-use guichet::core::journey::TicketRequest;
+// (the board bench needs no login)
+#[allow(dead_code)]
+#[path = "common/console.rs"]
+mod common;
+
+use common::{request, stats};
 use guichet::core::lang::Lang;
 use guichet::staff::{self, Console, ConsoleConfig};
 use guichet::store::Store;
@@ -14,13 +19,6 @@ use std::time::{Duration, Instant};
 
 const BOARDS: usize = 4;
 const CALLS: usize = 200;
-
-fn stats(mut v: Vec<Duration>) -> String {
-    v.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    let p = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
-    format!("median {:.2} ms, p99 {:.2} ms, max {:.2} ms (n={})", ms(p(0.5)), ms(p(0.99)), ms(v[v.len() - 1]), v.len())
-}
 
 /// A board: reads its stream and sends (call id, when read) for each call.
 fn board(addr: std::net::SocketAddr, key: String, seen: mpsc::Sender<(i64, Instant)>) {
@@ -55,14 +53,7 @@ fn main() {
         std::thread::spawn(move || board(addr, key, tx));
     }
     std::thread::sleep(Duration::from_millis(500)); // every board listening
-    let request = TicketRequest {
-        theme: "papiers".into(),
-        procedure: "carte-identite".into(),
-        queue: 'A',
-        lang: Lang::Fr,
-        have: vec![],
-        priority: None,
-    };
+    let request = request(Lang::Fr);
     let mut latencies = Vec::with_capacity(CALLS * BOARDS);
     let mut commits = Vec::with_capacity(CALLS);
     for i in 0..CALLS {
@@ -80,7 +71,7 @@ fn main() {
         }
     }
     println!("== waiting-room board, {BOARDS} boards listening, {CALLS} calls");
-    println!("call committed (call next):        {}", stats(commits));
-    println!("call → read by each board (SSE):   {}", stats(latencies));
+    stats("call committed (call next)", commits);
+    stats("call → read by each board (SSE)", latencies);
     server.stop();
 }

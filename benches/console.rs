@@ -4,14 +4,13 @@
 //! hears the event and reloads the queue fragment, as its script does; measured: from the
 //! issue to the fragment that shows the new ticket's number, for each page.
 
-#[path = "common/http.rs"]
-mod http;
+#[path = "common/console.rs"]
+mod common;
 
-use guichet::core::journey::TicketRequest;
+use common::{get, login, request, stats, PASSWORD};
 use guichet::core::lang::Lang;
 use guichet::staff::{self, Console, ConsoleConfig};
 use guichet::store::{Role, Store};
-use http::{get, login, stats, PASSWORD};
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -60,14 +59,7 @@ fn main() {
         std::thread::spawn(move || page(addr, session, tx));
     }
     std::thread::sleep(Duration::from_millis(500)); // every page listening
-    let request = TicketRequest {
-        theme: "papiers".into(),
-        procedure: "carte-identite".into(),
-        queue: 'A',
-        lang: Lang::Fr,
-        have: vec!["email".into()],
-        priority: None,
-    };
+    let request = request(Lang::Fr);
     let mut latencies = Vec::new();
     for _ in 0..TICKETS {
         let began = Instant::now();

@@ -4,12 +4,13 @@
 //! socket and logged in: the queue page, the report page on one month and on one year
 //! (the longest span it takes), and the month's CSV. p50 and p99 of each.
 
-#[path = "common/http.rs"]
-mod http;
+#[path = "common/console.rs"]
+mod common;
 
+use common::{get, login, request, stats, PASSWORD};
+use guichet::core::lang::Lang;
 use guichet::staff::{self, Console, ConsoleConfig};
 use guichet::store::{Role, Store};
-use http::{get, login, stats, PASSWORD};
 use rusqlite::params;
 use std::sync::Arc;
 use std::time::Instant;
@@ -74,14 +75,7 @@ fn main() {
     let size = std::fs::metadata(&path).map_or(0, |m| m.len());
     println!("{HISTORY} tickets written in {:.1} s ({} MB)", began.elapsed().as_secs_f64(), size / 1_000_000);
     let store = Store::open(&path).expect("store");
-    let request = guichet::core::journey::TicketRequest {
-        theme: "papiers".into(),
-        procedure: "carte-identite".into(),
-        queue: 'A',
-        lang: guichet::core::lang::Lang::Ar,
-        have: vec!["email".into()],
-        priority: None,
-    };
+    let request = request(Lang::Ar);
     for _ in 0..30 {
         store.issue(request.clone()).wait().expect("ticket");
     }

@@ -25,6 +25,9 @@ pub fn report(site: &Site, from: Option<NaiveDate>, to: Option<NaiveDate>, forma
     Ok(())
 }
 
+/// How long after start the daily job first runs.
+const FIRST_RUN: Duration = Duration::from_secs(60);
+
 /// What the retention rules keep, in days.
 #[derive(Debug, Clone, Copy)]
 pub struct Retention {
@@ -47,14 +50,16 @@ impl Retention {
         ))
     }
 
-    /// Applies the rules now and then once a day, on a thread of its own.
+    /// Applies the rules a minute after start (not during it: the purge is a write on the
+    /// store thread the first ticket also needs), then once a day, on a thread of its own.
     pub fn every_day(self, store: Store) {
         let spawned = std::thread::Builder::new().name("retention".into()).spawn(move || loop {
+            std::thread::sleep(FIRST_RUN);
             match self.apply(&store) {
                 Ok(line) => println!("{line}"),
                 Err(e) => eprintln!("retention: {e:#}"),
             }
-            std::thread::sleep(Duration::from_secs(24 * 3600));
+            std::thread::sleep(Duration::from_secs(24 * 3600) - FIRST_RUN);
         });
         if let Err(e) = spawned {
             eprintln!("retention: cannot start the daily job: {e}");

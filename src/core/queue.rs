@@ -184,13 +184,14 @@ impl WaitRange {
         if minutes == 0 {
             return WaitRange::Next;
         }
-        let low = minutes * 3 / 4 / 5 * 5;
-        let high = (minutes * 5).div_ceil(4).div_ceil(5) * 5;
-        let high = high.max(low + 10);
+        // In u64: an estimate may be as large as u32::MAX (estimate_wait saturates).
+        let m = u64::from(minutes);
+        let low = m * 3 / 4 / 5 * 5;
+        let high = ((m * 5).div_ceil(4).div_ceil(5) * 5).max(low + 10);
         match low {
-            0 => WaitRange::Under(high),
+            0 => WaitRange::Under(high as u32),
             60.. => WaitRange::OverAnHour,
-            _ => WaitRange::Between(low, high),
+            _ => WaitRange::Between(low as u32, high as u32),
         }
     }
 
@@ -246,7 +247,7 @@ mod tests {
 
     #[test]
     fn the_wait_is_told_as_a_range_in_plain_words() {
-        let said: Vec<WaitRange> = [0, 5, 10, 15, 30, 45, 60, 80, 200].map(WaitRange::around).to_vec();
+        let said: Vec<WaitRange> = [0, 5, 10, 15, 30, 45, 60, 80, u32::MAX].map(WaitRange::around).to_vec();
         use WaitRange::*;
         assert_eq!(
             said,

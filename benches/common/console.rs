@@ -1,6 +1,8 @@
-//! What the console benchmarks share: a tiny HTTP/1.1 client over a real socket, the
-//! staff login as a browser does it, and p50/p99 lines.
+//! What the staff-side benchmarks share: a tiny HTTP/1.1 client over a real socket, the
+//! staff login as a browser does it, the ticket the kiosk issues, and p50/p99 lines.
 
+use guichet::core::journey::TicketRequest;
+use guichet::core::lang::Lang;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
@@ -19,6 +21,18 @@ pub fn stats(name: &str, mut v: Vec<Duration>) {
         ms(v[v.len() - 1]),
         v.len()
     );
+}
+
+/// A ticket as a visitor takes it: papers, identity card, queue A.
+pub fn request(lang: Lang) -> TicketRequest {
+    TicketRequest {
+        theme: "papiers".into(),
+        procedure: "carte-identite".into(),
+        queue: 'A',
+        lang,
+        have: vec!["email".into()],
+        priority: None,
+    }
 }
 
 /// One HTTP/1.1 exchange (connection closed after): the status line and headers, the body.
