@@ -49,6 +49,14 @@ Site (used when /etc/guichet/guichet.toml is written):
                            is kept as guichet.toml.<date>.bak); without it, an edited
                            config is left alone
 
+A waiting-room board on a Pi of its own (by the TV), instead of a kiosk:
+  --board-of URL           the kiosk's board address, from its console's page "Tableau
+                           d'appel" (https://guichet-stmartin.local:8080/board?key=…):
+                           the service runs `guichet board --follow URL`; run again
+                           without it to make this Pi a kiosk again
+  --fingerprint SHA256     that kiosk's certificate fingerprint (its `guichet doctor`
+                           prints it on the https line; needed for https)
+
 Machine:
   --hostname NAME          host name, also the .local name phones use (default: keep)
   --timezone ZONE          default Europe/Paris (Indian/Reunion, America/Cayenne…)
@@ -207,7 +215,7 @@ ensure_dir() { # ensure_dir PATH MODE [OWNER:GROUP]
 
 SITE="" DISPLAY_SPEC=auto PRINTER_SPEC=none PAPER="" CONSOLE_BIND=0.0.0.0:8080 PUBLIC_URL=""
 HOST_WANTED="" TIMEZONE=Europe/Paris JOURNAL=persistent DEB="" ROOT=""
-FORCE_CONFIG=0 DRY=0 NO_START=0
+FORCE_CONFIG=0 DRY=0 NO_START=0 BOARD_OF="" BOARD_FINGERPRINT=""
 LAN_EXTRA=()
 CONFIG_FLAGS=() # the flags that only matter when the config is written
 
@@ -223,6 +231,8 @@ while (($#)); do
     --console) need_value "$@"; CONSOLE_BIND=$2; shift 2 ;;
     --public-url) need_value "$@"; PUBLIC_URL=$2; shift 2 ;;
     --hostname) need_value "$@"; HOST_WANTED=$2; shift 2 ;;
+    --board-of) need_value "$@"; BOARD_OF=$2; shift 2 ;;
+    --fingerprint) need_value "$@"; BOARD_FINGERPRINT=$2; shift 2 ;;
     --timezone) need_value "$@"; TIMEZONE=$2; shift 2 ;;
     --lan) need_value "$@"; LAN_EXTRA+=("$2"); shift 2 ;;
     --journal) need_value "$@"; JOURNAL=$2; shift 2 ;;
@@ -314,6 +324,20 @@ fi
 if [[ -n $PUBLIC_URL ]]; then
   [[ $PUBLIC_URL =~ ^https?://[^[:space:]\"\\]+$ ]] ||
     usage_error "--public-url '$PUBLIC_URL' must start with http:// or https://, e.g. https://guichet-stmartin.local:8080"
+fi
+
+# board of another kiosk: its board address, and its fingerprint for https
+if [[ -n $BOARD_OF ]]; then
+  board_re='^https?://[^[:space:]"\\]+/board\?([^[:space:]"\\]*&)?key=[^[:space:]"\\&]+'
+  [[ $BOARD_OF =~ $board_re ]] ||
+    usage_error "--board-of '$BOARD_OF': give the board address the kiosk's console shows on its page \"Tableau d'appel\", e.g. https://guichet-stmartin.local:8080/board?key=…"
+  if [[ $BOARD_OF == https://* ]]; then
+    fp=${BOARD_FINGERPRINT//:/}
+    [[ $fp =~ ^[0-9A-Fa-f]{64}$ ]] ||
+      usage_error "--fingerprint: an https board address needs the kiosk's certificate fingerprint, 32 pairs of hex digits (AB:CD:…), as its 'guichet doctor' prints it"
+  fi
+elif [[ -n $BOARD_FINGERPRINT ]]; then
+  usage_error "--fingerprint goes with --board-of (the kiosk whose board this Pi shows)"
 fi
 
 # display: WxH@WMMxHMM now; "auto" is read from the screen later (it needs the machine)
@@ -851,6 +875,36 @@ EOF
       REBOOT_REASONS+=("UART switched on ($configtxt)")
     fi
   fi
+fi
+
+# ---------------------------------------------------------------- board mode
+
+# --board-of: the same service runs `guichet board --follow` instead of the kiosk (the
+# address and fingerprint in an environment file only root reads: the key is in it).
+# Without it, a board set up before is undone.
+BOARD_DIR=/etc/systemd/system/$UNIT.d
+BOARD_DROPIN=$BOARD_DIR/board.conf
+BOARD_ENV=/etc/guichet/board.env
+if [[ -n $BOARD_OF ]]; then
+  step "Waiting-room board of ${BOARD_OF%%\?*}"
+  ensure_dir "$BOARD_DIR" 0755
+  put_file "$BOARD_DROPIN" 0644 <<UNIT_EOF
+# Written by provision.sh --board-of: this Pi shows and says the calls of another kiosk.
+[Service]
+EnvironmentFile=$BOARD_ENV
+ExecStart=
+ExecStart=/usr/bin/guichet board
+UNIT_EOF
+  if ((LAST_CHANGED)); then units_changed=1; fi
+  put_file "$BOARD_ENV" 0600 <<ENV_EOF
+GUICHET_BOARD_URL=$BOARD_OF
+GUICHET_BOARD_FINGERPRINT=$BOARD_FINGERPRINT
+ENV_EOF
+  if ((LAST_CHANGED)); then units_changed=1; fi
+else
+  remove_file "$BOARD_DROPIN" "this Pi is a kiosk again"
+  if ((LAST_CHANGED)); then units_changed=1; fi
+  remove_file "$BOARD_ENV" "this Pi is a kiosk again"
 fi
 
 # ---------------------------------------------------------------- the service

@@ -90,6 +90,23 @@ make_deb() {
   dpkg-deb --root-owner-group -Zgzip --build "$t" "$work/guichet_0.1.0-1_arm64.deb" >/dev/null
 }
 
+# ---------------------------------------------------------------- the package's own scripts
+
+# cargo-deb replaces every "#DEBHELPER#" in a maintainer script with its systemd part, a
+# block of several lines, even inside a comment: the marker must stand alone on its line,
+# once, and each script must still be valid sh once the block is in.
+snippet='if [ "$1" = "configure" ] ; then
+	deb-systemd-helper enable guichet.service >/dev/null || true
+fi'
+for script in "$fw"/debian/postinst "$fw"/debian/prerm "$fw"/debian/postrm; do
+  name=$(basename "$script")
+  check "$name: the #DEBHELPER# marker once, alone on its line" \
+    test "$(grep -c 'DEBHELPER' "$script")" = 1 -a "$(grep -cx '#DEBHELPER#' "$script")" = 1
+  content=$(<"$script")
+  filled=${content//'#DEBHELPER#'/$snippet}
+  check "$name: valid sh with cargo-deb's part in" sh -n <(printf '%s\n' "$filled")
+done
+
 # Every file, link, mode and modification time under a root, and each file's content
 # hash: a run with nothing to do must not even touch a file.
 snapshot() {
@@ -264,6 +281,23 @@ run "$root" --printer usb
 check "without --lan the drop-in goes" test ! -e "$root/etc/systemd/system/guichet.service.d/lan.conf"
 check "the kept config's port still drives the firewall" grep -q 'tcp dport 9090 counter drop' "$root/etc/guichet/firewall.nft"
 
+# 5b. A waiting-room board on a Pi of its own, then a kiosk again.
+board_url='https://guichet-stmartin.local:8080/board?key=Kq3-x_9'
+board_fp=3A:7F:00:C2:19:D4:8B:E6:51:0F:AA:94:2C:6D:B3:17:E8:45:9C:01:7E:D2:66:B8:F3:0A:5C:91:24:DE:8F:13
+run "$root" --printer usb --board-of "$board_url" --fingerprint "$board_fp"
+check "board mode succeeds" test "$rc" = 0
+dropin=$root/etc/systemd/system/guichet.service.d/board.conf
+check "board drop-in runs guichet board" grep -qzE 'ExecStart=.ExecStart=/usr/bin/guichet board' "$dropin"
+check "board address and fingerprint in an environment file" \
+  grep -qzE "GUICHET_BOARD_URL=https://guichet-stmartin.local:8080/board\?key=Kq3-x_9.GUICHET_BOARD_FINGERPRINT=$board_fp" "$root/etc/guichet/board.env"
+check "board environment file readable by root only (the key)" test "$(stat -c %a "$root/etc/guichet/board.env")" = 600
+snap5b=$(snapshot "$root")
+run "$root" --printer usb --board-of "$board_url" --fingerprint "$board_fp"
+check "board mode again: 0 change(s)" grep -qx '    0 change(s)' <<<"$out"
+same_tree "$root" "$snap5b" "board mode is idempotent"
+run "$root" --printer usb
+check "without --board-of the Pi is a kiosk again" test ! -e "$dropin" -a ! -e "$root/etc/guichet/board.env"
+
 # 6. Mistakes stop early, say what to do, and touch nothing.
 snap6=$(snapshot "$root")
 expect_refusal() { # expect_refusal STATUS PATTERN ARGS...
@@ -286,6 +320,9 @@ expect_refusal 2 'unknown flag' --colour blue
 expect_refusal 2 'a space, not' --site=X
 expect_refusal 2 'is unknown here' --timezone Europe/Atlantis
 expect_refusal 1 'does not exist' --deb "$work/nope_arm64.deb"
+expect_refusal 2 'Tableau d.appel' --board-of https://guichet.local:8080/queue
+expect_refusal 2 'needs the kiosk.s certificate fingerprint' --board-of 'https://guichet.local:8080/board?key=k'
+expect_refusal 2 'goes with --board-of' --fingerprint "$board_fp"
 same_tree "$root" "$snap6" "refusals change nothing"
 
 # 7. A fresh machine: no site name; a DSI screen that does not say its size.
