@@ -15,7 +15,5 @@ pub mod speech;
 pub mod staff;
 pub mod store;
 
-/// The Slint UI compiled by build.rs from ui/app.slint.
-pub mod ui {
-    slint::include_modules!();
-}
+/// The windows, generated from `ui/*.slint` by the `guichet-ui` crate.
+pub use guichet_ui as ui;
