@@ -8,7 +8,7 @@ bin=${GUICHET_BIN:-target/release/guichet}
 data=$(mktemp -d)
 out=docs/screenshots
 mkdir -p "$out"
-screens="attract language theme procedure have priority summary ticket help settings warning"
+screens="attract language theme procedure have priority summary ticket help settings warning staff"
 for s in $screens; do
   $bin --data-dir "$data" screenshot --screen "$s" --lang fr --out "$out/$s-fr.png" >/dev/null
   $bin --data-dir "$data" screenshot --screen "$s" --lang fr --theme contrast --out "$out/$s-fr-contrast.png" >/dev/null

@@ -41,6 +41,15 @@ pub enum Command {
         /// No sound: each call is only shown (4 s before the next).
         #[arg(long)]
         silent: bool,
+        /// Follow a kiosk elsewhere on the network (a second Pi by the TV): its board
+        /// address, as the console's page "Tableau d'appel" gives it (https://…/board?key=…).
+        /// Without it, the calls are read from this data directory's database.
+        #[arg(long, env = "GUICHET_BOARD_URL", value_name = "URL")]
+        follow: Option<String>,
+        /// That kiosk's certificate fingerprint (SHA-256, AB:CD:…), as its `guichet doctor`
+        /// and its staff panel show it: the board trusts that certificate and no other.
+        #[arg(long, env = "GUICHET_BOARD_FINGERPRINT", value_name = "SHA256")]
+        fingerprint: Option<String>,
     },
     /// Render one kiosk screen to PNG without a display (realistic demo data).
     Screenshot(ScreenshotArgs),
@@ -99,7 +108,8 @@ pub enum ReportFormat {
 
 #[derive(clap::Args, Debug)]
 pub struct ScreenshotArgs {
-    /// attract, language, theme, procedure, have, priority, summary, ticket, help, settings, warning;
+    /// attract, language, theme, procedure, have, priority, summary, ticket, help, settings, warning,
+    /// staff (the staff panel);
     /// or board (the waiting-room board, with example calls)
     #[arg(long)]
     pub screen: String,

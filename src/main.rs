@@ -16,7 +16,9 @@ fn main() -> std::process::ExitCode {
     let result = Site::open(&cli.data_dir, cli.config.as_deref()).and_then(|site| match cli.command {
         Command::Kiosk { no_console } => commands::kiosk(&site, no_console),
         Command::Serve { bind } => commands::serve(&site, bind),
-        Command::Board { silent } => commands::board(&site, silent),
+        Command::Board { silent, follow, fingerprint } => {
+            commands::board(&site, silent, follow.as_deref(), fingerprint.as_deref())
+        }
         Command::Screenshot(args) => commands::screenshot(&site, &args, started),
         Command::CheckConfig => commands::check_config(&site),
         Command::PrintTest => commands::print_test(&site),

@@ -1,10 +1,13 @@
-//! The board as a Slint window (`guichet board`): on a second screen of the kiosk or on
-//! a Pi of its own reading the same database. Calls are shown as they are announced.
+//! The board as a Slint window (`guichet board`): on a second screen of the kiosk (its
+//! database), or on a Pi of its own following the kiosk over the network (`remote`).
+//! Calls are shown as they are announced; a lost link is said on the board.
 
 use super::announcer::{self, Announcer, Hooks, Silent, Sound, Speaker};
+use super::remote::{self, Heard};
 use crate::store::{self, BoardCall, ReadPool};
 use crate::ui::{BoardLine, BoardWindow};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// How many earlier calls the window lists.
@@ -49,36 +52,74 @@ pub fn display(window: &BoardWindow, shown: &Shown) {
     window.set_before(ModelRc::new(VecModel::from(lines)));
 }
 
+/// Where the board's calls come from.
+pub enum Calls {
+    /// This machine's database (the kiosk's, on the same Pi).
+    Local(ReadPool),
+    /// A kiosk elsewhere on the network (`guichet board --follow`).
+    Remote(remote::Source),
+}
+
+/// The window, from any thread: what it shows is changed on the UI thread.
+#[derive(Clone)]
+struct OnScreen {
+    window: slint::Weak<BoardWindow>,
+    shown: Arc<Mutex<Shown>>,
+}
+
+impl OnScreen {
+    fn push(&self, call: BoardCall) {
+        let me = self.clone();
+        let _ = slint::invoke_from_event_loop(move || {
+            if let (Some(window), Ok(mut shown)) = (me.window.upgrade(), me.shown.lock()) {
+                shown.push(&call);
+                display(&window, &shown);
+            }
+        });
+    }
+
+    fn offline(&self, offline: bool) {
+        let _ = self.window.upgrade_in_event_loop(move |w| w.set_offline(offline));
+    }
+}
+
 /// Opens the board window full screen and runs it until it is closed. `silent`: no sound
 /// (each call still stays up 4 s before the next one).
-pub fn run(site_name: &str, reader: ReadPool, silent: bool) -> anyhow::Result<()> {
+pub fn run(site_name: &str, calls: Calls, silent: bool) -> anyhow::Result<()> {
     let window = BoardWindow::new()?;
     window.set_site(site_name.into());
-    let calls = reader.with(|c| store::last_calls(c, store::SHOWN))?;
-    let shown = std::sync::Arc::new(std::sync::Mutex::new(Shown::from_calls(&calls)));
-    if let Ok(s) = shown.lock() {
-        display(&window, &s);
-    }
+    let screen = OnScreen { window: window.as_weak(), shown: Arc::default() };
     let sound: Box<dyn Sound> =
         if silent { Box::new(Silent(Duration::from_secs(4))) } else { Box::new(Speaker::new()) };
-    let weak = window.as_weak();
+    let started = screen.clone();
     let hooks = Hooks {
-        on_start: Box::new(move |call| {
-            let (weak, shown, call) = (weak.clone(), shown.clone(), call.clone());
-            let _ = slint::invoke_from_event_loop(move || {
-                if let (Some(window), Ok(mut s)) = (weak.upgrade(), shown.lock()) {
-                    s.push(&call);
-                    display(&window, &s);
-                }
-            });
-        }),
+        on_start: Box::new(move |call| started.push(call.clone())),
         on_error: Box::new(|e| eprintln!("guichet board: sound: {e}")),
     };
     let announcer = Announcer::spawn(sound, hooks);
-    announcer::follow(reader, move |call| {
-        announcer.announce(call);
-        true
-    })?;
+    match calls {
+        Calls::Local(reader) => {
+            if let Ok(mut shown) = screen.shown.lock() {
+                *shown = Shown::from_calls(&reader.with(|c| store::last_calls(c, store::SHOWN))?);
+                display(&window, &shown);
+            }
+            announcer::follow(reader, move |call| {
+                announcer.announce(call);
+                true
+            })?;
+        }
+        Calls::Remote(source) => {
+            remote::follow(source, move |heard| match heard {
+                Heard::Shown(call) => screen.push(call),
+                Heard::Call(call) => announcer.announce(call),
+                Heard::Connected => screen.offline(false),
+                Heard::Lost(why) => {
+                    eprintln!("guichet board: {why}");
+                    screen.offline(true);
+                }
+            })?;
+        }
+    }
     window.window().set_fullscreen(true);
     window.run()?;
     Ok(())

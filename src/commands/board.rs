@@ -1,9 +1,11 @@
 //! `guichet board`: the waiting-room board as a full-screen window, reading the calls from
-//! this data directory's database (the kiosk's, on the same Pi, or a copy of its folder
-//! shared with a second Pi) and saying them through espeak-ng. And its screenshot.
+//! this data directory's database (the kiosk's, on the same Pi) or following a kiosk over
+//! the network (`--follow`, a second Pi), and saying them through espeak-ng. And its
+//! screenshot.
 
 use super::Site;
-use crate::board::window::{self, Shown};
+use crate::board::remote;
+use crate::board::window::{self, Calls, Shown};
 use crate::cli::{parse_size, ScreenshotArgs};
 use crate::core::lang::Lang;
 use crate::kiosk::headless;
@@ -12,14 +14,23 @@ use crate::ui::BoardWindow;
 use anyhow::{anyhow, bail, Context};
 use slint::ComponentHandle;
 
-pub fn board(site: &Site, silent: bool) -> anyhow::Result<()> {
-    let store = site.store()?;
-    println!(
-        "board: calls of {} {}",
-        store.path().display(),
-        if silent { "shown without sound" } else { "shown and said through espeak-ng" }
-    );
-    window::run(&site.config.site_name, store.reader(), silent)
+/// `follow`: a kiosk's board address (and its certificate's `fingerprint`), or `None` for
+/// this data directory's calls.
+pub fn board(site: &Site, silent: bool, follow: Option<&str>, fingerprint: Option<&str>) -> anyhow::Result<()> {
+    let sound = if silent { "shown without sound" } else { "shown and said through espeak-ng" };
+    let calls = match follow {
+        Some(url) => {
+            let source = remote::Source::parse(url, fingerprint).map_err(|e| anyhow!("--follow: {e}"))?;
+            println!("board: calls of {} {sound}", source.shown);
+            Calls::Remote(source)
+        }
+        None => {
+            let store = site.store()?;
+            println!("board: calls of {} {sound}", store.path().display());
+            Calls::Local(store.reader())
+        }
+    };
+    window::run(&site.config.site_name, calls, silent)
 }
 
 /// `guichet screenshot --screen board`: the board with three example calls.

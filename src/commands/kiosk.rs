@@ -6,6 +6,7 @@ use crate::hardware::keys;
 use crate::hardware::printer::{EscPosPrinter, FolderPrinter, TicketPrinter};
 use crate::hardware::transport::{DevicePort, Port, TcpPort};
 use crate::hardware::watchdog::Notifier;
+use crate::kiosk::staff::ConsoleInfo;
 use crate::kiosk::{press, wake, Kiosk, KioskServices};
 use crate::speech::{SpeakerFactory, SpeechError};
 use anyhow::Context;
@@ -54,11 +55,16 @@ pub fn kiosk(site: &Site, no_console: bool) -> anyhow::Result<()> {
     if site.config.speech.enabled {
         choose_sound_output(&site.config, &health);
     }
-    let _server = if no_console {
-        None
+    let (_server, console_info) = if no_console {
+        (None, None)
     } else {
         let console = site.console(store.clone(), catalogue.clone(), &site.config.console.bind)?;
-        Some(start_console(console.with_health(health.clone()), &site.config.console.bind)?)
+        // Shown on the kiosk's staff panel.
+        let info = ConsoleInfo {
+            address: site.config.console.public_url.clone(),
+            fingerprint: console.tls_fingerprint().map(str::to_string),
+        };
+        (Some(start_console(console.with_health(health.clone()), &site.config.console.bind)?), Some(info))
     };
     println!(
         "display: {}x{} px, {}x{} mm ({from}), turned {} degrees",
@@ -77,6 +83,7 @@ pub fn kiosk(site: &Site, no_console: bool) -> anyhow::Result<()> {
         health: health.clone(),
     })
     .context("cannot open the kiosk window (no display? run it under xvfb-run, or use the Pi build)")?;
+    kiosk.set_console(console_info.as_ref());
     start_gpio(&site.config, &kiosk, &health);
     if site.config.board.speak_on_kiosk {
         speak_calls(calls, &health)?;

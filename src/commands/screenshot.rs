@@ -21,10 +21,12 @@ pub fn screenshot(site: &Site, args: &ScreenshotArgs, started: Instant) -> anyho
     let lang = Lang::from_code(&args.lang)
         .ok_or_else(|| anyhow!("--lang {} is unknown: use one of fr en ar es pt tr uk ro", args.lang))?;
     let overlay = ["help", "settings", "warning"].contains(&args.screen.as_str());
-    let screen = if overlay {
+    let screen = if args.screen == "staff" {
+        Screen::Attract
+    } else if overlay {
         Screen::Theme
     } else {
-        Screen::from_name(&args.screen).ok_or_else(|| anyhow!("--screen {} is unknown: use attract, language, theme, procedure, have, priority, summary, ticket, help, settings, warning or board", args.screen))?
+        Screen::from_name(&args.screen).ok_or_else(|| anyhow!("--screen {} is unknown: use attract, language, theme, procedure, have, priority, summary, ticket, help, settings, warning, staff or board", args.screen))?
     };
     let window = headless::install(width, height)?;
     let store = site.store()?;
@@ -58,6 +60,10 @@ pub fn screenshot(site: &Site, args: &ScreenshotArgs, started: Instant) -> anyho
     match args.screen.as_str() {
         "help" => app.global::<KioskApi>().invoke_help(true),
         "settings" => app.global::<KioskApi>().invoke_settings(true),
+        "staff" => {
+            kiosk.set_console(Some(&console_info(site)));
+            app.global::<KioskApi>().invoke_staff(true);
+        }
         "warning" => {
             let policy = site.config.idle.policy();
             for _ in 0..policy.timeout - policy.warning {
@@ -93,4 +99,13 @@ pub fn screenshot(site: &Site, args: &ScreenshotArgs, started: Instant) -> anyho
         println!("spoken: {text}");
     }
     Ok(())
+}
+
+/// The console as the kiosk of this data directory would show it on its staff panel.
+fn console_info(site: &Site) -> crate::kiosk::staff::ConsoleInfo {
+    let https = site.config.console.serves_https();
+    crate::kiosk::staff::ConsoleInfo {
+        address: site.config.console.public_url.clone(),
+        fingerprint: if https { site.tls_identity().ok().map(|id| id.fingerprint) } else { None },
+    }
 }

@@ -9,6 +9,7 @@ mod help;
 mod issuer;
 pub mod measure;
 mod paging;
+pub mod staff;
 pub mod ticket;
 mod view;
 mod wiring;
@@ -124,6 +125,7 @@ impl Kiosk {
         });
         window.global::<Theme>().set_mm(px_per_mm);
         window.global::<KioskApi>().set_volume_steps(VOLUME_STEPS as i32);
+        window.global::<KioskApi>().set_version(env!("CARGO_PKG_VERSION").into());
         wiring::wire(&window, &inner);
         paging::wire(&window);
         let kiosk = Kiosk { window, inner };
@@ -135,6 +137,11 @@ impl Kiosk {
 
     pub fn window(&self) -> &AppWindow {
         &self.window
+    }
+
+    /// What the staff panel shows about the console (`None`: none runs in this process).
+    pub fn set_console(&self, info: Option<&staff::ConsoleInfo>) {
+        staff::show(&self.window.global::<KioskApi>(), info);
     }
 
     /// Feeds one journey event, as a visitor action would.
@@ -197,7 +204,8 @@ pub fn press(window: &AppWindow, key: Key) {
 /// panel open, it says its welcome again, so a visitor who cannot see learns it speaks.
 pub fn wake(window: &AppWindow) {
     let api = window.global::<KioskApi>();
-    if api.get_screen() == crate::ui::Screen::Attract && !api.get_help_open() && !api.get_settings_open() {
+    let panel_open = api.get_help_open() || api.get_settings_open() || api.get_staff_open();
+    if api.get_screen() == crate::ui::Screen::Attract && !panel_open {
         api.set_repeat_count(api.get_repeat_count() + 1);
     }
 }
@@ -294,6 +302,7 @@ impl Inner {
             theme.set_large(false);
             let api = w.global::<KioskApi>();
             api.set_settings_open(false);
+            api.set_staff_open(false);
             api.set_speech_first(false);
             api.set_armed(Default::default());
             // The next visitor may not use keys: no focus ring until a key is pressed.

@@ -51,6 +51,10 @@ pub(super) fn wire(window: &AppWindow, inner: &Rc<Inner>) {
         me.with_api(|api| api.set_settings_open(open));
         me.handle(Event::Activity);
     });
+    on!(on_staff, |me, open: bool| {
+        me.with_api(|api| api.set_staff_open(open));
+        me.handle(Event::Touch);
+    });
     on!(on_touched, |me| {
         me.speech.stop();
         me.handle(Event::Touch);

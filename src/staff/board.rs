@@ -37,6 +37,9 @@ pub(super) struct BoardQuery {
     /// The newest call the page already shows.
     after: i64,
     lang: String,
+    /// 1: first send the last calls as `shown` (not to be said), then `ready` with the
+    /// newest id (`guichet board --follow` opening; a browser gets them in the page).
+    recent: u8,
 }
 
 /// Whether `given` is the board key (`None`: no key set yet, so no board).
@@ -83,12 +86,29 @@ pub(super) async fn events(
     };
     let resumed = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<i64>().ok());
     let after = resumed.unwrap_or(0).max(q.after);
+    let recent = q.recent == 1 && resumed.is_none();
     let events = console.store.subscribe();
     let (tx, rx) = mpsc::channel(16);
     sse::stream(rx, async move {
-        forward(console, q.key, after, events, tx).await;
+        if let Some(after) = if recent { send_recent(&console, after, &tx).await } else { Some(after) } {
+            forward(console, q.key, after, events, tx).await;
+        }
         drop(places);
     })
+}
+
+/// The last calls as `shown`, then `ready` with the newest id: the position the stream
+/// goes on from (`None`: the store could not be read, the stream ends and the board
+/// tries again, rather than announce every call ever made).
+async fn send_recent(console: &Console, after: i64, tx: &mpsc::Sender<Result<Event, Infallible>>) -> Option<i64> {
+    let calls = console.read(|c| store::last_calls(c, store::SHOWN)).await.ok()?;
+    for call in &calls {
+        tx.send(Ok(call_event(call, "shown"))).await.ok()?;
+    }
+    let after = calls.last().map_or(after, |c| c.id.max(after));
+    let ready = serde_json::json!({ "after": after });
+    tx.send(Ok(Event::default().event("ready").data(ready.to_string()))).await.ok()?;
+    Some(after)
 }
 
 async fn forward(
@@ -107,7 +127,7 @@ async fn forward(
         let calls = console.read(move |c| store::calls_after(c, after, 50)).await.unwrap_or_default();
         for call in calls {
             after = call.id;
-            if tx.send(Ok(call_event(&call))).await.is_err() {
+            if tx.send(Ok(call_event(&call, "call"))).await.is_err() {
                 return;
             }
         }
@@ -129,7 +149,8 @@ async fn forward(
     }
 }
 
-fn call_event(call: &BoardCall) -> Event {
+/// `name`: "call" (to announce) or "shown" (made before the board opened).
+fn call_event(call: &BoardCall, name: &str) -> Event {
     let langs: Vec<&str> = announce::languages(call.lang).into_iter().map(Lang::code).collect();
     let data = serde_json::json!({
         "id": call.id,
@@ -137,7 +158,7 @@ fn call_event(call: &BoardCall) -> Event {
         "desk": call.desk,
         "langs": langs,
     });
-    Event::default().event("call").id(call.id.to_string()).data(data.to_string())
+    Event::default().event(name).id(call.id.to_string()).data(data.to_string())
 }
 
 fn wav(bytes: Vec<u8>, cache: &'static str) -> Response {

@@ -66,7 +66,7 @@ pub const SIZES: [(Display, bool); 7] = [
 ];
 
 /// Every screen of a visit, by the name `guichet screenshot --screen` takes.
-pub const SCREENS: [&str; 11] = [
+pub const SCREENS: [&str; 12] = [
     "attract",
     "language",
     "theme",
@@ -78,4 +78,6 @@ pub const SCREENS: [&str; 11] = [
     "help",
     "settings",
     "warning",
+    // The staff panel (a long press on the welcome screen): also read, touched, printed.
+    "staff",
 ];

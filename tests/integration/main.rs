@@ -2,6 +2,7 @@
 //! Slint and the whole app: one link instead of one per file).
 
 mod board;
+mod board_remote;
 mod board_window;
 mod browser;
 mod browser_board;

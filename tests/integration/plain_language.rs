@@ -122,6 +122,10 @@ fn every_ui_string_is_translated_with_the_same_placeholders() {
                 }
             }
             // A plural's count: some forms may say it in words ("ثانيتين", two seconds).
+            // One language's text, not a table of all of them pasted in by a tool.
+            for t in forms {
+                assert!(!t.starts_with("{'") && !t.contains("'en':"), "{lang}: {french:?} → {t:?}");
+            }
             let counted = forms.iter().any(|t| t.contains("{n}"));
             assert_eq!(french.contains("{n}"), counted, "{lang}: the count {{n}} of {french:?} → {forms:?}");
         }

@@ -15,6 +15,7 @@ mod screens;
 mod sight;
 mod sound;
 mod stable;
+mod staff;
 mod time;
 
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -48,6 +49,7 @@ fn main() {
         paging::CHECKS,
         plurals::CHECKS,
         stable::CHECKS,
+        staff::CHECKS,
         time::CHECKS,
     ]
     .concat();

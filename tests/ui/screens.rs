@@ -11,7 +11,10 @@ pub use crate::common::displays::SCREENS as ALL;
 
 /// Shows `name` in `lang` (a real ticket for the ticket screen) and lets it settle.
 pub fn show(r: &Rig, name: &str, lang: Lang) {
-    let base = Screen::from_name(name).unwrap_or(Screen::Theme);
+    let base = match name {
+        "staff" => Screen::Attract,
+        _ => Screen::from_name(name).unwrap_or(Screen::Theme),
+    };
     if base == Screen::Ticket {
         r.kiosk.show(Screen::Summary, lang);
         r.settle();
@@ -24,6 +27,10 @@ pub fn show(r: &Rig, name: &str, lang: Lang) {
     match name {
         "help" => api.invoke_help(true),
         "settings" => api.invoke_settings(true),
+        "staff" => {
+            r.kiosk.set_console(Some(&example_console()));
+            api.invoke_staff(true);
+        }
         "warning" => {
             for _ in 0..crate::common::POLICY.timeout - crate::common::POLICY.warning {
                 r.kiosk.handle(Event::Tick);
@@ -34,11 +41,22 @@ pub fn show(r: &Rig, name: &str, lang: Lang) {
     r.settle();
 }
 
+/// A console over HTTPS, as a kiosk on the office network shows it on its staff panel.
+pub fn example_console() -> guichet::kiosk::staff::ConsoleInfo {
+    guichet::kiosk::staff::ConsoleInfo {
+        address: "https://guichet-saint-martin.local:8080".into(),
+        fingerprint: Some(
+            "3A:7F:00:C2:19:D4:8B:E6:51:0F:AA:94:2C:6D:B3:17:E8:45:9C:01:7E:D2:66:B8:F3:0A:5C:91:24:DE:8F:13".into(),
+        ),
+    }
+}
+
 /// Closes overlays so the next `show` starts clean.
 pub fn close_overlays(r: &Rig) {
     let api = r.app().global::<KioskApi>();
     api.invoke_help(false);
     api.invoke_settings(false);
+    api.invoke_staff(false);
     r.kiosk.handle(Event::MoreTime);
     r.settle();
 }

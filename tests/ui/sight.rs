@@ -187,11 +187,11 @@ fn constant_places() -> Result<(), Failed> {
         let mut seen: Vec<(String, (f32, f32), &str)> = Vec::new();
         for name in screens::ALL {
             show(&r, name, Lang::Fr);
-            let back = if ["help", "settings", "warning"].contains(&name) { "Fermer" } else { "Retour" };
+            let back = if ["help", "settings", "warning", "staff"].contains(&name) { "Fermer" } else { "Retour" };
             let absent: &[&str] = match name {
                 "attract" | "ticket" => &["Retour"],
                 "warning" => &["Fermer"],
-                "help" => &["Aide"],
+                "help" | "staff" => &["Aide"],
                 _ => &[],
             };
             for (label, slot) in [(back, "back"), ("Aide", "help"), ("Répéter", "repeat"), ("Langue", "language")] {
