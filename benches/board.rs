@@ -1,6 +1,7 @@
 //! The waiting-room board's live path, measured (not asserted): `cargo bench --bench board`.
 //! Over a real socket: a desk calls (from "call next" to the store's commit) → the `call`
-//! event read by each of several boards listening at once.
+//! event read by each of several boards listening at once; and → heard by a board on
+//! another Pi (`guichet board --follow`: HTTPS pinned to the kiosk's certificate).
 
 // (the board bench needs no login)
 #[allow(dead_code)]
@@ -8,6 +9,7 @@
 mod common;
 
 use common::{request, stats};
+use guichet::board::remote::{self, Heard, Source};
 use guichet::core::lang::Lang;
 use guichet::staff::{self, Console, ConsoleConfig};
 use guichet::store::Store;
@@ -73,5 +75,41 @@ fn main() {
     println!("== waiting-room board, {BOARDS} boards listening, {CALLS} calls");
     stats("call committed (call next)", commits);
     stats("call → read by each board (SSE)", latencies);
+    server.stop();
+    follower(&store, dir.path(), &key);
+}
+
+/// A board on a second Pi: the same calls over HTTPS, through `guichet board --follow`'s
+/// client, from "call next" to the call handed to the announcer.
+fn follower(store: &Store, dir: &std::path::Path, key: &str) {
+    let identity = staff::tls::load_or_create(None, dir, &["localhost".to_string()]).expect("certificate");
+    let fingerprint = identity.fingerprint.clone();
+    let catalogue = Arc::new(guichet::assets::load_catalogue(None).expect("catalogue"));
+    let console = Console::new(store.clone(), catalogue, ConsoleConfig::default()).with_tls(identity);
+    let server = staff::spawn(console, "127.0.0.1:0".parse().expect("addr")).expect("console");
+    let url = format!("https://localhost:{}/board?key={key}", server.addr.port());
+    let (tx, rx) = mpsc::channel();
+    let source = Source::parse(&url, Some(&fingerprint)).expect("board address");
+    remote::follow(source, move |heard| {
+        if let Heard::Call(call) = heard {
+            let _ = tx.send((call.id, Instant::now()));
+        }
+    })
+    .expect("follower");
+    std::thread::sleep(Duration::from_millis(500)); // connected, the last calls shown
+    let request = request(Lang::Fr);
+    let mut latencies = Vec::with_capacity(CALLS);
+    let mut last = 0;
+    for i in 0..CALLS {
+        store.issue(request.clone()).wait().expect("issue");
+        let started = Instant::now();
+        store.call_next(format!("Bureau {}", i % 3), None).wait().expect("call");
+        let (got, at) = rx.recv_timeout(Duration::from_secs(10)).expect("the follower hears the call");
+        assert!(got > last, "calls arrive in order, once");
+        last = got;
+        latencies.push(at - started);
+    }
+    println!("== a board following over HTTPS (guichet board --follow), {CALLS} calls");
+    stats("call → heard by the follower", latencies);
     server.stop();
 }

@@ -41,6 +41,8 @@ pub enum Heard {
 pub struct Source {
     host: String,
     port: u16,
+    /// "host:port" as the address gives it (IPv6 in brackets), for the Host header.
+    authority: String,
     /// `/…/board/events?key=…`, without the position.
     events: String,
     tls: Option<Arc<rustls::ClientConfig>>,
@@ -61,6 +63,7 @@ impl Source {
             _ => return Err(format!("\"{url}\" does not start with https:// or http://: {fix}")),
         };
         let host = uri.host().ok_or_else(|| format!("\"{url}\" names no machine: {fix}"))?;
+        let authority = uri.authority().map_or(host, |a| a.as_str()).to_string();
         let host = host.trim_start_matches('[').trim_end_matches(']').to_string();
         let path = uri.path().trim_end_matches('/');
         if !path.ends_with("/board") {
@@ -80,11 +83,8 @@ impl Source {
         Ok(Source {
             port: uri.port_u16().unwrap_or(if https { 443 } else { 80 }),
             events: format!("{path}/events?key={key}"),
-            shown: format!(
-                "{}://{}{path}",
-                if https { "https" } else { "http" },
-                uri.authority().map_or("", |a| a.as_str())
-            ),
+            shown: format!("{}://{authority}{path}", if https { "https" } else { "http" }),
+            authority,
             host,
             tls,
         })
@@ -153,7 +153,7 @@ async fn session(source: &Source, after: &mut Option<i64>, heard: &mut impl FnMu
         Some(id) => format!("{}&after={id}", source.events),
     };
     let request = Request::get(path)
-        .header(header::HOST, format!("{}:{}", source.host, source.port))
+        .header(header::HOST, source.authority.as_str())
         .header(header::ACCEPT, "text/event-stream")
         .body(Empty::<Bytes>::new())
         .map_err(|e| e.to_string())?;
@@ -226,6 +226,7 @@ mod tests {
         assert!(s.tls.is_some());
         let s = Source::parse("http://[::1]/kiosque/board/?lang=fr&key=k", None).unwrap();
         assert_eq!((s.host.as_str(), s.port, s.events.as_str()), ("::1", 80, "/kiosque/board/events?key=k"));
+        assert_eq!(s.authority, "[::1]");
         for (url, fp, says) in [
             ("https://g.local/board?key=k", None, "--fingerprint"),
             ("https://g.local/board?key=k", Some("AB:CD"), "guichet doctor"),
