@@ -103,9 +103,12 @@ pub fn screenshot(site: &Site, args: &ScreenshotArgs, started: Instant) -> anyho
 
 /// The console as the kiosk of this data directory would show it on its staff panel.
 fn console_info(site: &Site) -> crate::kiosk::staff::ConsoleInfo {
-    let https = site.config.console.serves_https();
+    // A screenshot never makes the kiosk's certificate: the site's, or the one the kiosk
+    // already made, or none shown.
+    let c = &site.config.console;
+    let exists = c.cert.is_some() || site.data_dir.join(crate::staff::tls::SELF_CERT).exists();
     crate::kiosk::staff::ConsoleInfo {
-        address: site.config.console.public_url.clone(),
-        fingerprint: if https { site.tls_identity().ok().map(|id| id.fingerprint) } else { None },
+        address: c.public_url.clone(),
+        fingerprint: if c.serves_https() && exists { site.tls_identity().ok().map(|id| id.fingerprint) } else { None },
     }
 }

@@ -204,8 +204,7 @@ pub fn press(window: &AppWindow, key: Key) {
 /// panel open, it says its welcome again, so a visitor who cannot see learns it speaks.
 pub fn wake(window: &AppWindow) {
     let api = window.global::<KioskApi>();
-    let panel_open = api.get_help_open() || api.get_settings_open() || api.get_staff_open();
-    if api.get_screen() == crate::ui::Screen::Attract && !panel_open {
+    if api.get_screen() == crate::ui::Screen::Attract && !api.get_panel_open() {
         api.set_repeat_count(api.get_repeat_count() + 1);
     }
 }

@@ -90,7 +90,8 @@ pub(super) async fn events(
     let events = console.store.subscribe();
     let (tx, rx) = mpsc::channel(16);
     sse::stream(rx, async move {
-        if let Some(after) = if recent { send_recent(&console, after, &tx).await } else { Some(after) } {
+        let after = if recent { send_recent(&console, after, &tx).await } else { Some(after) };
+        if let Some(after) = after {
             forward(console, q.key, after, events, tx).await;
         }
         drop(places);
