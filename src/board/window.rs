@@ -4,6 +4,7 @@
 
 use super::announcer::{self, Announcer, Hooks, Silent, Sound, Speaker};
 use super::remote::{self, Heard};
+use crate::hardware::watchdog;
 use crate::store::{self, BoardCall, ReadPool};
 use crate::ui::{BoardLine, BoardWindow};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
@@ -121,6 +122,9 @@ pub fn run(site_name: &str, calls: Calls, silent: bool) -> anyhow::Result<()> {
         }
     }
     window.window().set_fullscreen(true);
+    // The board runs under the kiosk's unit (Type=notify, WatchdogSec=): without these
+    // systemd would kill it and start it again every minute and a half.
+    let _alive = watchdog::keep_systemd_told("board on screen");
     window.run()?;
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! The checks `guichet doctor` runs, one function per part of the kiosk.
 
 use super::doctor::{Line, Status};
+use super::doctor_devices::Places;
 use super::Site;
-use crate::hardware::display;
 use std::path::Path;
 
 /// When this binary was built (seconds since 1970): a kiosk clock before it is wrong.
@@ -85,7 +85,9 @@ pub fn clock(now: i64, built_at: i64) -> Line {
     }
 }
 
-pub fn display(site: &Site) -> Line {
+/// The screen's size (and where it comes from), and its DRM card opened read-write as
+/// the kiosk opens it (a machine without /dev/dri: the size alone).
+pub fn display(site: &Site, places: &Places) -> Line {
     let (d, from) = site.screen();
     let status = if from.contains("defaults") { Status::Warn } else { Status::Pass };
     let what = format!(
@@ -97,13 +99,10 @@ pub fn display(site: &Site) -> Line {
         d.px_per_mm(),
         d.rotation
     );
-    Line::new(status, "display", what)
-}
-
-pub fn touch(input: &Path) -> Line {
-    match display::touch_devices(input).as_slice() {
-        [] => Line::new(Status::Warn, "touch", "no touch screen found (keys or a mouse only); check its USB cable"),
-        found => Line::new(Status::Pass, "touch", found.join(", ")),
+    match super::doctor_devices::screen_device(places) {
+        None => Line::new(status, "display", what),
+        Some(Ok(opened)) => Line::new(status, "display", format!("{what}; {opened}")),
+        Some(Err(cannot)) => cannot,
     }
 }
 
@@ -133,10 +132,20 @@ pub fn speech(site: &Site, speak: bool) -> Line {
     }
     #[cfg(feature = "speech")]
     {
-        use crate::speech::Speaker;
         let phrase = "Bonjour. Ceci est un essai de la voix du guichet.";
-        let said = crate::speech::engine::TtsSpeaker::new().and_then(|mut s| {
-            s.speak(phrase, crate::speech::Voice::default())?;
+        // The kiosk starts speech-dispatcher when it starts; a doctor run at that moment
+        // (provision.sh does) finds no server yet, and its own start loses the race to the
+        // kiosk's: it tries again, three times 3 s apart, before saying it failed.
+        let mut speaker = crate::speech::engine::TtsSpeaker::new();
+        for _ in 0..3 {
+            if speaker.is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_secs(3));
+            speaker = crate::speech::engine::TtsSpeaker::new();
+        }
+        let said = speaker.and_then(|mut s| {
+            s.say_in_default_voice(phrase)?;
             std::thread::sleep(std::time::Duration::from_secs(4));
             Ok(())
         });

@@ -5,7 +5,7 @@ use crate::config::{Config, PrinterKind};
 use crate::hardware::keys;
 use crate::hardware::printer::{EscPosPrinter, FolderPrinter, TicketPrinter};
 use crate::hardware::transport::{DevicePort, Port, TcpPort};
-use crate::hardware::watchdog::Notifier;
+use crate::hardware::watchdog::{self, Notifier};
 use crate::kiosk::staff::ConsoleInfo;
 use crate::kiosk::{press, wake, Kiosk, KioskServices};
 use crate::speech::{SpeakerFactory, SpeechError};
@@ -88,7 +88,7 @@ pub fn kiosk(site: &Site, no_console: bool) -> anyhow::Result<()> {
     if site.config.board.speak_on_kiosk {
         speak_calls(calls, &health)?;
     }
-    let _alive = keep_systemd_told();
+    let _alive = watchdog::keep_systemd_told("kiosk on screen");
     kiosk.window().run().context("the kiosk window stopped with an error")?;
     Ok(())
 }
@@ -148,18 +148,6 @@ fn start_gpio(config: &Config, kiosk: &Kiosk, health: &crate::health::Health) {
     if let Err(why) = crate::hardware::presence::spawn_gpio(config.presence, arrived) {
         println!("presence sensor: none ({why})");
     }
-}
-
-/// Under systemd: READY=1 once the event loop runs (the first frame is up), then
-/// WATCHDOG=1 from the UI thread, so that a frozen screen gets the kiosk restarted.
-fn keep_systemd_told() -> Option<slint::Timer> {
-    let notifier = std::rc::Rc::new(Notifier::from_env()?);
-    let ready = notifier.clone();
-    slint::Timer::single_shot(std::time::Duration::ZERO, move || ready.ready("kiosk on screen"));
-    let every = notifier.ping_every?;
-    let timer = slint::Timer::default();
-    timer.start(slint::TimerMode::Repeated, every, move || notifier.ping());
-    Some(timer)
 }
 
 /// Starts the console and says where it listens (and its certificate's fingerprint).

@@ -3,6 +3,8 @@
 mod board;
 mod doctor;
 mod doctor_checks;
+mod doctor_devices;
+mod doctor_limit;
 mod kiosk;
 mod print_test;
 mod report;

@@ -97,29 +97,75 @@ pub fn detect(drm: &Path) -> Vec<Screen> {
     screens
 }
 
-/// Names of the touch screens among the input devices under `input` (normally
-/// `/sys/class/input`): those reporting multi-touch positions (ABS_MT_POSITION_X) or a
-/// touch button with absolute axes.
-pub fn touch_devices(input: &Path) -> Vec<String> {
+/// An input device as the kernel lists it under `/sys/class/input`: its name and its
+/// node (`event3`: `/dev/input/event3`, which libinput opens).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputDevice {
+    pub name: String,
+    pub node: String,
+}
+
+/// The touch screens among the input devices under `input` (normally `/sys/class/input`):
+/// those reporting multi-touch positions (ABS_MT_POSITION_X) or a touch button with
+/// absolute axes.
+pub fn touch_inputs(input: &Path) -> Vec<InputDevice> {
+    input_devices(input, "touch screen", is_touch)
+}
+
+/// The keyboards and USB keypads among the input devices under `input`: those with an
+/// Enter key (KEY_ENTER or KEY_KPENTER) that are not touch screens.
+pub fn keyboards(input: &Path) -> Vec<InputDevice> {
+    const KEY_ENTER: usize = 28;
+    const KEY_KPENTER: usize = 96;
+    input_devices(input, "keyboard", |abs, key| {
+        !is_touch(abs, key) && (has_bit(key, KEY_ENTER) || has_bit(key, KEY_KPENTER))
+    })
+}
+
+fn is_touch(abs: &str, key: &str) -> bool {
+    const ABS_MT_POSITION_X: usize = 0x35;
+    const BTN_TOUCH: usize = 0x14a;
+    has_bit(abs, ABS_MT_POSITION_X) || (has_bit(abs, 0) && has_bit(key, BTN_TOUCH))
+}
+
+/// The `event*` devices under `input` whose capabilities (`abs`, `key` bitmaps) `wanted`
+/// accepts, by name; `unnamed` when the kernel gives none.
+fn input_devices(input: &Path, unnamed: &str, wanted: impl Fn(&str, &str) -> bool) -> Vec<InputDevice> {
     let Ok(entries) = std::fs::read_dir(input) else { return Vec::new() };
-    let mut found: Vec<String> = entries
+    let mut found: Vec<InputDevice> = entries
         .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with("event"))
         .filter_map(|e| {
+            let node = e.file_name().to_string_lossy().into_owned();
             let dev = e.path().join("device");
-            let abs = std::fs::read_to_string(dev.join("capabilities/abs")).ok()?;
+            let abs = std::fs::read_to_string(dev.join("capabilities/abs")).unwrap_or_default();
             let key = std::fs::read_to_string(dev.join("capabilities/key")).unwrap_or_default();
-            const ABS_MT_POSITION_X: usize = 0x35;
-            const BTN_TOUCH: usize = 0x14a;
-            let touch = has_bit(&abs, ABS_MT_POSITION_X) || (has_bit(&abs, 0) && has_bit(&key, BTN_TOUCH));
-            touch.then(|| {
-                std::fs::read_to_string(dev.join("name"))
-                    .map_or_else(|_| "touch screen".into(), |n| n.trim().to_string())
+            (node.starts_with("event") && wanted(&abs, &key)).then(|| {
+                let name = std::fs::read_to_string(dev.join("name"))
+                    .map_or_else(|_| unnamed.to_string(), |n| n.trim().to_string());
+                InputDevice { name, node }
             })
         })
         .collect();
-    found.sort();
+    found.sort_by(|a, b| (&a.name, &a.node).cmp(&(&b.name, &b.node)));
     found
+}
+
+/// The DRM card (`card1`) of the first connected connector under `drm` (normally
+/// `/sys/class/drm`), by connector name as `detect` orders them: the card the kiosk's
+/// full-screen backend draws on.
+pub fn screen_card(drm: &Path) -> Option<String> {
+    let entries = std::fs::read_dir(drm).ok()?;
+    let mut connected: Vec<(String, String)> = entries
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let (card, connector) = name.split_once('-')?;
+            let status = std::fs::read_to_string(e.path().join("status")).ok()?;
+            (card.starts_with("card") && status.trim() == "connected").then(|| (connector.into(), card.into()))
+        })
+        .collect();
+    connected.sort();
+    connected.into_iter().next().map(|(_, card)| card)
 }
 
 /// Whether bit `n` is set in a sysfs capability bitmap ("1 0 3" = hex words, highest first).
@@ -194,6 +240,19 @@ mod tests {
         assert_eq!(found[1].connector, "HDMI-A-1");
         assert_eq!((found[1].width_px, found[1].width_mm, found[1].source.as_str()), (1280, 217.0, "EDID"));
         assert!(detect(&root.path().join("none")).is_empty());
+        assert_eq!(screen_card(root.path()).as_deref(), Some("card1"));
+        assert_eq!(screen_card(&root.path().join("none")), None);
+    }
+
+    #[test]
+    fn the_screen_card_is_the_one_with_a_connected_screen() {
+        // A Raspberry Pi 4 or 5: card0 is the 3D engine (no connectors), card1 drives HDMI.
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("card0")).unwrap();
+        connector(root.path(), "card1-HDMI-A-1", "disconnected", "", None);
+        connector(root.path(), "card1-HDMI-A-2", "connected", "1920x1080\n", None);
+        connector(root.path(), "card2-Writeback-1", "unknown", "", None);
+        assert_eq!(screen_card(root.path()).as_deref(), Some("card1"));
     }
 
     #[test]
@@ -211,6 +270,16 @@ mod tests {
         device("event1", "USB Keyboard", "0\n", "fffffffffffffffe\n");
         // A single-touch resistive panel: ABS_X/ABS_Y and BTN_TOUCH (0x14a) in word 5.
         device("event2", "ADS7846 Touchscreen", "3\n", "400 0 0 0 0 0\n");
-        assert_eq!(touch_devices(root.path()), vec!["ADS7846 Touchscreen", "Goodix Capacitive TouchScreen"]);
+        // A numeric keypad: KEY_KPENTER (96) in the second word.
+        device("event3", "USB Keypad", "0\n", "100000000 0\n");
+        let names = |found: Vec<InputDevice>| -> Vec<String> {
+            found.into_iter().map(|d| format!("{} {}", d.node, d.name)).collect()
+        };
+        assert_eq!(
+            names(touch_inputs(root.path())),
+            ["event2 ADS7846 Touchscreen", "event0 Goodix Capacitive TouchScreen"]
+        );
+        assert_eq!(names(keyboards(root.path())), ["event1 USB Keyboard", "event3 USB Keypad"]);
+        assert!(touch_inputs(&root.path().join("none")).is_empty());
     }
 }

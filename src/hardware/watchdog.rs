@@ -1,9 +1,11 @@
 //! Tells systemd the kiosk is up and alive (`Type=notify` with `WatchdogSec=`): READY=1
 //! once the first frame is on screen, then WATCHDOG=1 from a timer of the UI thread, so a
 //! frozen screen stops the pings and systemd restarts the kiosk. Outside systemd (no
-//! `NOTIFY_SOCKET`) nothing is sent.
+//! `NOTIFY_SOCKET`) nothing is sent. The kiosk and the board windows both use
+//! `keep_systemd_told`.
 
 use std::os::unix::net::UnixDatagram;
+use std::rc::Rc;
 use std::time::Duration;
 
 /// The service manager's socket, if the process runs under one.
@@ -58,9 +60,92 @@ impl Notifier {
     }
 }
 
+/// Under systemd: READY=1 (with `status`) once the window's event loop runs, the first
+/// frame being up, then WATCHDOG=1 from the UI thread every `ping_every`, so that a frozen
+/// window gets the service restarted. Call it on the UI thread before the window runs, and
+/// keep the timer it returns for as long as the window runs.
+pub fn keep_systemd_told(status: &'static str) -> Option<slint::Timer> {
+    tell_from_ui_thread(Notifier::from_env()?, status)
+}
+
+/// `keep_systemd_told` with a given notifier: `None` when systemd asked for no watchdog
+/// (READY=1 is still sent).
+pub fn tell_from_ui_thread(notifier: Notifier, status: &'static str) -> Option<slint::Timer> {
+    let notifier = Rc::new(notifier);
+    let ready = Rc::clone(&notifier);
+    slint::Timer::single_shot(Duration::ZERO, move || ready.ready(status));
+    let every = notifier.ping_every?;
+    let timer = slint::Timer::default();
+    timer.start(slint::TimerMode::Repeated, every, move || notifier.ping());
+    Some(timer)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use i_slint_backend_testing::mock_elapsed_time;
+
+    /// What the service manager received since last asked.
+    fn received(manager: &UnixDatagram) -> Vec<String> {
+        let mut got = Vec::new();
+        let mut buf = [0u8; 256];
+        while let Ok(n) = manager.recv(&mut buf) {
+            got.push(String::from_utf8_lossy(&buf[..n]).into_owned());
+        }
+        got
+    }
+
+    /// Runs `test` on a thread of its own: Slint's timers and mock clock are per thread,
+    /// and with `--test-threads=1` every test would share the main thread's.
+    fn on_fresh_thread(test: impl FnOnce() + Send + 'static) {
+        std::thread::spawn(test).join().unwrap();
+    }
+
+    #[test]
+    fn the_ui_thread_says_ready_then_pings_every_half_period() {
+        on_fresh_thread(ready_then_pings);
+    }
+
+    fn ready_then_pings() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notify");
+        let manager = UnixDatagram::bind(&path).unwrap();
+        manager.set_nonblocking(true).unwrap();
+        let n = Notifier::new(path.to_str().unwrap(), Some(Duration::from_secs(30))).unwrap();
+        // Slint's timers on this test's thread, on mock time (no window, no platform).
+        let timer = tell_from_ui_thread(n, "board on screen");
+        assert!(timer.is_some());
+        assert!(received(&manager).is_empty(), "nothing before the event loop runs");
+        mock_elapsed_time(Duration::ZERO);
+        assert_eq!(received(&manager), ["READY=1\nSTATUS=board on screen"]);
+        mock_elapsed_time(Duration::from_secs(14));
+        assert!(received(&manager).is_empty(), "no ping before half the period");
+        mock_elapsed_time(Duration::from_secs(1));
+        assert_eq!(received(&manager), ["WATCHDOG=1"]);
+        mock_elapsed_time(Duration::from_secs(15));
+        assert_eq!(received(&manager), ["WATCHDOG=1"]);
+        // The window gone (its timer dropped): no more pings, systemd restarts the service.
+        drop(timer);
+        mock_elapsed_time(Duration::from_secs(15));
+        assert!(received(&manager).is_empty());
+    }
+
+    #[test]
+    fn without_a_watchdog_only_ready_is_sent() {
+        on_fresh_thread(ready_only);
+    }
+
+    fn ready_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notify");
+        let manager = UnixDatagram::bind(&path).unwrap();
+        manager.set_nonblocking(true).unwrap();
+        let n = Notifier::new(path.to_str().unwrap(), None).unwrap();
+        assert!(tell_from_ui_thread(n, "kiosk on screen").is_none());
+        mock_elapsed_time(Duration::ZERO);
+        mock_elapsed_time(Duration::from_secs(60));
+        assert_eq!(received(&manager), ["READY=1\nSTATUS=kiosk on screen"]);
+    }
 
     #[test]
     fn ready_and_pings_reach_the_socket() {

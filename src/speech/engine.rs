@@ -6,6 +6,10 @@ use crate::core::lang::Lang;
 pub struct TtsSpeaker {
     tts: tts::Tts,
     lang: Option<Lang>,
+    /// speech-dispatcher's voices, asked once: with espeak-ng it lists some 13,000 (each
+    /// voice with each variant), which took 2 to 15 s each time in the virtual appliance
+    /// test, and was asked again at every change of language.
+    voices: Option<Vec<tts::Voice>>,
 }
 
 fn err(e: impl std::fmt::Display) -> SpeechError {
@@ -14,7 +18,15 @@ fn err(e: impl std::fmt::Display) -> SpeechError {
 
 impl TtsSpeaker {
     pub fn new() -> Result<TtsSpeaker, SpeechError> {
-        Ok(TtsSpeaker { tts: tts::Tts::default().map_err(err)?, lang: None })
+        Ok(TtsSpeaker { tts: tts::Tts::default().map_err(err)?, lang: None, voices: None })
+    }
+
+    /// Says `text` in speech-dispatcher's default voice (French: DefaultLanguage in the
+    /// kiosk's speechd.conf), without asking for the list of voices: `guichet doctor`'s
+    /// test phrase, said within seconds even while the kiosk's own server is starting.
+    pub fn say_in_default_voice(&mut self, text: &str) -> Result<(), SpeechError> {
+        self.tts.speak(text, true).map_err(err)?;
+        Ok(())
     }
 
     fn select_language(&mut self, lang: Lang) {
@@ -22,7 +34,10 @@ impl TtsSpeaker {
             return;
         }
         self.lang = Some(lang);
-        let Ok(voices) = self.tts.voices() else { return };
+        if self.voices.is_none() {
+            self.voices = self.tts.voices().ok();
+        }
+        let Some(voices) = &self.voices else { return };
         let wanted = lang.code();
         if let Some(v) = voices.iter().find(|v| v.language().primary_language() == wanted) {
             let _ = self.tts.set_voice(v);
