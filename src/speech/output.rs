@@ -59,10 +59,14 @@ pub fn pick(output: SpeechOutput, cards: &[Card]) -> Option<&Card> {
 
 const MARK: &str = "# Written by guichet from [speech] output in guichet.toml: edit that instead.";
 
-/// The `~/.asoundrc` that makes `card` ALSA's default (`plug` converts the voice's rate).
+/// The `~/.asoundrc` that makes `card` ALSA's default. `plug` converts the voice's rate
+/// and format; under it `sysdefault:CARD=…` is the card's own default device, which goes
+/// through the card's configuration in alsa-lib (`cards/vc4-hdmi.conf` wraps a Pi's HDMI
+/// output in the IEC958 frames it takes): `hw:CARD=vc4hdmi0` takes IEC958 frames only,
+/// so plain samples written there were silence.
 pub fn asoundrc(card: &Card) -> String {
     format!(
-        "{MARK}\npcm.!default {{\n  type plug\n  slave.pcm \"hw:CARD={id}\"\n}}\nctl.!default {{\n  type hw\n  card \"{id}\"\n}}\n",
+        "{MARK}\npcm.!default {{\n  type plug\n  slave.pcm \"sysdefault:CARD={id}\"\n}}\nctl.!default {{\n  type hw\n  card \"{id}\"\n}}\n",
         id = card.id
     )
 }
@@ -122,7 +126,8 @@ mod tests {
         let said = apply(SpeechOutput::Jack, PI4, home.path()).unwrap();
         assert_eq!(said, "card 2 (Headphones, bcm2835_headpho)");
         let written = std::fs::read_to_string(home.path().join(".asoundrc")).unwrap();
-        assert!(written.contains("slave.pcm \"hw:CARD=Headphones\""), "{written}");
+        assert!(written.contains("slave.pcm \"sysdefault:CARD=Headphones\""), "{written}");
+        assert!(!written.contains("\"hw:"), "a raw hw device skips the card's own configuration: {written}");
         apply(SpeechOutput::Usb, PI4, home.path()).unwrap();
         assert!(std::fs::read_to_string(home.path().join(".asoundrc")).unwrap().contains("CARD=Device"));
         std::fs::write(home.path().join(".asoundrc"), "pcm.!default hw:1\n").unwrap();

@@ -91,6 +91,12 @@ pub fn load_or_create(
             let (cert, key) = (data_dir.join(SELF_CERT), data_dir.join(SELF_KEY));
             if !cert.exists() || !key.exists() {
                 create(&cert, &key, names)?;
+            } else if let Err(e) = read_pair(&cert, &key) {
+                // The kiosk's own pair, unreadable: a power cut while an older version made
+                // it (it was not written atomically). A new one is better than a kiosk that
+                // never starts; staff see a new fingerprint.
+                eprintln!("guichet: the kiosk's own certificate was unreadable ({e}); making a new one");
+                create(&cert, &key, names)?;
             }
             (cert, key, true)
         }
@@ -101,27 +107,53 @@ pub fn load_or_create(
     Ok(TlsIdentity { config, fingerprint, self_signed, cert_path: cert })
 }
 
-/// Makes a self-signed certificate (ECDSA P-256); the key file is readable by its owner only.
+/// Makes a self-signed certificate (ECDSA P-256); the key file is readable by its owner
+/// only. Each file is written whole or not at all (a power cut leaves the old file or
+/// none), the key first: a certificate on disk always has its key.
 fn create(cert: &Path, key: &Path, names: &[String]) -> Result<(), TlsError> {
     let dir = cert.parent().unwrap_or(Path::new(".")).to_path_buf();
     let failed = |problem: String| TlsError::Create { dir: dir.clone(), problem };
     let made = rcgen::generate_simple_self_signed(names.to_vec()).map_err(|e| failed(e.to_string()))?;
-    write_private(key, made.signing_key.serialize_pem().as_bytes()).map_err(|e| failed(e.to_string()))?;
-    std::fs::write(cert, made.cert.pem()).map_err(|e| failed(e.to_string()))?;
+    let _ = std::fs::remove_file(cert);
+    write_durably(key, made.signing_key.serialize_pem().as_bytes()).map_err(|e| failed(e.to_string()))?;
+    write_durably(cert, made.cert.pem().as_bytes()).map_err(|e| failed(e.to_string()))?;
     Ok(())
 }
 
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes `bytes` to a temporary file (mode 0600), flushes it to the disk, renames it over
+/// `path` and flushes the folder: after a power cut `path` is either whole or absent.
+fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let temporary = dir.join(format!(".{name}.new"));
+    let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&temporary)?;
     file.write_all(bytes)?;
-    file.sync_all()
+    file.sync_all()?;
+    std::fs::rename(&temporary, path)?;
+    std::fs::File::open(dir)?.sync_all()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pair_cut_short_by_a_power_cut_is_made_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let names = vec!["localhost".to_string()];
+        load_or_create(None, dir.path(), &names).unwrap();
+        // What an older version left after a power cut: the key synced, the certificate empty.
+        std::fs::write(dir.path().join(SELF_CERT), b"").unwrap();
+        let again = load_or_create(None, dir.path(), &names).unwrap();
+        assert!(again.self_signed);
+        assert_eq!(load_or_create(None, dir.path(), &names).unwrap().fingerprint, again.fingerprint);
+        let mode = std::fs::metadata(dir.path().join(SELF_CERT)).unwrap().permissions();
+        assert_eq!(std::os::unix::fs::PermissionsExt::mode(&mode) & 0o777, 0o600);
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).collect();
+        assert_eq!(left.len(), 2, "no temporary file left behind");
+    }
 
     #[test]
     fn a_certificate_is_made_once_and_kept() {
