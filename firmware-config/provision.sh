@@ -5,6 +5,7 @@
 #
 #   sudo ./provision.sh --site "France Services de Saint-Martin" --hostname guichet-stmartin \
 #        --display auto --printer usb:/dev/usb/lp0
+#   sudo bash /media/usb/guichet-bundle/provision.sh --offline /media/usb/guichet-bundle …   # no network
 #
 # `./provision.sh --help` lists every flag. See README.md beside this script (the
 # technician's guide) for the whole procedure, from a blank SD card.
@@ -18,7 +19,10 @@ readonly UNIT=guichet.service
 readonly FW_UNIT=guichet-firewall.service
 readonly FW_FILE=/etc/guichet/firewall.nft
 readonly KIOSK_GROUPS=(video input render gpio dialout audio lp)
-readonly RUNTIME_PACKAGES=(speech-dispatcher speech-dispatcher-espeak-ng espeak-ng alsa-utils avahi-daemon nftables)
+readonly DOCTOR_UNIT=guichet-doctor.service # `guichet doctor` inside the kiosk's sandbox
+# On one line: build-bundle.sh reads it with sed. systemd-coredump keeps the core dump of
+# a kiosk the watchdog stopped (coredumpctl), for the developers.
+readonly RUNTIME_PACKAGES=(speech-dispatcher speech-dispatcher-espeak-ng espeak-ng alsa-utils avahi-daemon nftables systemd-coredump)
 # Private IPv4, link-local, loopback; IPv6 unique-local, link-local, loopback.
 readonly LAN4=(10.0.0.0/8 127.0.0.0/8 169.254.0.0/16 172.16.0.0/12 192.168.0.0/16)
 readonly LAN6=(::1 fc00::/7 fe80::/10)
@@ -63,8 +67,13 @@ Machine:
   --lan CIDR               another address range allowed to reach the console, for an
                            office network outside the private ranges (repeatable)
   --journal MODE           persistent (default) or volatile: where the system log lives
-  --deb FILE               the guichet .deb (default: the newest guichet_*_arm64.deb
-                           next to this script); may also be given as the last argument
+  --deb FILE               the guichet .deb (default: the newest guichet_*_<arch>.deb
+                           next to this script, <arch> being this machine's: arm64 on a
+                           Pi); may also be the last argument. An older version than the
+                           installed one is put back (README.md: retour arrière)
+  --offline DIR            no network: install from the bundle DIR (build-bundle.sh, on
+                           a USB stick) and from nothing else; the guichet .deb comes
+                           from DIR/pool unless --deb is given
   --no-start               do not start or restart the service now (it starts at the
                            next boot)
 
@@ -75,6 +84,9 @@ Checking:
                            that act on the running system (apt, useradd, systemctl,
                            nft) are listed but not run (no root needed)
   -h, --help               this text
+
+Exit status: 0 done; 1 stopped at an error (its message says what to do); 2 a wrong
+flag; 3 set up, but the kiosk did not start or its self-test failed (see the summary).
 EOF
 }
 
@@ -153,8 +165,10 @@ put_file() {
     return 0
   fi
   mkdir -p "$(dirname "$dest")"
-  cp "$tmp" "$dest.provision-new"
-  [[ $mode == keep ]] || chmod "$mode" "$dest.provision-new"
+  # Written with its mode from the start (a secret is never readable by others, not even
+  # for a moment); one left by an interrupted run goes first (cp would keep its mode).
+  rm -f "$dest.provision-new"
+  if [[ $mode == keep ]]; then cp "$tmp" "$dest.provision-new"; else install -m "$mode" "$tmp" "$dest.provision-new"; fi
   mv -f "$dest.provision-new" "$dest"
   rm -f "$tmp"
 }
@@ -214,7 +228,7 @@ ensure_dir() { # ensure_dir PATH MODE [OWNER:GROUP]
 # ---------------------------------------------------------------- flags
 
 SITE="" DISPLAY_SPEC=auto PRINTER_SPEC=none PAPER="" CONSOLE_BIND=0.0.0.0:8080 PUBLIC_URL=""
-HOST_WANTED="" TIMEZONE=Europe/Paris JOURNAL=persistent DEB="" ROOT=""
+HOST_WANTED="" TIMEZONE=Europe/Paris JOURNAL=persistent DEB="" ROOT="" OFFLINE=""
 FORCE_CONFIG=0 DRY=0 NO_START=0 BOARD_OF="" BOARD_FINGERPRINT=""
 LAN_EXTRA=()
 CONFIG_FLAGS=() # the flags that only matter when the config is written
@@ -237,6 +251,7 @@ while (($#)); do
     --lan) need_value "$@"; LAN_EXTRA+=("$2"); shift 2 ;;
     --journal) need_value "$@"; JOURNAL=$2; shift 2 ;;
     --deb) need_value "$@"; DEB=$2; shift 2 ;;
+    --offline) need_value "$@"; OFFLINE=$2; shift 2 ;;
     --root) need_value "$@"; ROOT=$2; shift 2 ;;
     --force-config) FORCE_CONFIG=1; shift ;;
     --dry-run) DRY=1; shift ;;
@@ -255,6 +270,13 @@ if [[ -n $ROOT ]]; then
   [[ -d $ROOT ]] || usage_error "--root $ROOT: no such folder"
   ROOT=$(cd "$ROOT" && pwd)
   [[ $ROOT != / ]] || ROOT=""
+fi
+if [[ -n $OFFLINE ]]; then
+  [[ -d $OFFLINE ]] || usage_error "--offline $OFFLINE: no such folder (is the USB stick mounted? lsblk names it; sudo mount /dev/sda1 /media/usb)"
+  OFFLINE=$(cd "$OFFLINE" && pwd)
+  [[ $OFFLINE != *[[:space:]]* ]] || usage_error "--offline '$OFFLINE': apt cannot use a folder whose path has spaces: mount the stick on /media/usb"
+  [[ -d $OFFLINE/pool && (-f $OFFLINE/Packages || -f $OFFLINE/Packages.gz) ]] ||
+    usage_error "--offline $OFFLINE is not a bundle (no Packages index and pool/ folder): give the folder build-bundle.sh made, e.g. /media/usb/guichet-bundle"
 fi
 
 case $JOURNAL in persistent | volatile) ;; *) usage_error "--journal is persistent or volatile, not '$JOURNAL'" ;; esac
@@ -327,14 +349,17 @@ if [[ -n $PUBLIC_URL ]]; then
 fi
 
 # board of another kiosk: its board address, and its fingerprint for https
+# (Both go into an environment file, one line each: whole values only, anchored at both
+# ends, no space, quote, backslash or control character.)
 if [[ -n $BOARD_OF ]]; then
-  board_re='^https?://[^[:space:]"\\]+/board\?([^[:space:]"\\]*&)?key=[^[:space:]"\\&]+'
-  [[ $BOARD_OF =~ $board_re ]] ||
+  board_re='^https?://[^[:space:]"\\]+/board\?([^[:space:]"\\]*&)?key=[^[:space:]"\\&]+(&[^[:space:]"\\]*)?$'
+  [[ $BOARD_OF =~ $board_re && $BOARD_OF != *[[:cntrl:]]* ]] ||
     usage_error "--board-of '$BOARD_OF': give the board address the kiosk's console shows on its page \"Tableau d'appel\", e.g. https://guichet-stmartin.local:8080/board?key=…"
-  if [[ $BOARD_OF == https://* ]]; then
-    fp=${BOARD_FINGERPRINT//:/}
-    [[ $fp =~ ^[0-9A-Fa-f]{64}$ ]] ||
-      usage_error "--fingerprint: an https board address needs the kiosk's certificate fingerprint, 32 pairs of hex digits (AB:CD:…), as its 'guichet doctor' prints it"
+  fp=${BOARD_FINGERPRINT//:/}
+  if [[ $BOARD_OF == https://* && ! $fp =~ ^[0-9A-Fa-f]{64}$ ]]; then
+    usage_error "--fingerprint: an https board address needs the kiosk's certificate fingerprint, 32 pairs of hex digits (AB:CD:…), as its 'guichet doctor' prints it"
+  elif [[ -n $BOARD_FINGERPRINT && ! $fp =~ ^[0-9A-Fa-f]{64}$ ]]; then
+    usage_error "--fingerprint '$BOARD_FINGERPRINT': write 32 pairs of hex digits (AB:CD:…), as the kiosk's 'guichet doctor' prints it"
   fi
 elif [[ -n $BOARD_FINGERPRINT ]]; then
   usage_error "--fingerprint goes with --board-of (the kiosk whose board this Pi shows)"
@@ -366,67 +391,184 @@ case $OS_CODENAME in
   "") warn "no /etc/os-release here: going on as if this were Raspberry Pi OS" ;;
   *) warn "made for Raspberry Pi OS Bookworm or Trixie, this is '$OS_CODENAME': going on" ;;
 esac
-if on_system && command -v dpkg >/dev/null; then
-  ARCH=$(dpkg --print-architecture)
-  [[ $ARCH == arm64 ]] || warn "this is $ARCH: the guichet package is built for arm64 (64-bit Raspberry Pi OS)"
-fi
+ARCH=$(dpkg --print-architecture 2>/dev/null) || ARCH=arm64
 if ((DRY)); then ok "dry run: nothing will be changed"; fi
 if [[ -n $ROOT ]]; then ok "working under --root $ROOT"; fi
 
 # ---------------------------------------------------------------- package
 
 step "Packages"
+# dpkg's database: this machine's, or the --root tree's (none there: nothing installed).
+# (Its '${…}' formats below are dpkg-query's fields, not the shell's: SC2016.)
+dpkgq() { dpkg-query --admindir="$(P /var/lib/dpkg)" "$@"; }
+apt_get() { sys env DEBIAN_FRONTEND=noninteractive apt-get "${APT_SRC[@]}" "$@"; }
+newest_deb() { # newest_deb FOLDER ARCH: the newest guichet_*_ARCH.deb there, if any
+  local f
+  f=$(find "$1" -maxdepth 1 -name "guichet_*_$2.deb" -printf '%f\n' 2>/dev/null | sort -V | tail -n 1)
+  [[ -z $f ]] || printf '%s/%s\n' "$1" "$f"
+}
 if [[ -z $DEB ]]; then
-  here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-  DEB=$(find "$here" -maxdepth 1 -name 'guichet_*_arm64.deb' -printf '%f\n' 2>/dev/null | sort -V | tail -n 1)
-  [[ -z $DEB ]] || DEB=$here/$DEB
+  if [[ -n $OFFLINE ]]; then from=$OFFLINE/pool; else from=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd); fi
+  DEB=$(newest_deb "$from" "$ARCH")
+  other=$(newest_deb "$from" '*')
+  if [[ -z $DEB && -n $OFFLINE ]]; then
+    other_arch=${other##*_}
+    die "the bundle $OFFLINE holds ${other:+guichet for ${other_arch%.deb} only (${other##*/}), and this machine is $ARCH}${other:-no guichet package in pool/}" \
+      "make it again with build-bundle.sh for $ARCH (build-deb.sh --arch $ARCH --bundle)"
+  elif [[ -z $DEB && $ARCH != arm64 ]]; then
+    warn "this is $ARCH and no guichet_*_$ARCH.deb is here: the guichet package is built for arm64 (64-bit Raspberry Pi OS)"
+  fi
 fi
 PKG_CHANGED=0
 if [[ -n $DEB ]]; then
-  [[ -f $DEB ]] || die "the package $DEB does not exist" "give its path: ./$PROG --deb /path/to/guichet_X_arm64.deb …"
+  [[ -f $DEB ]] || die "the package $DEB does not exist" "give its path: ./$PROG --deb /path/to/guichet_X_$ARCH.deb …"
   DEB=$(cd "$(dirname "$DEB")" && pwd)/$(basename "$DEB")
   deb_version=$(dpkg-deb -f "$DEB" Version) || die "$DEB is not a Debian package (dpkg-deb cannot read it)" "copy it again: it may be cut short"
+  deb_arch=$(dpkg-deb -f "$DEB" Architecture)
+  # apt would refuse it with less clear words; --root trees are often another machine's
+  if [[ $deb_arch != "$ARCH" && $deb_arch != all ]] && { on_system || [[ -n $OFFLINE ]]; }; then
+    if [[ -n $OFFLINE ]]; then
+      die "the bundle's guichet package is built for $deb_arch, and this machine is $ARCH: $DEB" \
+        "make the bundle again with build-bundle.sh for $ARCH (build-deb.sh --arch $ARCH --bundle)"
+    elif ((DRY)); then
+      warn "$DEB is built for $deb_arch, and this machine is $ARCH (a real run stops here)"
+    else
+      die "$DEB is built for $deb_arch, and this machine is $ARCH" \
+        "take guichet_<version>_$ARCH.deb (64-bit Raspberry Pi OS: arm64)"
+    fi
+  fi
 fi
 
-if [[ -z $ROOT ]]; then
-  missing=()
+# A half-done install (power cut, a set-up script that failed) blocks apt, and a guichet
+# left "half-configured" is not installed: dpkg finishes it.
+# shellcheck disable=SC2016
+mapfile -t broken < <(dpkgq -W -f='${db:Status-Abbrev} ${Package}\n' 2>/dev/null | awk 'substr($1, 2, 1) ~ /[UFH]/ { print $2 }')
+if ((${#broken[@]})); then
+  changed "finish the interrupted install of ${broken[*]}"
+  sys dpkg --configure -a ||
+    die "dpkg --configure -a failed: ${broken[*]} still half installed" \
+      "read its message above (guichet's own set-up says what is wrong), fix it, then: sudo dpkg --configure -a" \
+      "and run this again"
+fi
+# shellcheck disable=SC2016
+installed=$(dpkgq -W -f='${db:Status-Status} ${Version}' guichet 2>/dev/null || true)
+case $installed in
+  "installed "* | "half-configured "* | "unpacked "* | triggers-*) installed=${installed#* } ;; # configured just above
+  *) installed="" ;;                                                                          # absent, or to unpack again
+esac
+
+# What to install: on this machine, what is missing; under --root, all of it (listed).
+want=()
+if on_system; then
+  # shellcheck disable=SC2016
   for p in "${RUNTIME_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    dpkgq -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || want+=("$p")
   done
-  if ((${#missing[@]})); then
-    changed "install ${missing[*]}"
-    sys env DEBIAN_FRONTEND=noninteractive apt-get update ||
-      die "apt-get update failed" "the Pi needs the network (cable or Wi-Fi) to reach the Raspberry Pi OS mirrors; check with: ping -c1 deb.debian.org"
-    sys env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" ||
-      die "installing ${missing[*]} failed" "read apt's message above; 'sudo apt-get -f install' repairs a half-done install"
-  else
-    ok "speech, mDNS and firewall packages are installed"
+else
+  want=("${RUNTIME_PACKAGES[@]}")
+fi
+install_deb=0
+if [[ -n $DEB && $installed != "$deb_version" ]]; then install_deb=1; fi
+
+# --offline: apt reads the bundle only, through a sources list and package lists of its
+# own; the system's sources and lists are not touched. Each package is checked first
+# (--simulate), so a bundle made for another release says what it lacks.
+APT_SRC=()
+if [[ -n $OFFLINE ]]; then
+  apt_state=$(mktemp -d)
+  trap 'rm -rf "$apt_state"' EXIT
+  chmod 755 "$apt_state" # apt's download user (_apt) writes in lists/partial
+  mkdir -p "$apt_state/lists/partial"
+  printf 'deb [trusted=yes] file:%s ./\n' "$OFFLINE" >"$apt_state/sources.list"
+  # (No download sandbox user: a stick mounted root-only would be unreadable by _apt.)
+  APT_SRC=(-o "Dir::Etc::SourceList=$apt_state/sources.list" -o Dir::Etc::SourceParts=- -o "Dir::State::Lists=$apt_state/lists"
+    -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= -o "APT::Sandbox::User=$(id -un)")
+  out=$(apt-get "${APT_SRC[@]}" -o Acquire::Languages=none -o Acquire::CompressionTypes::Order::=gz update 2>&1) ||
+    die "apt cannot read the bundle $OFFLINE:" "$(tail -n 4 <<<"$out")" "copy the bundle folder again, whole"
+  ok "bundle $OFFLINE: $(find "$OFFLINE/pool" -name '*.deb' | wc -l) packages; the network and this system's sources are not used"
+  sim=()
+  if [[ -n $ROOT ]]; then # the --root tree's own dpkg database (none: a blank system)
+    status=$(P /var/lib/dpkg/status)
+    [[ -f $status ]] || status=/dev/null
+    sim=(-o "Dir::State::status=$status")
   fi
-  if [[ -n $DEB ]]; then
-    installed=$(dpkg-query -W -f='${Version}' guichet 2>/dev/null || true)
-    if [[ $installed == "$deb_version" ]]; then
-      ok "guichet $installed is installed"
+  check=("${want[@]}")
+  ((!install_deb)) || check+=("$DEB")
+  lacks=()
+  for ((round = 0; round < 5 && ${#check[@]}; round++)); do
+    out=$(apt-get "${APT_SRC[@]}" "${sim[@]}" --simulate install --no-install-recommends "${check[@]}" 2>&1) && break
+    # apt names a missing package ("not installable"), or one whose own dependencies are
+    # missing ("not going to be installed": looked into next round), or stops at names
+    # it does not know at all (the others are tried again).
+    next=()
+    while read -r kind name; do
+      if [[ $kind == lack ]]; then lacks+=("$name"); else next+=("$name"); fi
+    done < <(awk '
+      /^E: Unable to locate package / { print "lack", $NF; next }
+      /^E: Package .* has no installation candidate/ { n = $0; sub(/^E: Package ./, "", n); sub(/. has no installation candidate.*/, "", n); print "lack", n; next }
+      / but it is not installable/ { n = $0; sub(/ but it is not installable.*/, "", n); sub(/.*Depends: /, "", n); sub(/^ +/, "", n); print "lack", n; next }
+      / but it is not going to be installed/ { n = $0; sub(/.*Depends: /, "", n); sub(/^ +/, "", n); sub(/ .*/, "", n); print "dig", n; next }
+      / but [^ ]+ is to be installed/ { n = $0; sub(/.*Depends: /, "", n); sub(/^ +/, "", n); sub(/ but /, " (the bundle has ", n); sub(/ is to be installed.*/, ")", n); print "lack", n }
+    ' <<<"$out")
+    ((round || ${#lacks[@]} || ${#next[@]})) || die "apt refuses the bundle's packages:" "$(tail -n 6 <<<"$out")"
+    if grep -qE '^E: (Unable to locate package|Package .* has no installation candidate)' <<<"$out"; then
+      for p in "${check[@]}"; do [[ " ${lacks[*]} " == *" $p "* ]] || next+=("$p"); done
+    fi
+    check=("${next[@]}")
+  done
+  if ((${#lacks[@]})); then
+    lacks_list=$(printf '%s\n' "${lacks[@]}" | sort -u | paste -sd, - | sed 's/,/, /g')
+    die "the bundle $OFFLINE lacks: $lacks_list; make it again with build-bundle.sh for $ARCH" \
+      "(on a PC with the network: firmware-config/build-bundle.sh --deb guichet_<version>_$ARCH.deb)"
+  fi
+  ok "the bundle holds everything to install"
+fi
+
+if on_system; then
+  if ((${#want[@]})); then
+    changed "install ${want[*]}"
+    if [[ -z $OFFLINE ]]; then
+      apt_get update ||
+        die "apt-get update failed" "the Pi needs the network (cable or Wi-Fi) to reach the Raspberry Pi OS mirrors; check with: ping -c1 deb.debian.org" \
+          "a site with no internet: use the offline bundle (--offline, README.md)"
+    fi
+    apt_get install -y --no-install-recommends "${want[@]}" ||
+      die "installing ${want[*]} failed" "read apt's message above; if it says dpkg was interrupted: sudo dpkg --configure -a, then run this again"
+  else
+    ok "speech, mDNS, firewall and core dump packages are installed"
+  fi
+  if ((install_deb)); then
+    if [[ -n $installed ]] && dpkg --compare-versions "$deb_version" lt "$installed"; then
+      changed "put back the older guichet $deb_version (was $installed)"
+      warn "an older guichet refuses a database a newer one upgraded: restore the backup made before the upgrade (README.md, retour arrière)"
     else
       changed "install guichet $deb_version${installed:+ (was $installed)}"
-      PKG_CHANGED=1
-      # confold: keep the site's guichet.toml when the package brings a new example
-      sys env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$DEB" ||
-        die "installing $DEB failed" "read apt's message above; the package's own checks are in: journalctl -u guichet"
     fi
-  elif ! dpkg-query -W -f='${Status}' guichet 2>/dev/null | grep -q 'install ok installed'; then
+    PKG_CHANGED=1
+    # confold: keep the site's guichet.toml when the package brings a new example;
+    # downgrades: going back to an older version is a normal repair
+    apt_get install -y --no-install-recommends --allow-downgrades \
+      -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$DEB" ||
+      die "installing $DEB failed" "read apt's message above (guichet's own set-up says what is wrong); once fixed: sudo dpkg --configure -a" \
+        "then run this again"
+  elif [[ -n $DEB ]]; then
+    ok "guichet $installed is installed"
+  elif [[ -z $installed ]]; then
     if ((DRY)); then
       warn "guichet is not installed and no .deb was given (a real run stops here)"
     else
       die "guichet is not installed and no package was given" \
-        "copy guichet_<version>_arm64.deb next to this script, or pass --deb /path/to/it"
+        "copy guichet_<version>_$ARCH.deb next to this script, or pass --deb /path/to/it (or --offline /media/usb/guichet-bundle)"
     fi
   else
-    ok "guichet $(dpkg-query -W -f='${Version}' guichet) is installed (no .deb given)"
+    ok "guichet $installed is installed (no .deb given)"
   fi
 else
-  ok "--root: apt is not run (runtime packages: ${RUNTIME_PACKAGES[*]})"
+  ok "--root: apt is listed, not run (a real run installs only what is missing)"
+  apt_get install -y --no-install-recommends "${RUNTIME_PACKAGES[@]}"
   if [[ -n $DEB ]]; then
+    apt_get install -y --no-install-recommends --allow-downgrades \
+      -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$DEB"
     # Unpack the package's files like dpkg would, keeping a config the site changed.
     unpack=$(mktemp -d)
     dpkg-deb -x "$DEB" "$unpack"
@@ -553,7 +695,7 @@ render_config() {
   cat <<EOF
 # guichet site configuration, written by provision.sh from its flags.
 # Edit it by hand if you like: provision.sh keeps it unless run with --force-config.
-# After each change: sudo -u guichet guichet --config $CONFIG check-config
+# After each change: sudo -u guichet guichet --data-dir $DATA_DIR --config $CONFIG check-config
 #                    sudo systemctl restart guichet
 # Every key and its form: /usr/share/guichet/guichet.toml
 
@@ -677,7 +819,9 @@ if [[ -n $HOST_WANTED ]]; then
 else
   ok "host name kept: $HOST_FINAL (phones reach it as $HOST_FINAL.local)"
 fi
-# Advertise the console on the network (phones and browsers that browse mDNS see it).
+# Advertise the console on the network (phones and browsers that browse mDNS see it), as
+# what it serves: HTTPS unless the config's public_url says http://.
+if [[ $CONSOLE_URL == https://* ]]; then mdns_type=_https._tcp; else mdns_type=_http._tcp; fi
 put_file /etc/avahi/services/guichet.service 0644 <<EOF
 <?xml version="1.0" standalone='no'?>
 <!DOCTYPE service-group SYSTEM "avahi-service.dtd">
@@ -685,7 +829,7 @@ put_file /etc/avahi/services/guichet.service 0644 <<EOF
 <service-group>
   <name replace-wildcards="yes">guichet staff console on %h</name>
   <service>
-    <type>_http._tcp</type>
+    <type>$mdns_type</type>
     <port>$CONSOLE_PORT</port>
   </service>
 </service-group>
@@ -709,7 +853,10 @@ if systemd_up && command -v timedatectl >/dev/null; then
   fi
   if [[ $(timedatectl show -p NTP --value 2>/dev/null || true) != yes ]]; then
     changed "set the clock from the network (NTP)"
-    sys timedatectl set-ntp true
+    # Fails when no time service is installed (Raspberry Pi OS has systemd-timesyncd; a
+    # minimal Debian has none): the kiosk still works, its clock just is not corrected.
+    sys timedatectl set-ntp true ||
+      warn "no network time service here (install systemd-timesyncd, or keep the site's chrony): the clock is not corrected"
   fi
 else
   ensure_symlink /etc/localtime "/usr/share/zoneinfo/$TIMEZONE"
@@ -763,7 +910,9 @@ Documentation=file:/usr/share/doc/guichet/README.md
 DefaultDependencies=no
 Wants=network-pre.target
 Before=network-pre.target shutdown.target $UNIT
-After=local-fs.target
+# After the system's own rules: /etc/nftables.conf usually starts with "flush ruleset",
+# which would remove this table if it loaded after it.
+After=local-fs.target nftables.service
 Conflicts=shutdown.target
 
 [Service]
@@ -910,6 +1059,16 @@ fi
 # ---------------------------------------------------------------- the service
 
 step "The kiosk service"
+# A kiosk that does not start (a screen missing, a config it refuses) does not stop the
+# set-up: the self-test and the summary still come, and the last line says what to read.
+FAILED=() # said again at the end, then exit 3
+start_kiosk() { # start_kiosk start|restart WHAT
+  changed "$2"
+  if ! sys systemctl "$1" "$UNIT"; then
+    warn "$UNIT did not start: going on to the self-test and the summary"
+    FAILED+=("the kiosk did not start: read first journalctl -u guichet -b -n 50")
+  fi
+}
 if systemd_up; then
   if ((units_changed)) || ((PKG_CHANGED)); then sys systemctl daemon-reload; fi
   if ! systemctl is-enabled --quiet "$FW_UNIT" 2>/dev/null; then
@@ -934,11 +1093,9 @@ if systemd_up; then
       warn "$UNIT is running with the previous settings until: sudo systemctl restart guichet"
     fi
   elif ! systemctl is-active --quiet "$UNIT" 2>/dev/null; then
-    changed "start $UNIT"
-    sys systemctl start "$UNIT"
+    start_kiosk start "start $UNIT"
   elif ((CONFIG_CHANGED || PKG_CHANGED || units_changed)); then
-    changed "restart $UNIT (new configuration)"
-    sys systemctl restart "$UNIT"
+    start_kiosk restart "restart $UNIT (new configuration)"
   else
     ok "$UNIT is running"
   fi
@@ -954,31 +1111,70 @@ fi
 # ---------------------------------------------------------------- self-test
 
 step "Self-test (guichet doctor)"
-if live && [[ -x $BIN ]]; then
-  # `guichet doctor` checks screen, touch, speech, printer, keys and clock as the kiosk's
-  # user. Versions without it say so; either way provisioning does not fail here.
-  runuser -u guichet -- env GUICHET_DATA_DIR="$DATA_DIR" GUICHET_CONFIG="$CONFIG" "$BIN" doctor ||
-    warn "guichet doctor failed or does not exist in this version: read its lines above"
-elif live; then
-  warn "/usr/bin/guichet is missing: the package did not install; run this again with --deb"
-else
-  sys runuser -u guichet -- /usr/bin/guichet doctor
-fi
+# guichet-doctor.service runs `guichet doctor` as the kiosk runs: same user, groups and
+# sandbox (a drop-in both units share), so it opens the devices as the kiosk can. Its
+# lines are read back from the journal from the moment it started. A fault is a warning
+# here, and makes the exit status 3.
+self_test() {
+  local d unit="" since why
+  for d in /etc/systemd/system /usr/lib/systemd/system /lib/systemd/system; do
+    if [[ -f $(P "$d/$DOCTOR_UNIT") ]]; then unit=$d/$DOCTOR_UNIT; fi
+  done
+  if [[ -n $unit ]] && { systemd_up || [[ -n $ROOT ]]; }; then
+    ok "$DOCTOR_UNIT: the screen, touch, sound, printer and keys as the kiosk sees them"
+    since=$(date +%s)
+    if ! sys systemctl start "$DOCTOR_UNIT"; then
+      warn "guichet doctor found a fault: its lines follow"
+      FAILED+=("the self-test found a fault; again: sudo systemctl start guichet-doctor; journalctl -u guichet-doctor -b -o cat -n 40")
+    fi
+    if live; then
+      # By time, not by invocation id: a oneshot unit that succeeded forgets its id.
+      journalctl --sync 2>/dev/null || true
+      journalctl -q --no-pager -o cat -u "$DOCTOR_UNIT" --since "@$since" | sed 's/^/      /' || true
+    elif ((DRY)); then
+      printf '    ~ would run: journalctl -o cat -u %s --since <its start>\n' "$DOCTOR_UNIT"
+    else
+      printf '    - not in --root: journalctl -o cat -u %s --since <its start>\n' "$DOCTOR_UNIT"
+    fi
+  elif live && [[ -x $BIN ]]; then
+    if [[ -n $unit ]]; then why="systemd is not running here"; else why="this version has no $DOCTOR_UNIT"; fi
+    warn "$why: guichet doctor runs outside the kiosk's sandbox, and may open devices the kiosk cannot"
+    if ! "$BIN" doctor --help >/dev/null 2>&1; then
+      warn "this version of guichet has no doctor"
+    elif ! runuser -u guichet -- env GUICHET_DATA_DIR="$DATA_DIR" GUICHET_CONFIG="$CONFIG" "$BIN" doctor; then
+      warn "guichet doctor found a fault: read its lines above"
+      FAILED+=("the self-test found a fault: read its lines above")
+    fi
+  elif live; then
+    warn "/usr/bin/guichet is missing: the package did not install; run this again with --deb"
+  else
+    sys runuser -u guichet -- /usr/bin/guichet doctor
+  fi
+}
+self_test
 
 # ---------------------------------------------------------------- summary
 
-step "Done"
-if ((DRY)); then
-  printf '    dry run: %d change(s) would be made\n' "$CHANGES"
-else
-  printf '    %d change(s)\n' "$CHANGES"
-fi
-printf '    staff console: %s\n' "$CONSOLE_URL"
-if ((${#REBOOT_REASONS[@]})); then
-  reasons=$(
-    IFS=';'
-    echo "${REBOOT_REASONS[*]}"
-  )
-  printf '    reboot to apply: %s (sudo reboot)\n' "${reasons//;/; }"
-fi
-printf '    next: sudo -u guichet guichet --data-dir %s staff add NAME\n' "$DATA_DIR"
+summary() {
+  step "Done"
+  if ((DRY)); then
+    printf '    dry run: %d change(s) would be made\n' "$CHANGES"
+  else
+    printf '    %d change(s)\n' "$CHANGES"
+  fi
+  printf '    staff console: %s\n' "$CONSOLE_URL"
+  if ((${#REBOOT_REASONS[@]})); then
+    local reasons
+    reasons=$(
+      IFS=';'
+      echo "${REBOOT_REASONS[*]}"
+    )
+    printf '    reboot to apply: %s (sudo reboot)\n' "${reasons//;/; }"
+  fi
+  printf '    next: sudo -u guichet guichet --data-dir %s staff add NAME\n' "$DATA_DIR"
+  if ((${#FAILED[@]})); then
+    printf '    ! %s\n' "${FAILED[@]}"
+    exit 3
+  fi
+}
+summary
