@@ -851,12 +851,13 @@ if systemd_up && command -v timedatectl >/dev/null; then
   else
     ok "time zone $TIMEZONE"
   fi
-  if [[ $(timedatectl show -p NTP --value 2>/dev/null || true) != yes ]]; then
+  # Raspberry Pi OS has systemd-timesyncd; a minimal Debian has no time service at all
+  # (CanNTP=no): the kiosk still works, its clock just is not corrected.
+  if [[ $(timedatectl show -p CanNTP --value 2>/dev/null || true) != yes ]]; then
+    warn "no network time service here (install systemd-timesyncd, or keep the site's chrony): the clock is not corrected"
+  elif [[ $(timedatectl show -p NTP --value 2>/dev/null || true) != yes ]]; then
     changed "set the clock from the network (NTP)"
-    # Fails when no time service is installed (Raspberry Pi OS has systemd-timesyncd; a
-    # minimal Debian has none): the kiosk still works, its clock just is not corrected.
-    sys timedatectl set-ntp true ||
-      warn "no network time service here (install systemd-timesyncd, or keep the site's chrony): the clock is not corrected"
+    sys timedatectl set-ntp true
   fi
 else
   ensure_symlink /etc/localtime "/usr/share/zoneinfo/$TIMEZONE"

@@ -24,6 +24,7 @@ mod printer;
 mod qr_roundtrip;
 mod report;
 mod shots;
+mod vm;
 mod window;
 mod x11;
 mod xwd;

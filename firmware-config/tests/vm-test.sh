@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# vm-test.sh: the appliance, booted. Builds the amd64 twin of the Pi package (same
+# features, unit and scripts as the arm64 one), the offline bundle and its USB stick, and
+# a Debian 12 system like a fresh Raspberry Pi OS Lite (cached), then boots it in qemu
+# (TCG, no network) and follows the technician's guide: provision.sh --offline from the
+# stick, reboot, then a visit with keys, a finger and a pointer on the DRM screen, the
+# printer, the speech, the console from the host in Chromium, the self-test inside the
+# sandbox, the watchdog, a power cut, a portrait panel and the waiting-room board role.
+# The test itself: tests/integration/vm/ (Rust, run with --ignored).
+#
+#   firmware-config/tests/vm-test.sh            # everything
+#   firmware-config/tests/vm-test.sh --prepare  # build and cache what it needs, boot nothing
+#   firmware-config/tests/vm-test.sh --run      # boot and test (after --prepare)
+# scripts/test.sh prepares it after the test build, then runs it beside the other tests.
+#
+# Artefacts (qemu and serial logs, WAV recordings, screens that did not match) are kept
+# in target/vm/run/. Needs root (mmdebstrap) and Debian's packages.
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$repo"
+export PATH="$HOME/.cargo/bin:$PATH"
+t0=$SECONDS
+phase() { printf '\n==> vm-test: %s (%d s)\n' "$1" $((SECONDS - t0)); }
+prepare=1 run=1
+case ${1:-} in
+  --prepare) run=0 ;;
+  --run) prepare=0 ;;
+  "") ;;
+  *) echo "vm-test.sh: --prepare, --run or nothing" >&2; exit 2 ;;
+esac
+vm_env() {
+  local image
+  image=$(firmware-config/tests/vm/image.sh target/vm)
+  env GUICHET_VM_IMAGE="$repo/$image" GUICHET_VM_STICK="$repo/target/vm/stick.img" GUICHET_VM_DIR="$repo/target/vm/run" "$@"
+}
+
+if ((prepare)); then
+phase "host tools"
+need=()
+for p in qemu-system-x86 mmdebstrap e2fsprogs dosfstools mtools apt-utils netcat-openbsd openssl chromium sqlite3; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
+done
+if ((${#need[@]})); then
+  sudo_cmd=()
+  ((EUID == 0)) || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+phase "the amd64 package (profile dev)"
+firmware-config/build-deb.sh --arch amd64 --profile dev | tail -n 4
+deb=$(find target/debian-amd64 -maxdepth 1 -name 'guichet_*_amd64.deb' -printf '%T@ %p\n' | sort -n | tail -n 1 | cut -d' ' -f2-)
+
+phase "the offline bundle and its USB stick"
+firmware-config/build-bundle.sh --deb "$deb" --out target/vm/bundle/guichet-bundle --stick target/vm/stick.img | tail -n 2
+
+phase "the system image (cached)"
+image=$(firmware-config/tests/vm/image.sh target/vm)
+echo "    $image"
+
+phase "the test's build (the kiosk's tests binary again: the package's build replaced it)"
+cargo test --locked --no-run
+fi
+if ((run)); then
+  phase "the test (boot)"
+  rm -rf target/vm/run
+  mkdir -p target/vm/run
+  vm_env cargo test --locked --test integration -- --ignored --nocapture --test-threads=1 vm::
+fi
+phase "done"

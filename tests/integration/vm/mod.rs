@@ -1,0 +1,113 @@
+//! The appliance, booted: the amd64 twin of the Pi package installed offline from a USB
+//! stick in a Debian 12 virtual machine (systemd, a virtio-gpu DRM screen, a keyboard, a
+//! tablet and a uinput touch screen through libinput, an HDA sound card recorded to WAV, a
+//! serial ticket printer, no network beyond a forwarded console port), following the
+//! technician's guide to the letter, then used as visitors and staff would.
+//!
+//! Run by `firmware-config/tests/vm-test.sh`, which builds the package, the bundle, the
+//! stick and the system image, and sets GUICHET_VM_IMAGE, GUICHET_VM_STICK and
+//! GUICHET_VM_DIR. Where to touch comes from the same UI laid out in-process on the
+//! testing backend (as in the window test); what the panel shows is compared with the
+//! headless render of the same screen, same configuration.
+
+mod agent;
+mod console;
+mod machine;
+mod printer;
+mod sound;
+mod steps;
+
+use machine::{Image, Machine};
+use printer::Printer;
+use std::path::PathBuf;
+use std::time::Duration;
+
+const SITE: &str = "France Services de Saint-Martin";
+const STICK: &str = "mkdir -p /media/usb && (mountpoint -q /media/usb || mount -L GUICHET /media/usb)";
+
+fn provision(m: &Machine, flags: &str) -> String {
+    let bundle = "/media/usb/guichet-bundle";
+    let command = format!("{STICK} && bash {bundle}/provision.sh --offline {bundle} {flags} 2>&1");
+    let (code, out, _) = m.run(&command, Duration::from_secs(1500));
+    println!("---- provision.sh {flags}\n{out}");
+    assert_eq!(code, 0, "provision.sh failed ({code}):\n{out}");
+    out
+}
+
+fn setting(name: &str) -> PathBuf {
+    PathBuf::from(std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run firmware-config/tests/vm-test.sh")))
+}
+
+#[test]
+#[ignore = "boots a virtual appliance for minutes: firmware-config/tests/vm-test.sh runs it"]
+fn the_appliance_installs_offline_boots_on_drm_and_serves_visitors_and_staff() {
+    guichet::kiosk::fonts::install();
+    i_slint_backend_testing::init_integration_test_with_mock_time();
+    let image_dir = setting("GUICHET_VM_IMAGE");
+    let dir = setting("GUICHET_VM_DIR");
+    std::fs::create_dir_all(&dir).unwrap();
+    let disk = dir.join("disk.img");
+    let copied = std::process::Command::new("cp")
+        .args(["--sparse=always", "--reflink=auto"])
+        .arg(image_dir.join("root.img"))
+        .arg(&disk)
+        .status()
+        .unwrap();
+    assert!(copied.success());
+    let image = Image {
+        kernel: image_dir.join("vmlinuz"),
+        initrd: image_dir.join("initrd.img"),
+        disk,
+        stick: setting("GUICHET_VM_STICK"),
+    };
+    let printer = Printer::default();
+    let landscape = (1280, 800);
+
+    // ---- The technician: provision.sh from the stick, offline, then reboot.
+    let m = Machine::boot(&image, &dir, 1, landscape, &printer);
+    m.wait_booted(Duration::from_secs(300));
+    let (_, route, _) = m.run("getent ahosts deb.debian.org || echo unreachable", Duration::from_secs(30));
+    assert!(route.contains("unreachable"), "the machine must have no internet: {route}");
+    let first = provision(&m, &format!("--site '{SITE}' --hostname guichet-stmartin --display 1280x800@217x136 --printer serial:/dev/ttyS1@9600"));
+    steps::doctor_output_passes(&first);
+    let again = provision(&m, &format!("--site '{SITE}' --hostname guichet-stmartin --display 1280x800@217x136 --printer serial:/dev/ttyS1@9600"));
+    assert!(again.contains(" 0 change(s)"), "a second run must change nothing:\n{again}");
+    steps::add_staff(&m);
+    steps::reboot(&m);
+
+    // ---- A visitor, with keys, a finger and a pointer; the staff; the self-test.
+    let kiosk = steps::Kiosk::new(&m, landscape);
+    kiosk.wait_on_screen();
+    kiosk.input_devices_open();
+    let number = kiosk.visit_by_keys_touch_and_pointer();
+    kiosk.ticket_in_database(&number);
+    steps::printed(&printer, &number);
+    kiosk.staff_panel_and_console();
+    kiosk.doctor_in_sandbox();
+    kiosk.watchdog_restarts_a_frozen_kiosk(&number);
+
+    // ---- A power cut in the middle of a ticket.
+    let before = kiosk.tickets();
+    kiosk.start_ticket_and_cut_power();
+    drop(kiosk);
+    m.power_cut();
+    let m = Machine::boot(&image, &dir, 2, landscape, &printer);
+    m.wait_booted(Duration::from_secs(300));
+    let kiosk = steps::Kiosk::new(&m, landscape);
+    kiosk.wait_on_screen();
+    kiosk.survived_power_cut(&before);
+    drop(kiosk);
+    m.shut_down();
+
+    // ---- A portrait panel (Touch Display 2), then the waiting-room board role.
+    let portrait = (720, 1280);
+    let m = Machine::boot(&image, &dir, 3, portrait, &printer);
+    m.wait_booted(Duration::from_secs(300));
+    provision(&m, &format!("--site '{SITE}' --display 720x1280@88x155 --printer serial:/dev/ttyS1@9600 --force-config"));
+    let kiosk = steps::Kiosk::new(&m, portrait);
+    kiosk.wait_on_screen();
+    kiosk.portrait_takes_a_touch();
+    drop(kiosk);
+    steps::board_role(&m, provision);
+    m.shut_down();
+}
