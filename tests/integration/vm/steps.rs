@@ -180,6 +180,9 @@ impl<'a> Kiosk<'a> {
         }
         self.rig.press_at(c);
         let after = self.settled(&before);
+        if label == "J'ai fini" {
+            return after; // back to the welcome screen, which waits in silence
+        }
         let voiced = self.spoke(label, mark);
         println!("{label:?} ({}): {voiced:.1} s said", if finger { "finger" } else { "pointer" });
         after
@@ -225,6 +228,9 @@ impl<'a> Kiosk<'a> {
             after = self.tickets();
             after.len() > before.len()
         }));
+        // The in-process kiosk issues its own ticket on its storage thread.
+        self.rig.pump_until("the ticket screen", |r| r.centre_of("J'ai fini").is_some());
+        self.press("J'ai fini", false);
         after.pop().unwrap_or_default()
     }
 
