@@ -16,7 +16,11 @@ use std::net::SocketAddr;
 fn speaker(config: &Config) -> SpeakerFactory {
     #[cfg(feature = "speech")]
     if config.speech.enabled {
-        return Box::new(|| Ok(Box::new(crate::speech::engine::TtsSpeaker::new()?) as Box<dyn crate::speech::Speaker>));
+        return Box::new(|| {
+            let mut speaker = crate::speech::engine::TtsSpeaker::new()?;
+            speaker.warm_up();
+            Ok(Box::new(speaker) as Box<dyn crate::speech::Speaker>)
+        });
     }
     let why =
         if config.speech.enabled { "this build has no speech engine" } else { "speech is off in the configuration" };

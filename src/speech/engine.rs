@@ -21,6 +21,14 @@ impl TtsSpeaker {
         Ok(TtsSpeaker { tts: tts::Tts::default().map_err(err)?, lang: None, voices: None })
     }
 
+    /// Asks for the voices now (the kiosk's speech thread does it at start), so the first
+    /// visitor's first words do not wait for the list.
+    pub fn warm_up(&mut self) {
+        if self.voices.is_none() {
+            self.voices = self.tts.voices().ok();
+        }
+    }
+
     /// Says `text` in speech-dispatcher's default voice (French: DefaultLanguage in the
     /// kiosk's speechd.conf), without asking for the list of voices: `guichet doctor`'s
     /// test phrase, said within seconds even while the kiosk's own server is starting.
@@ -34,9 +42,7 @@ impl TtsSpeaker {
             return;
         }
         self.lang = Some(lang);
-        if self.voices.is_none() {
-            self.voices = self.tts.voices().ok();
-        }
+        self.warm_up();
         let Some(voices) = &self.voices else { return };
         let wanted = lang.code();
         if let Some(v) = voices.iter().find(|v| v.language().primary_language() == wanted) {

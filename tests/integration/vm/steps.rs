@@ -150,12 +150,12 @@ impl<'a> Kiosk<'a> {
         assert!(open >= 3, "the kiosk has {open} input devices open (keyboard, tablet, touch screen expected)");
     }
 
-    /// Says something within 30 s of `mark`: half a second of voice at least for a new
+    /// Says something within 60 s of `mark` (a busy emulated machine is slow): half a second of voice at least for a new
     /// screen, a fifth for a page of the same screen (it says only what changed).
     fn spoke(&self, what: &str, mark: u64) -> f64 {
         let least = if what == "Lire la suite" || what == "Autres choix" { 0.2 } else { 0.5 };
         let mut voiced = 0.0;
-        let said = wait(Duration::from_secs(30), || {
+        let said = wait(MINUTE, || {
             voiced = sound::voiced_since(&self.m.wav, mark);
             voiced >= least
         });
