@@ -23,14 +23,16 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 const SITE: &str = "France Services de Saint-Martin";
-const STICK: &str = "mkdir -p /media/usb && (mountpoint -q /media/usb || mount -L GUICHET /media/usb)";
+/// The stick, mounted as the guide says (its USB disk may appear a little after the boot).
+const STICK: &str = "for i in $(seq 60); do [ -e /dev/disk/by-label/GUICHET ] && break; sleep 1; done; \
+                     mkdir -p /media/usb && (mountpoint -q /media/usb || mount -L GUICHET /media/usb)";
 
 fn provision(m: &Machine, flags: &str) -> String {
     let bundle = "/media/usb/guichet-bundle";
     let command = format!("{STICK} && bash {bundle}/provision.sh --offline {bundle} {flags} 2>&1");
-    let (code, out, _) = m.run(&command, Duration::from_secs(1500));
-    println!("---- provision.sh {flags}\n{out}");
-    assert_eq!(code, 0, "provision.sh failed ({code}):\n{out}");
+    let (code, out, err) = m.run(&command, Duration::from_secs(1500));
+    println!("---- provision.sh {flags}\n{out}{err}");
+    assert_eq!(code, 0, "provision.sh failed ({code}):\n{out}{err}");
     out
 }
 

@@ -206,13 +206,17 @@ impl<'a> Kiosk<'a> {
         self.visit_from_language()
     }
 
-    fn visit_from_language(&self) -> String {
+    /// From the language screen to the summary's last page, fingers and pointer in turns
+    /// (with one thing ticked on "what you have" when `tick`).
+    fn to_ticket_button(&self, tick: bool) {
         let cat = self.rig.catalogue.clone();
         let theme = &cat.themes[0];
         self.press("Français", true);
         self.press(&theme.title, false);
         self.press(&theme.procedures[0].title, true);
-        self.press(&cat.have[0].label, false);
+        if tick {
+            self.press(&cat.have[0].label, false);
+        }
         self.press("Continuer", true);
         self.press(&cat.priority[0].label, false);
         for _ in 0..8 {
@@ -221,6 +225,20 @@ impl<'a> Kiosk<'a> {
             }
             self.press("Lire la suite", true);
         }
+    }
+
+    /// Enter twice on the welcome screen: the keys' help, then the language screen.
+    fn start_by_keys(&self) {
+        let start = self.m.screen();
+        self.m.key(&["ret"]);
+        let ringed = self.settled(&start);
+        self.m.key(&["ret"]);
+        self.settled(&ringed);
+        self.rig.press_at(self.centre("Commencer"));
+    }
+
+    fn visit_from_language(&self) -> String {
+        self.to_ticket_button(true);
         let before = self.tickets();
         self.press("Prendre mon ticket", true);
         let mut after = Vec::new();
@@ -299,25 +317,8 @@ impl<'a> Kiosk<'a> {
     pub fn start_ticket_and_cut_power(&self) {
         self.rig.kiosk.show(guichet::core::journey::Screen::Attract, guichet::core::lang::Lang::Fr);
         self.rig.settle();
-        let start = self.m.screen();
-        self.m.key(&["ret"]);
-        let ringed = self.settled(&start);
-        self.m.key(&["ret"]);
-        self.settled(&ringed);
-        self.rig.press_at(self.centre("Commencer"));
-        let cat = self.rig.catalogue.clone();
-        let theme = &cat.themes[0];
-        for (label, finger) in [("Français", true), (theme.title.as_str(), false), (theme.procedures[0].title.as_str(), true)] {
-            self.press(label, finger);
-        }
-        self.press("Continuer", false);
-        self.press(&cat.priority[0].label, true);
-        for _ in 0..8 {
-            if self.rig.centre_of("Prendre mon ticket").is_some() {
-                break;
-            }
-            self.press("Lire la suite", true);
-        }
+        self.start_by_keys();
+        self.to_ticket_button(false);
         let c = self.centre("Prendre mon ticket");
         self.m.touch(c.x, c.y, 80);
         std::thread::sleep(Duration::from_millis(300));
@@ -336,12 +337,7 @@ impl<'a> Kiosk<'a> {
         unique.sort();
         unique.dedup();
         assert_eq!(unique.len(), after.len(), "a number given twice: {after:?}");
-        let start = self.m.screen();
-        self.m.key(&["ret"]);
-        let ringed = self.settled(&start);
-        self.m.key(&["ret"]);
-        self.settled(&ringed);
-        self.rig.press_at(self.centre("Commencer"));
+        self.start_by_keys();
         let next = self.visit_from_language();
         assert!(!after.contains(&next), "{next} was given before the cut: {after:?}");
     }
