@@ -29,7 +29,8 @@ fn chromium_dom(url: &str, pin: Option<&str>, scratch: &Path) -> String {
     if let Some(pin) = pin {
         command.arg(format!("--ignore-certificate-errors-spki-list={pin}"));
     }
-    let out = command.args(["--timeout=20000", "--dump-dom", url]).output().expect("chromium (apt-get install chromium)");
+    let out =
+        command.args(["--timeout=20000", "--dump-dom", url]).output().expect("chromium (apt-get install chromium)");
     String::from_utf8_lossy(&out.stdout).to_string()
 }
 
@@ -38,7 +39,10 @@ fn chromium_dom(url: &str, pin: Option<&str>, scratch: &Path) -> String {
 pub fn opens_in_chromium(port: u16, cert: &Path, scratch: &Path) {
     let url = format!("https://127.0.0.1:{port}/login");
     let pinned = chromium_dom(&url, Some(&spki_pin(cert)), scratch);
-    assert!(pinned.contains("name=\"password\""), "Chromium trusting the kiosk's certificate shows no login form:\n{pinned}");
+    assert!(
+        pinned.contains("name=\"password\""),
+        "Chromium trusting the kiosk's certificate shows no login form:\n{pinned}"
+    );
     let unpinned = chromium_dom(&url, None, scratch);
     assert!(!unpinned.contains("name=\"password\""), "Chromium showed the console without trusting its certificate");
 }

@@ -47,7 +47,19 @@ impl Machine {
         let wav = path("speech").with_extension("wav");
         let arg = |s: String| s;
         let mut command = Command::new("qemu-system-x86_64");
-        command.args(["-machine", "q35", "-accel", "tcg", "-m", "2048", "-smp", "2", "-nodefaults", "-display", "none"]);
+        command.args([
+            "-machine",
+            "q35",
+            "-accel",
+            "tcg",
+            "-m",
+            "2048",
+            "-smp",
+            "2",
+            "-nodefaults",
+            "-display",
+            "none",
+        ]);
         // No VGA: the kiosk draws on the virtio card and the screendump shows that card.
         command.args(["-vga", "none", "-device", &format!("virtio-gpu-pci,xres={width},yres={height}")]);
         command.args(["-kernel"]).arg(&image.kernel).arg("-initrd").arg(&image.initrd);
@@ -60,10 +72,16 @@ impl Machine {
         command.args(["-device", "intel-hda", "-device", "hda-output,audiodev=snd0"]);
         command.args(["-chardev", &arg(format!("file,id=con,path={}", path("console.log").display()))]);
         command.args(["-serial", "chardev:con"]);
-        command.args(["-chardev", &arg(format!("socket,id=prn,path={},server=on,wait=off", path("printer").display()))]);
+        command
+            .args(["-chardev", &arg(format!("socket,id=prn,path={},server=on,wait=off", path("printer").display()))]);
         command.args(["-serial", "chardev:prn"]);
         command.args(["-chardev", &arg(format!("socket,id=qga0,path={},server=on,wait=off", path("qga").display()))]);
-        command.args(["-device", "virtio-serial-pci", "-device", "virtserialport,chardev=qga0,name=org.qemu.guest_agent.0"]);
+        command.args([
+            "-device",
+            "virtio-serial-pci",
+            "-device",
+            "virtserialport,chardev=qga0,name=org.qemu.guest_agent.0",
+        ]);
         command.args(["-qmp", &arg(format!("unix:{},server=on,wait=off", path("qmp").display()))]);
         // A network to the host only (restrict=on: nothing beyond it), for the console.
         let board_port = free_port();
@@ -72,7 +90,11 @@ impl Machine {
         );
         command.args(["-netdev", &net, "-device", "virtio-net-pci,netdev=n0"]);
         let log = std::fs::File::create(path("qemu.log")).expect("qemu log");
-        let qemu = command.stdout(Stdio::null()).stderr(log).spawn().expect("qemu-system-x86_64 (apt-get install qemu-system-x86)");
+        let qemu = command
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("qemu-system-x86_64 (apt-get install qemu-system-x86)");
         let machine = Machine { qemu, dir: dir.to_path_buf(), width, height, console_port, board_port, wav };
         machine.wait_for_qmp(boot);
         printer.attach(&path("printer"));
@@ -141,7 +163,10 @@ impl Machine {
         let moved = [abs("x", x, self.width), abs("y", y, self.height)];
         self.qmp("input-send-event", json!({ "events": moved }));
         for down in [true, false] {
-            self.qmp("input-send-event", json!({"events": [{"type": "btn", "data": {"down": down, "button": "left"}}]}));
+            self.qmp(
+                "input-send-event",
+                json!({"events": [{"type": "btn", "data": {"down": down, "button": "left"}}]}),
+            );
             std::thread::sleep(Duration::from_millis(60));
         }
     }

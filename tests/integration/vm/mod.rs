@@ -37,7 +37,9 @@ fn provision(m: &Machine, flags: &str) -> String {
 }
 
 fn setting(name: &str) -> PathBuf {
-    PathBuf::from(std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run firmware-config/tests/vm-test.sh")))
+    PathBuf::from(
+        std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run firmware-config/tests/vm-test.sh")),
+    )
 }
 
 #[test]
@@ -70,9 +72,19 @@ fn the_appliance_installs_offline_boots_on_drm_and_serves_visitors_and_staff() {
     m.wait_booted(Duration::from_secs(300));
     let (_, route, _) = m.run("getent ahosts deb.debian.org || echo unreachable", Duration::from_secs(30));
     assert!(route.contains("unreachable"), "the machine must have no internet: {route}");
-    let first = provision(&m, &format!("--site '{SITE}' --hostname guichet-stmartin --display 1280x800@217x136 --printer serial:/dev/ttyS1@9600"));
+    let first = provision(
+        &m,
+        &format!(
+            "--site '{SITE}' --hostname guichet-stmartin --display 1280x800@217x136 --printer serial:/dev/ttyS1@9600"
+        ),
+    );
     steps::doctor_output_passes(&first);
-    let again = provision(&m, &format!("--site '{SITE}' --hostname guichet-stmartin --display 1280x800@217x136 --printer serial:/dev/ttyS1@9600"));
+    let again = provision(
+        &m,
+        &format!(
+            "--site '{SITE}' --hostname guichet-stmartin --display 1280x800@217x136 --printer serial:/dev/ttyS1@9600"
+        ),
+    );
     assert!(again.contains(" 0 change(s)"), "a second run must change nothing:\n{again}");
     steps::add_staff(&m);
     steps::reboot(&m);
@@ -109,7 +121,10 @@ fn the_appliance_installs_offline_boots_on_drm_and_serves_visitors_and_staff() {
     let portrait = (720, 1280);
     let m = Machine::boot(&image, &dir, 3, portrait, &printer);
     m.wait_booted(Duration::from_secs(300));
-    provision(&m, &format!("--site '{SITE}' --display 720x1280@88x155 --printer serial:/dev/ttyS1@9600 --force-config"));
+    provision(
+        &m,
+        &format!("--site '{SITE}' --display 720x1280@88x155 --printer serial:/dev/ttyS1@9600 --force-config"),
+    );
     let kiosk = steps::Kiosk::new(&m, portrait);
     kiosk.wait_on_screen();
     kiosk.portrait_takes_a_touch();

@@ -20,10 +20,8 @@ pub fn voiced_since(wav: &Path, from: u64) -> f64 {
     let rate = u32::from_le_bytes([bytes[24], bytes[25], bytes[26], bytes[27]]).max(1) as usize;
     let start = (from as usize).max(44);
     let start = start - (start - 44) % (2 * channels);
-    let samples: Vec<i16> = bytes[start.min(bytes.len())..]
-        .chunks_exact(2)
-        .map(|c| i16::from_le_bytes([c[0], c[1]]))
-        .collect();
+    let samples: Vec<i16> =
+        bytes[start.min(bytes.len())..].chunks_exact(2).map(|c| i16::from_le_bytes([c[0], c[1]])).collect();
     let window = rate / 50 * channels;
     let voiced = samples
         .chunks(window.max(1))

@@ -31,9 +31,7 @@ pub fn reboot(m: &Machine) {
     let before = boot_id(m);
     m.spawn("sleep 1; systemctl reboot");
     std::thread::sleep(Duration::from_secs(10));
-    let up = wait(Duration::from_secs(300), || {
-        super::agent::ping(&m.dir.join(newest_qga(m))) && boot_id(m) != before
-    });
+    let up = wait(Duration::from_secs(300), || super::agent::ping(&m.dir.join(newest_qga(m))) && boot_id(m) != before);
     assert!(up, "the machine did not come back after a reboot:\n{}", m.console_tail());
 }
 
@@ -108,7 +106,11 @@ impl<'a> Kiosk<'a> {
             let keep = self.m.dir.join(format!("panel-{screen}.png"));
             shown.save_png(&keep);
             reference.save_png(&self.m.dir.join(format!("render-{screen}.png")));
-            panic!("the panel does not show {screen} {extra:?}: {:.2} % of pixels differ (see {})", off * 100.0, keep.display());
+            panic!(
+                "the panel does not show {screen} {extra:?}: {:.2} % of pixels differ (see {})",
+                off * 100.0,
+                keep.display()
+            );
         }
     }
 
@@ -254,8 +256,9 @@ impl<'a> Kiosk<'a> {
 
     /// The day's ticket numbers in the database, in order, read with sqlite3.
     pub fn tickets(&self) -> Vec<String> {
-        let (code, out, err) =
-            self.m.run("sqlite3 -readonly /var/lib/guichet/guichet.sqlite 'SELECT number FROM tickets ORDER BY id'", MINUTE);
+        let (code, out, err) = self
+            .m
+            .run("sqlite3 -readonly /var/lib/guichet/guichet.sqlite 'SELECT number FROM tickets ORDER BY id'", MINUTE);
         assert_eq!(code, 0, "sqlite3: {err}");
         out.lines().map(str::to_string).collect()
     }
@@ -326,8 +329,7 @@ impl<'a> Kiosk<'a> {
 
     /// After the cut: the database is whole, no ticket lost, and numbering goes on.
     pub fn survived_power_cut(&self, before: &[String]) {
-        let (_, check, _) =
-            self.m.run("sqlite3 /var/lib/guichet/guichet.sqlite 'PRAGMA integrity_check'", MINUTE);
+        let (_, check, _) = self.m.run("sqlite3 /var/lib/guichet/guichet.sqlite 'PRAGMA integrity_check'", MINUTE);
         assert_eq!(check.trim(), "ok", "the database after a power cut");
         let after = self.tickets();
         for n in before {
