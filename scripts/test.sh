@@ -24,7 +24,7 @@ phase "build (tests)" cargo test --locked --no-run "$@"
 # The appliance, booted (firmware-config/tests/vm-test.sh): the Pi package's amd64 twin
 # (Slint's linuxkms backend, the same unit and scripts; it also proves the Pi build
 # compiles) installed offline in a Debian 12 virtual machine and used on its DRM screen.
-# Built here; the machine then runs beside the other tests (qemu is mostly one core).
+# Built here, run after the other tests.
 if (($# == 0)); then
   phase "appliance: package, bundle, image" firmware-config/tests/vm-test.sh --prepare
 fi
@@ -37,14 +37,8 @@ run_tests() {
     cargo test --locked "$@"
     return
   fi
-  local log vm_log status=0
+  local log status=0
   log=$(mktemp)
-  vm_log=$(mktemp)
-  local vm_started=$SECONDS
-  # The stages after the visit (staff panel and console, doctor, watchdog, power cut,
-  # portrait, board) are not yet reliable in CI: vm-test.sh with no stage limit runs them.
-  GUICHET_VM_STAGES=install,visit firmware-config/tests/vm-test.sh --run >"$vm_log" 2>&1 &
-  local vm=$!
   (for check in "${heavy[@]}"; do cargo test --locked --test ui -- "$check" || exit 1; done) >"$log" 2>&1 &
   local second=$!
   cargo test --locked --lib --bins --test integration || status=1
@@ -55,10 +49,14 @@ run_tests() {
   wait "$second" || status=1
   echo "---- the longest UI checks (second process) ----"
   cat "$log"
-  wait "$vm" || status=1
-  echo "---- the appliance in a virtual machine ($((SECONDS - vm_started)) s) ----"
-  cat "$vm_log"
-  rm -f "$log" "$vm_log"
+  rm -f "$log"
   return $status
 }
 phase "run (tests)" run_tests "$@"
+# The machine runs alone: beside the UI checks, its emulated CPU was starved and the first
+# words after its boot came more than 30 s late. The stages after the visit (staff panel
+# and console, doctor, watchdog, power cut, portrait, board) are not yet reliable in CI:
+# vm-test.sh with no stage limit runs them.
+if (($# == 0)); then
+  phase "appliance (virtual machine)" env GUICHET_VM_STAGES=install,visit firmware-config/tests/vm-test.sh --run
+fi
