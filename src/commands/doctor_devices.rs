@@ -134,11 +134,7 @@ mod tests {
     /// keyboard (event1) listed, and DRM card1 with a connected screen.
     fn places(root: &Path) -> Places {
         let input = |event: &str, name: &str, abs: &str, key: &str| {
-            let dir = root.join("sys/input").join(event).join("device");
-            std::fs::create_dir_all(dir.join("capabilities")).unwrap();
-            std::fs::write(dir.join("name"), format!("{name}\n")).unwrap();
-            std::fs::write(dir.join("capabilities/abs"), abs).unwrap();
-            std::fs::write(dir.join("capabilities/key"), key).unwrap();
+            crate::hardware::display::fake_input(&root.join("sys/input"), event, name, abs, key)
         };
         input("event0", "Goodix Capacitive TouchScreen", "2608000 3\n", "400 0 0 0 0 0\n");
         input("event1", "USB Keyboard", "0\n", "fffffffffffffffe\n");

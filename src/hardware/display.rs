@@ -175,6 +175,17 @@ fn has_bit(bitmap: &str, n: usize) -> bool {
     words.get(n / bits).is_some_and(|w| w >> (n % bits) & 1 == 1)
 }
 
+/// A made-up `/sys/class/input/<event>/device` under `input`: its name and its ABS and
+/// KEY capability words as sysfs prints them (for tests here and in `doctor`).
+#[cfg(test)]
+pub(crate) fn fake_input(input: &Path, event: &str, name: &str, abs: &str, key: &str) {
+    let dir = input.join(event).join("device");
+    std::fs::create_dir_all(dir.join("capabilities")).unwrap();
+    std::fs::write(dir.join("name"), format!("{name}\n")).unwrap();
+    std::fs::write(dir.join("capabilities/abs"), abs).unwrap();
+    std::fs::write(dir.join("capabilities/key"), key).unwrap();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,13 +269,7 @@ mod tests {
     #[test]
     fn touch_screens_are_told_from_keyboards() {
         let root = tempfile::tempdir().unwrap();
-        let device = |event: &str, name: &str, abs: &str, key: &str| {
-            let dir = root.path().join(event).join("device");
-            std::fs::create_dir_all(dir.join("capabilities")).unwrap();
-            std::fs::write(dir.join("name"), format!("{name}\n")).unwrap();
-            std::fs::write(dir.join("capabilities/abs"), abs).unwrap();
-            std::fs::write(dir.join("capabilities/key"), key).unwrap();
-        };
+        let device = |event: &str, name: &str, abs: &str, key: &str| fake_input(root.path(), event, name, abs, key);
         // A multi-touch panel: bits 0, 1, 0x2f, 0x35, 0x36, 0x39 set in the first word.
         device("event0", "Goodix Capacitive TouchScreen", "2608000 3\n", "400 0 0 0 0 0\n");
         device("event1", "USB Keyboard", "0\n", "fffffffffffffffe\n");
