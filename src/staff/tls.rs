@@ -91,10 +91,11 @@ pub fn load_or_create(
             let (cert, key) = (data_dir.join(SELF_CERT), data_dir.join(SELF_KEY));
             if !cert.exists() || !key.exists() {
                 create(&cert, &key, names)?;
-            } else if let Err(e) = read_pair(&cert, &key) {
-                // The kiosk's own pair, unreadable: a power cut while an older version made
-                // it (it was not written atomically). A new one is better than a kiosk that
-                // never starts; staff see a new fingerprint.
+            } else if let Err(e @ TlsError::Invalid { .. }) = read_pair(&cert, &key) {
+                // The kiosk's own pair, cut short: a power cut while an older version made it
+                // (it was not written atomically). A new one is better than a kiosk that
+                // never starts; staff see a new fingerprint. A file that cannot be read
+                // (another user) stays an error: it must never replace the kiosk's pair.
                 eprintln!("guichet: the kiosk's own certificate was unreadable ({e}); making a new one");
                 create(&cert, &key, names)?;
             }
