@@ -45,6 +45,8 @@ run_tests() {
   cargo test --locked --doc || status=1
   # The installer, in a throwaway root: every file it writes, run twice (idempotent).
   GUICHET_BIN=target/debug/guichet bash firmware-config/tests/provision-test.sh || status=1
+  # The card's first boot: how it reads the technician's guichet.txt.
+  bash firmware-config/tests/firstboot-test.sh || status=1
   cargo test --locked --test ui -- "${heavy[@]/#/--skip=}" || status=1
   wait "$second" || status=1
   echo "---- the longest UI checks (second process) ----"
@@ -54,9 +56,8 @@ run_tests() {
 }
 phase "run (tests)" run_tests "$@"
 # The machine runs alone: beside the UI checks, its emulated CPU was starved and the first
-# words after its boot came more than 30 s late. The stages after the visit (staff panel
-# and console, doctor, watchdog, power cut, portrait, board) are not yet reliable in CI:
-# vm-test.sh with no stage limit runs them.
+# words after its boot came more than 30 s late. Every stage (install, visit, staff panel
+# and console, doctor, watchdog, power cut, portrait, board): about 10 minutes.
 if (($# == 0)); then
-  phase "appliance (virtual machine)" env GUICHET_VM_STAGES=install,visit firmware-config/tests/vm-test.sh --run
+  phase "appliance (virtual machine)" firmware-config/tests/vm-test.sh --run
 fi

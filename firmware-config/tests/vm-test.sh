@@ -11,8 +11,11 @@
 #   firmware-config/tests/vm-test.sh            # everything
 #   firmware-config/tests/vm-test.sh --prepare  # build and cache what it needs, boot nothing
 #   firmware-config/tests/vm-test.sh --run      # boot and test (after --prepare)
-# scripts/test.sh prepares it after the test build and runs it after the other tests, alone
-# (GUICHET_VM_STAGES=install,visit: the stages after the visit are not yet reliable).
+#   firmware-config/tests/vm-test.sh --arch arm64   # the real Pi package on a Pi card image
+#       (build-deb.sh release, build-image.sh), booted on qemu's arm64 virt board: its first
+#       boot installs offline, then a visit. About an hour on 2 cores, most of it the
+#       arm64 build and emulation: run before resolving appliance work, not in CI.
+# scripts/test.sh prepares it after the test build and runs it after the other tests, alone.
 #
 # Artefacts (qemu and serial logs, WAV recordings, screens that did not match) are kept
 # in target/vm/run/. Needs root (mmdebstrap) and Debian's packages.
@@ -22,13 +25,49 @@ cd "$repo"
 export PATH="$HOME/.cargo/bin:$PATH"
 t0=$SECONDS
 phase() { printf '\n==> vm-test: %s (%d s)\n' "$1" $((SECONDS - t0)); }
-prepare=1 run=1
-case ${1:-} in
-  --prepare) run=0 ;;
-  --run) prepare=0 ;;
-  "") ;;
-  *) echo "vm-test.sh: --prepare, --run or nothing" >&2; exit 2 ;;
-esac
+prepare=1 run=1 arch=amd64
+while (($#)); do
+  case $1 in
+    --prepare) run=0; shift ;;
+    --run) prepare=0; shift ;;
+    --arch) arch=${2:-}; shift 2 || true ;;
+    *) echo "vm-test.sh: --prepare, --run, --arch amd64|arm64" >&2; exit 2 ;;
+  esac
+done
+[[ $arch == amd64 || $arch == arm64 ]] || { echo "vm-test.sh: --arch is amd64 or arm64" >&2; exit 2; }
+if [[ $arch == arm64 ]]; then
+  card=target/vm/card-arm64.img
+  if ((prepare)); then
+    phase "host tools (arm64)"
+    need=()
+    for p in qemu-system-arm qemu-user-static mmdebstrap dosfstools mtools fdisk e2fsprogs gcc-aarch64-linux-gnu sqlite3; do
+      dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
+    done
+    if ((${#need[@]})); then
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+    fi
+    phase "the arm64 package (release, as shipped)"
+    firmware-config/build-deb.sh --arch arm64 | tail -n 4
+    deb=$(find target/debian-arm64 -maxdepth 1 -name 'guichet_*_arm64.deb' -printf '%T@ %p\n' | sort -n | tail -n 1 | cut -d' ' -f2-)
+    phase "the card image, with the test's touch screen and guest agent"
+    mkdir -p target/vm
+    aarch64-linux-gnu-gcc -O2 -Wall -static -o target/vm/vm-touch-arm64 firmware-config/tests/vm/touch.c
+    VM_TOUCH=$repo/target/vm/vm-touch-arm64 firmware-config/build-image.sh --deb "$deb" --out "$card" \
+      --include qemu-guest-agent,sqlite3 --customize firmware-config/tests/vm/card-parts.sh | tail -n 4
+    phase "the test's build"
+    cargo test --locked --no-run
+  fi
+  if ((run)); then
+    phase "the test (arm64 boot)"
+    rm -rf target/vm/run-arm64
+    mkdir -p target/vm/run-arm64
+    GUICHET_VM_CARD="$repo/$card" GUICHET_VM_DIR="$repo/target/vm/run-arm64" \
+      cargo test --locked --test integration -- --ignored --nocapture --test-threads=1 vm::card::
+  fi
+  phase "done"
+  exit 0
+fi
 vm_env() {
   local image
   image=$(firmware-config/tests/vm/image.sh target/vm)
@@ -66,6 +105,6 @@ if ((run)); then
   phase "the test (boot)"
   rm -rf target/vm/run
   mkdir -p target/vm/run
-  vm_env cargo test --locked --test integration -- --ignored --nocapture --test-threads=1 vm::
+  vm_env cargo test --locked --test integration -- --ignored --nocapture --test-threads=1 vm::the_appliance
 fi
 phase "done"

@@ -7,14 +7,14 @@
 # uinput touch screen, touch.c), plus sqlite3 to read the database the way staff would not.
 #
 # Made with mmdebstrap from Debian's packages (needs root and the Debian mirror), cached:
-# OUT/<hash>/ is reused while this script and touch.c are unchanged. Prints that folder,
+# OUT/<hash>/ is reused while this script, touch.c and vm-touch.service are unchanged. Prints that folder,
 # which holds root.img (raw ext4), vmlinuz and initrd.img (qemu boots them directly, as
 # the Pi's firmware boots its kernel without a boot loader).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 out=${1:?usage: image.sh OUT}
 arch=${VM_ARCH:-amd64}
-key=$(cat "$here/image.sh" "$here/touch.c" | sha256sum | cut -c1-16)
+key=$(cat "$here/image.sh" "$here/touch.c" "$here/vm-touch.service" | sha256sum | cut -c1-16)
 dest=$out/$arch-$key
 if [[ -f $dest/root.img && -f $dest/vmlinuz && -f $dest/initrd.img ]]; then
   echo "$dest"
@@ -43,7 +43,7 @@ mmdebstrap --variant=minbase --architectures="$arch" --include="$packages" \
   --customize-hook='echo "root:guichet-vm" | chroot "$1" chpasswd' \
   --customize-hook="upload $work/vm-touch /usr/local/bin/vm-touch" \
   --customize-hook='chmod 755 "$1/usr/local/bin/vm-touch"' \
-  --customize-hook='printf "[Unit]\nDescription=test touch screen (uinput)\nBefore=multi-user.target\n[Service]\nExecStartPre=/sbin/modprobe uinput\nExecStart=/usr/local/bin/vm-touch /run/vm-touch\n[Install]\nWantedBy=multi-user.target\n" > "$1/etc/systemd/system/vm-touch.service"' \
+  --customize-hook="upload $here/vm-touch.service /etc/systemd/system/vm-touch.service" \
   --customize-hook='chroot "$1" systemctl enable vm-touch.service' \
   --customize-hook='printf "uinput\n" > "$1/etc/modules-load.d/vm-touch.conf"' \
   --customize-hook='printf "[Match]\nName=en*\n[Network]\nDHCP=yes\nGateway=10.0.2.2\n" > "$1/etc/systemd/network/20-wired.network"' \

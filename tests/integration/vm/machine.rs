@@ -12,14 +12,25 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// What the machine is built from (the cached image, made by `vm/image.sh`).
+/// What the machine is built from: the cached test system (`vm/image.sh`, amd64), or a
+/// Pi card image (`build-image.sh`, arm64).
 pub struct Image {
+    pub arch: Arch,
     pub kernel: PathBuf,
     pub initrd: PathBuf,
-    /// The disk, a copy of the image's root that lives across boots (and power cuts).
+    /// The disk, a copy of the image that lives across boots (and power cuts).
     pub disk: PathBuf,
-    /// The USB stick with the offline bundle.
-    pub stick: PathBuf,
+    /// The USB stick with the offline bundle, if any.
+    pub stick: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Arch {
+    /// A PC (q35), the test system on one ext4 disk; the printer on the second UART.
+    Amd64,
+    /// qemu's `virt` board with a Cortex-A72 (the Pi 4's core), booting a card image's
+    /// kernel and root partition; the printer behind a USB serial adapter.
+    Arm64,
 }
 
 pub struct Machine {
@@ -46,27 +57,30 @@ impl Machine {
         let console_port = free_port();
         let wav = path("speech").with_extension("wav");
         let arg = |s: String| s;
-        let mut command = Command::new("qemu-system-x86_64");
-        command.args([
-            "-machine",
-            "q35",
-            "-accel",
-            "tcg",
-            "-m",
-            "2048",
-            "-smp",
-            "2",
-            "-nodefaults",
-            "-display",
-            "none",
-        ]);
+        let (program, board, append) = match image.arch {
+            Arch::Amd64 => ("qemu-system-x86_64", ["-machine", "q35"], "root=/dev/vda rw console=ttyS0 quiet"),
+            Arch::Arm64 => (
+                "qemu-system-aarch64",
+                ["-machine", "virt,gic-version=2"],
+                "root=LABEL=RASPIROOT rw console=ttyAMA0 net.ifnames=0 quiet",
+            ),
+        };
+        let mut command = Command::new(program);
+        command.args(board);
+        if image.arch == Arch::Arm64 {
+            command.args(["-cpu", "cortex-a72"]);
+        }
+        command.args(["-accel", "tcg", "-m", "2048", "-smp", "2", "-nodefaults", "-display", "none"]);
         // No VGA: the kiosk draws on the virtio card and the screendump shows that card.
         command.args(["-vga", "none", "-device", &format!("virtio-gpu-pci,xres={width},yres={height}")]);
         command.args(["-kernel"]).arg(&image.kernel).arg("-initrd").arg(&image.initrd);
-        command.args(["-append", "root=/dev/vda rw console=ttyS0 quiet"]);
+        command.args(["-append", append]);
         command.args(["-drive", &arg(format!("file={},format=raw,if=virtio", image.disk.display()))]);
-        command.args(["-device", "qemu-xhci", "-device", "usb-storage,drive=stick"]);
-        command.args(["-drive", &arg(format!("if=none,id=stick,format=raw,file={}", image.stick.display()))]);
+        command.args(["-device", "qemu-xhci"]);
+        if let Some(stick) = &image.stick {
+            command.args(["-device", "usb-storage,drive=stick"]);
+            command.args(["-drive", &arg(format!("if=none,id=stick,format=raw,file={}", stick.display()))]);
+        }
         command.args(["-device", "virtio-keyboard-pci", "-device", "virtio-tablet-pci"]);
         command.args(["-audiodev", &arg(format!("wav,id=snd0,path={}", wav.display()))]);
         command.args(["-device", "intel-hda", "-device", "hda-output,audiodev=snd0"]);
@@ -74,7 +88,10 @@ impl Machine {
         command.args(["-serial", "chardev:con"]);
         command
             .args(["-chardev", &arg(format!("socket,id=prn,path={},server=on,wait=off", path("printer").display()))]);
-        command.args(["-serial", "chardev:prn"]);
+        match image.arch {
+            Arch::Amd64 => command.args(["-serial", "chardev:prn"]),
+            Arch::Arm64 => command.args(["-device", "usb-serial,chardev=prn"]),
+        };
         command.args(["-chardev", &arg(format!("socket,id=qga0,path={},server=on,wait=off", path("qga").display()))]);
         command.args([
             "-device",
@@ -94,7 +111,7 @@ impl Machine {
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
-            .expect("qemu-system-x86_64 (apt-get install qemu-system-x86)");
+            .unwrap_or_else(|e| panic!("{program} (apt-get install qemu-system-x86 qemu-system-arm): {e}"));
         let machine = Machine { qemu, dir: dir.to_path_buf(), width, height, console_port, board_port, wav };
         machine.wait_for_qmp(boot);
         printer.attach(&path("printer"));

@@ -310,9 +310,12 @@ impl<'a> Kiosk<'a> {
         let restarted = wait(Duration::from_secs(150), || {
             unit(self.m, "guichet", "NRestarts") != restarts && unit(self.m, "guichet", "ActiveState") == "active"
         });
-        let log = self.m.run("journalctl -u guichet -b --no-pager -n 20", MINUTE).1;
+        let log = self.m.run("journalctl -u guichet -b --no-pager -n 80", MINUTE).1;
         assert!(restarted, "a frozen kiosk was not restarted:\n{log}");
-        assert!(log.contains("Watchdog timeout"), "not restarted by the watchdog:\n{log}");
+        assert!(
+            log.contains("Watchdog timeout") && log.contains("Failed with result 'watchdog'"),
+            "not restarted by the watchdog:\n{log}"
+        );
         assert!(self.tickets().iter().any(|n| n == number), "{number} lost in the restart");
         std::thread::sleep(Duration::from_secs(5));
         self.wait_on_screen();
