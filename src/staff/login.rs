@@ -53,10 +53,11 @@ enum Verdict {
     Refused {
         known: bool,
     },
-    /// Locked for `left`; `now` when this very attempt locked it.
+    /// Locked for `left`; `now` when this very attempt locked it; `known` as above.
     Locked {
         left: Duration,
         now: bool,
+        known: bool,
     },
 }
 
@@ -121,9 +122,9 @@ pub(super) async fn login(
             console.audit(who(known), "login-failed", "", &address);
             ("Nom ou mot de passe incorrect.".to_string(), StatusCode::UNAUTHORIZED)
         }
-        Ok(Verdict::Locked { left, now }) => {
+        Ok(Verdict::Locked { left, now, known }) => {
             if now {
-                console.audit(name, "locked", &format!("{} min", left.as_secs().div_ceil(60)), &address);
+                console.audit(who(known), "locked", &format!("{} min", left.as_secs().div_ceil(60)), &address);
             }
             (locked_message(left), StatusCode::TOO_MANY_REQUESTS)
         }
@@ -154,7 +155,7 @@ async fn check(console: &Console, address: &str, name: &str, password: &str) -> 
     let unlocked_at = account.as_ref().and_then(|a| a.unlocked_at);
     let attempt = match console.auth.begin_attempt(address, name, unlocked_at, Instant::now()) {
         Ok(attempt) => attempt,
-        Err(left) => return Ok(Verdict::Locked { left, now: false }),
+        Err(left) => return Ok(Verdict::Locked { left, now: false, known: account.is_some() }),
     };
     // An unknown name is checked against a decoy, so that it takes as long.
     let hash = account.as_ref().map_or_else(|| decoy_hash().to_string(), |a| a.password_hash.clone());
@@ -165,7 +166,9 @@ async fn check(console: &Console, address: &str, name: &str, password: &str) -> 
             console.auth.attempt_succeeded(&attempt);
             Verdict::Welcome(account)
         }
-        _ if attempt.locks() => Verdict::Locked { left: console.auth.lock_duration(), now: true },
+        account if attempt.locks() => {
+            Verdict::Locked { left: console.auth.lock_duration(), now: true, known: account.is_some() }
+        }
         account => Verdict::Refused { known: account.is_some() },
     })
 }

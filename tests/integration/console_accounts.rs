@@ -251,3 +251,18 @@ async fn the_audit_log_says_who_did_what_from_where_and_never_an_unknown_name() 
         ]
     );
 }
+
+#[tokio::test]
+async fn a_name_that_is_no_account_is_not_written_down_even_when_it_gets_locked() {
+    let site = Site::with(ConsoleConfig { max_failures: 2, ..ConsoleConfig::default() }).await;
+    let router = site.router();
+    // A password typed into the name field, twice: the second attempt locks it.
+    for _ in 0..2 {
+        try_login_from(&router, from("192.168.1.66"), "Tournesol 99", "x", "").await;
+    }
+    site.store.flush().await.unwrap();
+    let log = site.store.reader().with(|c| guichet::store::audit_log(c, 100)).unwrap();
+    let actions: Vec<_> = log.iter().rev().map(|e| (e.actor.as_str(), e.action.as_str())).collect();
+    assert_eq!(actions, vec![("(nom inconnu)", "login-failed"), ("(nom inconnu)", "locked")]);
+    assert!(log.iter().all(|e| !e.detail.contains("Tournesol") && !e.actor.contains("Tournesol")), "{log:?}");
+}
