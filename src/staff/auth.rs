@@ -4,7 +4,7 @@
 
 use super::throttle::{Reserved, Throttle};
 use super::ConsoleConfig;
-use crate::store::Role;
+use crate::store::{Role, StaffAccount};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use rand::RngCore;
@@ -97,6 +97,9 @@ impl Notice {
 /// A logged-in member of staff.
 #[derive(Debug, Clone)]
 pub(super) struct Session {
+    /// The account's id: a removed account made again under the same name has another,
+    /// and this session is out.
+    pub account: i64,
     pub name: String,
     /// The account's generation at login: a new password moves it, and ends this session.
     pub generation: i64,
@@ -144,13 +147,14 @@ impl Auth {
         self.session_length
     }
 
-    /// Opens a session and returns its id.
-    pub fn open_session(&self, name: &str, generation: i64, role: Role, now: Instant) -> String {
+    /// Opens a session for `account` and returns its id.
+    pub fn open_session(&self, account: &StaffAccount, now: Instant) -> String {
         let id = new_secret();
         let session = Session {
-            name: name.to_string(),
-            generation,
-            role,
+            account: account.id,
+            name: account.name.clone(),
+            generation: account.generation,
+            role: account.role,
             csrf: new_secret(),
             expires: now + self.session_length,
             desk: None,
@@ -229,6 +233,17 @@ mod tests {
         Auth::new(&ConsoleConfig { session_minutes, max_failures: 3, lockout_minutes: 15, ..ConsoleConfig::default() })
     }
 
+    fn account(id: i64, name: &str) -> StaffAccount {
+        StaffAccount {
+            id,
+            name: name.into(),
+            password_hash: String::new(),
+            role: Role::Agent,
+            generation: 0,
+            unlocked_at: None,
+        }
+    }
+
     #[test]
     fn a_hash_verifies_its_password_only() {
         let hash = hash_password("correct horse").unwrap();
@@ -267,16 +282,16 @@ mod tests {
     fn sessions_expire_and_close() {
         let auth = auth(60);
         let now = Instant::now();
-        let id = auth.open_session("marie", 0, Role::Agent, now);
+        let id = auth.open_session(&account(1, "marie"), now);
         let session = auth.session(&id, now + minutes(59)).unwrap();
         assert_eq!(session.name, "marie");
         assert_eq!(session.csrf.len(), 64);
         assert!(auth.session(&id, now + minutes(60)).is_none(), "expired");
         assert!(auth.session(&id, now).is_none(), "an expired session is forgotten");
-        let other = auth.open_session("paul", 0, Role::Agent, now);
+        let other = auth.open_session(&account(2, "paul"), now);
         auth.close_session(&other);
         assert!(auth.session(&other, now).is_none());
-        let again = auth.open_session("paul", 0, Role::Agent, now);
+        let again = auth.open_session(&account(2, "paul"), now);
         auth.close_sessions_of("paul");
         assert!(auth.session(&again, now).is_none(), "all of paul's sessions end");
     }
@@ -284,7 +299,7 @@ mod tests {
     #[test]
     fn a_notice_is_shown_once() {
         let auth = auth(60);
-        let id = auth.open_session("marie", 0, Role::Agent, Instant::now());
+        let id = auth.open_session(&account(1, "marie"), Instant::now());
         auth.update(&id, |s| s.notice = Some(Notice::info("Fait")));
         assert_eq!(auth.take_notice(&id).map(|n| n.text), Some("Fait".into()));
         assert_eq!(auth.take_notice(&id), None);

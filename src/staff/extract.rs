@@ -111,14 +111,15 @@ impl FromRequestParts<Console> for Admin {
 
 impl Console {
     /// The session's role as the store says now, or `None` (and the session is closed)
-    /// if its account was removed or its password changed, in this process or another.
+    /// if its account was removed (even if made again under the same name: another id)
+    /// or its password changed, in this process or another.
     pub(super) async fn current_role(
         &self,
         session_id: &str,
         session: &Session,
     ) -> Result<Option<Role>, super::ConsoleError> {
-        let name = session.name.clone();
-        let account = self.read(move |conn| store::staff(conn, &name)).await?;
+        let id = session.account;
+        let account = self.read(move |conn| store::staff_by_id(conn, id)).await?;
         match account {
             Some(a) if a.generation == session.generation => Ok(Some(a.role)),
             _ => {

@@ -174,7 +174,7 @@ async fn check(console: &Console, address: &str, name: &str, password: &str) -> 
 }
 
 fn open_session(console: &Console, account: &StaffAccount, next: &str) -> Response {
-    let id = console.auth.open_session(&account.name, account.generation, account.role, Instant::now());
+    let id = console.auth.open_session(account, Instant::now());
     let cookies = console.cookies();
     let set = cookies.set(cookies.session(), &id, "/", Some(console.auth.session_length()));
     ([(SET_COOKIE, set)], Redirect::to(next)).into_response()

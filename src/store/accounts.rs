@@ -2,9 +2,11 @@
 //! staff did. Writes run on the storage thread (through [`super::Store::write`]); reads
 //! run on any connection.
 //!
-//! The generation goes up when a password changes: a session remembers the generation
-//! it was opened with, and one that no longer matches (or whose account is gone) is out
-//! at its next request, whichever process made the change (the console or the terminal).
+//! A session belongs to the account's id, which is never given again (a removed account
+//! made again under the same name is another account). The generation goes up when a
+//! password changes: a session remembers the generation it was opened with, and one that
+//! no longer matches (or whose account is gone) is out at its next request, whichever
+//! process made the change (the console or the terminal).
 
 use super::{Pending, StoreError};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -46,6 +48,8 @@ impl Role {
 /// One account, as login and the per-request check need it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaffAccount {
+    /// The row's id: never given to another account, even one with the same name.
+    pub id: i64,
     pub name: String,
     pub password_hash: String,
     pub role: Role,
@@ -66,19 +70,26 @@ fn role_of(text: String) -> rusqlite::Result<Role> {
     Role::parse(&text).ok_or_else(|| rusqlite::Error::InvalidColumnType(0, text, rusqlite::types::Type::Text))
 }
 
+const ACCOUNT: &str = "SELECT id, name, password_hash, role, generation, unlocked_at FROM staff";
+
+fn account(r: &rusqlite::Row<'_>) -> rusqlite::Result<StaffAccount> {
+    Ok(StaffAccount {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        password_hash: r.get(2)?,
+        role: role_of(r.get(3)?)?,
+        generation: r.get(4)?,
+        unlocked_at: r.get(5)?,
+    })
+}
+
 pub fn staff(conn: &Connection, name: &str) -> Result<Option<StaffAccount>, StoreError> {
-    let sql = "SELECT name, password_hash, role, generation, unlocked_at FROM staff WHERE name = ?1";
-    Ok(conn
-        .query_row(sql, [name], |r| {
-            Ok(StaffAccount {
-                name: r.get(0)?,
-                password_hash: r.get(1)?,
-                role: role_of(r.get(2)?)?,
-                generation: r.get(3)?,
-                unlocked_at: r.get(4)?,
-            })
-        })
-        .optional()?)
+    Ok(conn.query_row(&format!("{ACCOUNT} WHERE name = ?1"), [name], account).optional()?)
+}
+
+/// The account with this id (what a console session belongs to), if it still exists.
+pub fn staff_by_id(conn: &Connection, id: i64) -> Result<Option<StaffAccount>, StoreError> {
+    Ok(conn.query_row(&format!("{ACCOUNT} WHERE id = ?1"), [id], account).optional()?)
 }
 
 pub fn accounts(conn: &Connection) -> Result<Vec<AccountSummary>, StoreError> {

@@ -10,7 +10,9 @@ mod report;
 pub mod schema;
 mod write;
 
-pub use accounts::{accounts, audit_log, staff, staff_names, AccountSummary, AuditEntry, Role, StaffAccount};
+pub use accounts::{
+    accounts, audit_log, staff, staff_by_id, staff_names, AccountSummary, AuditEntry, Role, StaffAccount,
+};
 pub use calls::{board_key, calls_after, last_calls, BoardCall, SHOWN};
 pub use read::{open_tickets, ticket_by_id, ticket_by_token, ReadPool, TicketRow};
 pub use report::{kept as report_kept, visits as report_visits, Purged};

@@ -110,6 +110,25 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (service_day, kind, value)
     ) WITHOUT ROWID;
     "#,
+    // 6: an account's id is never given again (AUTOINCREMENT): console sessions belong to
+    // the id, so a removed account made again under the same name gets a new one and the
+    // old account's sessions stay out. SQLite cannot add AUTOINCREMENT to a table: the
+    // table is made again, ids kept.
+    r#"
+    CREATE TABLE staff_new (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        name          TEXT    NOT NULL UNIQUE,
+        password_hash TEXT    NOT NULL,
+        created_at    INTEGER NOT NULL,
+        role          TEXT    NOT NULL DEFAULT 'admin',
+        generation    INTEGER NOT NULL DEFAULT 0,
+        unlocked_at   INTEGER
+    );
+    INSERT INTO staff_new (id, name, password_hash, created_at, role, generation, unlocked_at)
+        SELECT id, name, password_hash, created_at, role, generation, unlocked_at FROM staff;
+    DROP TABLE staff;
+    ALTER TABLE staff_new RENAME TO staff;
+    "#,
 ];
 
 /// The first schema, for the tests of the migrations that follow it.

@@ -174,4 +174,22 @@ fn accounts_from_before_roles_become_administrators() {
     let store = Store::open(&path).unwrap();
     let marie = store.reader().with(|c| staff(c, "marie")).unwrap().unwrap();
     assert_eq!((marie.role, marie.generation, marie.password_hash.as_str()), (Role::Admin, 0, "h"));
+    assert_eq!(marie.id, 1, "ids are kept when the table is made again");
+}
+
+#[test]
+fn an_account_id_is_never_given_again_even_to_the_same_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("g.sqlite")).unwrap();
+    store.add_staff("marie".into(), "h".into(), Role::Admin).wait().unwrap();
+    store.add_staff("paul".into(), "h".into(), Role::Agent).wait().unwrap();
+    let first = store.reader().with(|c| staff(c, "paul")).unwrap().unwrap();
+    // paul has the highest id: plain SQLite rowids would give it again.
+    assert!(store.remove_staff("paul".into()).wait().unwrap());
+    store.add_staff("paul".into(), "h".into(), Role::Agent).wait().unwrap();
+    let again = store.reader().with(|c| staff(c, "paul")).unwrap().unwrap();
+    assert_ne!(again.id, first.id);
+    assert_eq!(again.generation, first.generation, "the generation alone cannot tell them apart");
+    assert_eq!(store.reader().with(|c| staff_by_id(c, first.id)).unwrap(), None);
+    assert_eq!(store.reader().with(|c| staff_by_id(c, again.id)).unwrap().map(|a| a.name), Some("paul".into()));
 }

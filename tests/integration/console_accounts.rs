@@ -266,3 +266,21 @@ async fn a_name_that_is_no_account_is_not_written_down_even_when_it_gets_locked(
     assert_eq!(actions, vec![("(nom inconnu)", "login-failed"), ("(nom inconnu)", "locked")]);
     assert!(log.iter().all(|e| !e.detail.contains("Tournesol") && !e.actor.contains("Tournesol")), "{log:?}");
 }
+
+#[tokio::test]
+async fn a_removed_then_re_created_account_does_not_bring_its_old_sessions_back() {
+    let site = Site::open().await;
+    let router = site.router();
+    let hash = staff::hash_password(NEW_PASSWORD).unwrap();
+    site.store.add_staff("paul".into(), hash.clone(), Role::Agent).await.unwrap();
+    let old = session_of(&try_login_from(&router, None, "paul", NEW_PASSWORD, "").await);
+    assert_eq!(get(&router, "/", &old).await.status(), StatusCode::OK);
+    // What `guichet staff remove paul` then `guichet staff add paul` do, from another
+    // process, with no request from the old session in between.
+    assert!(site.store.remove_staff("paul".into()).await.unwrap());
+    site.store.add_staff("paul".into(), hash, Role::Agent).await.unwrap();
+    let response = get(&router, "/", &old).await;
+    assert_eq!((response.status(), location(&response)), (StatusCode::SEE_OTHER, "/login"), "the old cookie is refused");
+    let new = session_of(&try_login_from(&router, None, "paul", NEW_PASSWORD, "").await);
+    assert_eq!(get(&router, "/", &new).await.status(), StatusCode::OK, "the new account logs in");
+}
