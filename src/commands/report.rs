@@ -44,8 +44,13 @@ impl Retention {
     pub fn apply(self, store: &Store) -> anyhow::Result<String> {
         let purged = store.purge_details(self.details_days).wait()?;
         let audit = store.purge_audit(self.audit_days).wait()?;
+        let wal = if purged.wal_emptied {
+            ""
+        } else {
+            "; the write-ahead log was in use and still holds old copies until the next purge"
+        };
         Ok(format!(
-            "retention: details wiped from {} tickets closed more than {} days ago (counts kept), {} board calls and {} audit entries older than {} days removed",
+            "retention: details wiped from {} tickets closed more than {} days ago (counts kept), {} board calls and {} audit entries older than {} days removed{wal}",
             purged.tickets, self.details_days, purged.calls, audit, self.audit_days
         ))
     }

@@ -21,6 +21,9 @@ const PURGEABLE: &str = "purged = 0 AND service_day < ?1 AND status NOT IN ('wai
 pub struct Purged {
     pub tickets: usize,
     pub calls: usize,
+    /// Whether the WAL file, which still held the wiped details' old pages, was emptied
+    /// (a reader in the middle of a query can keep it; the next purge empties it).
+    pub wal_emptied: bool,
 }
 
 /// Blanks the details of tickets closed before `before` (their counts are kept first).
@@ -44,7 +47,10 @@ pub(super) fn purge_details(conn: &mut Connection, before: NaiveDate) -> Result<
     )?;
     let calls = tx.execute("DELETE FROM calls WHERE service_day < ?1", [&before])?;
     tx.commit()?;
-    Ok(Purged { tickets, calls })
+    // The wiped details' old pages are still in the WAL: copy the new ones into the file
+    // and empty the WAL (`secure_delete`, set on this connection, zeroed the freed bytes).
+    let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+    Ok(Purged { tickets, calls, wal_emptied: busy == 0 })
 }
 
 const VISIT_COLUMNS: &str = "service_day, issued_at, theme, procedure, status, outcome, redirect_to, autonomy,

@@ -4,6 +4,7 @@ use super::super::tests::{day, open, request};
 use super::super::{Change, Store};
 use super::*;
 use crate::clock::{Clock, ManualClock};
+use crate::core::journey::TicketRequest;
 use crate::core::outcome::{Ending, Outcome};
 use crate::core::queue::Action;
 use std::sync::Arc;
@@ -83,4 +84,35 @@ fn the_purge_keeps_counts_and_wipes_details_of_closed_tickets_only() {
     let (_, kept) = read(&store, 1, 30);
     assert_eq!(kept.iter().filter(|k| k.kind == KeptKind::Language).map(|k| k.count).sum::<u64>(), 3);
     assert!(clock.today() == day(20));
+}
+
+fn holds(file: &std::path::Path, text: &str) -> bool {
+    let bytes = std::fs::read(file).unwrap_or_default();
+    bytes.windows(text.len()).any(|w| w == text.as_bytes())
+}
+
+#[test]
+fn a_purged_detail_leaves_no_copy_in_the_database_file_or_its_wal() {
+    let (dir, clock, store) = store_at(2);
+    let secret = "Attestation-CAF-de-Zoe-Quatremer-7731";
+    let (db, wal) = (dir.path().join("g.sqlite"), dir.path().join("g.sqlite-wal"));
+    // What the visitor had with them, long enough that the wiped row is much shorter: the
+    // page keeps the old row's first bytes as free space unless they are zeroed.
+    let have = vec![secret.to_string(), "justificatif-de-domicile".repeat(12)];
+    let t = store.issue(TicketRequest { have, ..request('A', true) }).wait().unwrap();
+    store.act(t.id, Change::new(Action::Cancel)).wait().unwrap();
+    // As the console does: a reader opened (and left idle) on the same database.
+    store.reader().with(|c| super::super::ticket_by_id(c, t.id)).unwrap();
+    assert!(holds(&wal, secret), "the detail is in the WAL before the purge");
+    // As SQLite's automatic checkpoint does on a busy kiosk: the ticket reaches the file.
+    let other = rusqlite::Connection::open(&db).unwrap();
+    other.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    drop(other);
+    assert!(holds(&db, secret), "the detail is in the database file before the purge");
+    store.issue(request('A', false)).wait().unwrap();
+    assert!(holds(&wal, secret), "the page that holds it is in the WAL again");
+    clock.set_day(day(20));
+    assert_eq!(store.purge_details(10).wait().unwrap().tickets, 1);
+    assert!(!holds(&db, secret), "the database file still holds the purged detail");
+    assert!(!holds(&wal, secret), "the WAL file still holds the purged detail");
 }

@@ -145,6 +145,9 @@ pub fn configure(conn: &Connection) -> Result<(), StoreError> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Deleted and overwritten content is zeroed, not left in free space: the retention
+    // purge must really erase what it wipes (health data among it).
+    conn.pragma_update(None, "secure_delete", "ON")?;
     Ok(())
 }
 
