@@ -14,7 +14,6 @@ use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncWrite};
 
 /// Longest wait for a connection or an answer.
 const CONNECT: Duration = Duration::from_secs(10);
@@ -45,45 +44,52 @@ pub struct Source {
     authority: String,
     /// `/…/board/events?key=…`, without the position.
     events: String,
-    tls: Option<Arc<rustls::ClientConfig>>,
+    /// Trusts the kiosk's certificate only (its fingerprint).
+    tls: Arc<rustls::ClientConfig>,
     /// The address without its key, for messages.
     pub shown: String,
 }
 
 impl Source {
     /// `url`: "https://kiosk.local:8443/board?key=…" (the console's board page); `fingerprint`:
-    /// the kiosk's certificate's, required for https.
+    /// the kiosk's certificate's. Plain HTTP is refused: the key and the calls would cross
+    /// the network readable, and nothing would prove the answer comes from the kiosk.
     pub fn parse(url: &str, fingerprint: Option<&str>) -> Result<Source, String> {
         let fix = "give the board address the console shows on its page \"Tableau d'appel\" \
                    (https://…/board?key=…)";
         let uri: Uri = url.trim().parse().map_err(|_| format!("\"{url}\" is not an address: {fix}"))?;
-        let https = match uri.scheme_str() {
-            Some("https") => true,
-            Some("http") => false,
-            _ => return Err(format!("\"{url}\" does not start with https:// or http://: {fix}")),
-        };
         let host = uri.host().ok_or_else(|| format!("\"{url}\" names no machine: {fix}"))?;
         let authority = uri.authority().map_or(host, |a| a.as_str()).to_string();
         let host = host.trim_start_matches('[').trim_end_matches(']').to_string();
         let path = uri.path().trim_end_matches('/');
+        match uri.scheme_str() {
+            Some("https") => {}
+            Some("http") => {
+                return Err(format!(
+                    "\"http://{authority}{path}\" is plain HTTP, which a board does not follow (the key and \
+                     the calls would cross the network readable, and any machine could answer): write \
+                     https://{authority}{path}?key=… (the address the console shows) and add --fingerprint \
+                     SHA256, the kiosk's certificate fingerprint as its `guichet doctor` prints it on its \
+                     https line"
+                ))
+            }
+            _ => return Err(format!("\"{url}\" does not start with https://: {fix}")),
+        }
         if !path.ends_with("/board") {
             return Err(format!("\"{url}\" is not a board address (it should end with /board?key=…): {fix}"));
         }
         let key = uri.query().unwrap_or("").split('&').find_map(|p| p.strip_prefix("key="));
         let key = key.filter(|k| !k.is_empty()).ok_or_else(|| format!("\"{url}\" has no key=…: {fix}"))?;
-        let tls = match (https, fingerprint) {
-            (true, Some(f)) => Some(pinned::client_config(pinned::parse_fingerprint(f)?).map_err(|e| e.to_string())?),
-            (true, None) => {
-                return Err("an https board address needs the kiosk's certificate fingerprint: add \
-                            --fingerprint AB:CD:… (the kiosk's `guichet doctor` prints it on its https line)"
-                    .into())
-            }
-            (false, _) => None,
+        let Some(fingerprint) = fingerprint else {
+            return Err("an https board address needs the kiosk's certificate fingerprint: add \
+                        --fingerprint AB:CD:… (the kiosk's `guichet doctor` prints it on its https line)"
+                .into());
         };
+        let tls = pinned::client_config(pinned::parse_fingerprint(fingerprint)?).map_err(|e| e.to_string())?;
         Ok(Source {
-            port: uri.port_u16().unwrap_or(if https { 443 } else { 80 }),
+            port: uri.port_u16().unwrap_or(443),
             events: format!("{path}/events?key={key}"),
-            shown: format!("{}://{authority}{path}", if https { "https" } else { "http" }),
+            shown: format!("https://{authority}{path}"),
             authority,
             host,
             tls,
@@ -115,9 +121,6 @@ pub fn follow(source: Source, mut heard: impl FnMut(Heard) + Send + 'static) -> 
     Ok(())
 }
 
-trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
-impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
-
 async fn within<T, E: std::fmt::Display>(
     what: &str,
     future: impl std::future::Future<Output = Result<T, E>>,
@@ -135,17 +138,10 @@ async fn session(source: &Source, after: &mut Option<i64>, heard: &mut impl FnMu
     let tcp =
         within("cannot reach the kiosk", tokio::net::TcpStream::connect((source.host.as_str(), source.port))).await?;
     let _ = tcp.set_nodelay(true);
-    let io: Box<dyn Stream> = match &source.tls {
-        Some(config) => {
-            let name = rustls::pki_types::ServerName::try_from(source.host.clone()).map_err(|e| e.to_string())?;
-            let connector = tokio_rustls::TlsConnector::from(config.clone());
-            Box::new(
-                within("secure connection refused (is the fingerprint the kiosk's?)", connector.connect(name, tcp))
-                    .await?,
-            )
-        }
-        None => Box::new(tcp),
-    };
+    let name = rustls::pki_types::ServerName::try_from(source.host.clone()).map_err(|e| e.to_string())?;
+    let connector = tokio_rustls::TlsConnector::from(source.tls.clone());
+    let io =
+        within("secure connection refused (is the fingerprint the kiosk's?)", connector.connect(name, tcp)).await?;
     let (mut sender, connection) = within("HTTP", hyper::client::conn::http1::handshake(TokioIo::new(io))).await?;
     tokio::spawn(connection);
     let path = match after {
@@ -223,11 +219,14 @@ mod tests {
         let s = Source::parse("https://guichet.local:8443/board?key=Ab-9_x", Some(FP)).unwrap();
         assert_eq!((s.host.as_str(), s.port, s.events.as_str()), ("guichet.local", 8443, "/board/events?key=Ab-9_x"));
         assert_eq!(s.shown, "https://guichet.local:8443/board", "the key stays out of messages");
-        assert!(s.tls.is_some());
-        let s = Source::parse("http://[::1]/kiosque/board/?lang=fr&key=k", None).unwrap();
-        assert_eq!((s.host.as_str(), s.port, s.events.as_str()), ("::1", 80, "/kiosque/board/events?key=k"));
+        let s = Source::parse("https://[::1]/kiosque/board/?lang=fr&key=k", Some(FP)).unwrap();
+        assert_eq!((s.host.as_str(), s.port, s.events.as_str()), ("::1", 443, "/kiosque/board/events?key=k"));
         assert_eq!(s.authority, "[::1]");
         for (url, fp, says) in [
+            // Plain HTTP is refused, with or without a fingerprint (it would be dropped).
+            ("http://g.local:8080/board?key=k", None, "https://g.local:8080/board?key=…"),
+            ("http://g.local:8080/board?key=k", Some(FP), "--fingerprint"),
+            ("http://g.local/board?key=k", Some(FP), "guichet doctor"),
             ("https://g.local/board?key=k", None, "--fingerprint"),
             ("https://g.local/board?key=k", Some("AB:CD"), "guichet doctor"),
             ("ftp://g.local/board?key=k", None, "https://"),
