@@ -153,7 +153,7 @@ where
         let refuse = |which| pages::plain(&console.chrome(&staff.nonce, Some(&staff.session)), which);
         let form = match Form::<T>::from_request(Request::from_parts(parts, body), console).await {
             Ok(Form(form)) => form,
-            Err(_) => return Err(refuse(Plain::BadRequest)),
+            Err(rejection) => return Err(refuse(Plain::form_refused(&rejection))),
         };
         if !same_secret(form.csrf(), &staff.session.csrf) {
             return Err(refuse(Plain::Forbidden));

@@ -3,7 +3,7 @@
 //! on the TLS handshake and on reading a request's head (also the idle time of a
 //! kept-alive connection) — all three applied by `listener` —, a time limit on every
 //! request but the live stream, a cap on live streams (overall and per session) and on
-//! read queries at once (a bounded pool of readers).
+//! read queries at once (a bounded pool of readers), and on the size of a request's body.
 //! Numbers are constants: an office has a handful of staff.
 
 use axum::extract::Request;
@@ -29,6 +29,9 @@ pub(super) const READERS: usize = 4;
 /// Blocking threads of the console's runtime: the readers, the password checks and room
 /// for the rest (free disk space).
 pub(super) const BLOCKING_THREADS: usize = 8;
+/// Longest request body: the console's forms are a few short fields (a login, a desk
+/// name, an account); a longer body gets 413 before more of it is read.
+pub(super) const MAX_BODY: usize = 16 * 1024;
 /// Live streams at once, all sessions together, and per session.
 pub(super) const MAX_STREAMS: usize = 64;
 pub(super) const MAX_STREAMS_PER_SESSION: usize = 4;

@@ -102,8 +102,9 @@ pub(super) async fn login(
     headers: HeaderMap,
     form: Result<Form<LoginFields>, FormRejection>,
 ) -> Response {
-    let Ok(Form(fields)) = form else {
-        return pages::plain(&console.chrome(&nonce, None), Plain::BadRequest);
+    let fields = match form {
+        Ok(Form(fields)) => fields,
+        Err(rejection) => return pages::plain(&console.chrome(&nonce, None), Plain::form_refused(&rejection)),
     };
     if !same_secret(&fields.csrf, cookie(&headers, console.cookies().login_csrf()).unwrap_or_default()) {
         return pages::plain(&console.chrome(&nonce, None), Plain::Forbidden);

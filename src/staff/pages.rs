@@ -156,7 +156,20 @@ pub(super) enum Plain {
     NotFound,
     TicketNotFound,
     BadRequest,
+    /// A form body over `limits::MAX_BODY`.
+    TooLarge,
     Unavailable,
+}
+
+impl Plain {
+    /// What to show for a form that could not be read: too long, or not a form.
+    pub fn form_refused(rejection: &axum::extract::rejection::FormRejection) -> Plain {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Plain::TooLarge
+        } else {
+            Plain::BadRequest
+        }
+    }
 }
 
 impl Plain {
@@ -165,6 +178,7 @@ impl Plain {
             Plain::Forbidden | Plain::AdminOnly => StatusCode::FORBIDDEN,
             Plain::NotFound | Plain::TicketNotFound => StatusCode::NOT_FOUND,
             Plain::BadRequest => StatusCode::BAD_REQUEST,
+            Plain::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Plain::Unavailable => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -176,6 +190,7 @@ impl Plain {
             Plain::NotFound => "Page introuvable",
             Plain::TicketNotFound => "Ticket inconnu ou expiré",
             Plain::BadRequest => "Demande incomplète",
+            Plain::TooLarge => "Formulaire trop long",
             Plain::Unavailable => "Problème technique",
         }
     }
@@ -196,6 +211,10 @@ impl Plain {
                  Demandez son numéro à la personne et cherchez-le dans la file d'attente."
             }
             Plain::BadRequest => "Il manque une information. Revenez en arrière et recommencez.",
+            Plain::TooLarge => {
+                "Ce formulaire est trop long pour la console : rien n'a été fait. \
+                 Revenez en arrière, raccourcissez ce que vous avez écrit et recommencez."
+            }
             Plain::Unavailable => {
                 "La console n'a pas pu lire ou enregistrer les données. Réessayez dans un instant. \
                  Si le problème continue, prévenez la personne qui s'occupe du matériel."

@@ -13,7 +13,7 @@ use crate::core::help::HelpCall;
 use crate::health::{Health, Snapshot};
 use crate::store::{self, TicketRow};
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
@@ -49,6 +49,7 @@ pub(super) fn router(console: Console) -> Router {
         .fallback(not_found)
         // Every request but the live stream, which is meant to last, has a time limit.
         .layer(middleware::from_fn(super::limits::time_limit))
+        .layer(DefaultBodyLimit::max(super::limits::MAX_BODY))
         .route("/events", get(sse::events))
         .route("/board/events", get(board::events))
         .layer(middleware::from_fn_with_state(console.clone(), guard::guard))

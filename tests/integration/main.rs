@@ -12,6 +12,7 @@ mod console;
 mod console_accounts;
 mod console_desks;
 mod console_health;
+mod console_limits;
 mod console_transport;
 mod console_workflow;
 mod doctor;
