@@ -96,6 +96,9 @@ pub struct RetentionSection {
     pub details_days: u32,
 }
 
+/// The days `details_days` may be: at least one, at most ten years.
+pub const DETAILS_DAYS: std::ops::RangeInclusive<u32> = 1..=3650;
+
 impl Default for RetentionSection {
     fn default() -> Self {
         RetentionSection { details_days: 30 }
@@ -227,6 +230,18 @@ impl Config {
                 line_of_key(text, "timeout_s"),
                 "timeout_s and ticket_s must be longer than warning_s".into(),
                 "for example timeout_s = 120, warning_s = 30, ticket_s = 60",
+            ));
+        }
+        let days = config.retention.details_days;
+        if !DETAILS_DAYS.contains(&days) {
+            return Err(err(
+                line_of_key(text, "details_days"),
+                format!("[retention] details_days = {days} is out of range"),
+                &format!(
+                    "write details_days = {} to {} (days after which a closed ticket's details are wiped; 30 by default)",
+                    DETAILS_DAYS.start(),
+                    DETAILS_DAYS.end()
+                ),
             ));
         }
         if matches!(config.printer.kind, PrinterKind::Usb | PrinterKind::Serial) && config.printer.path.is_none() {

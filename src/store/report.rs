@@ -123,7 +123,8 @@ impl super::Store {
     /// ago (today's clock), keeping their anonymous counts.
     pub fn purge_details(&self, days: u32) -> Pending<Purged> {
         self.write(move |conn, clock| {
-            let before = clock.today() - chrono::Duration::days(i64::from(days));
+            // More days than the calendar holds: nothing is that old.
+            let before = clock.today().checked_sub_days(chrono::Days::new(u64::from(days))).unwrap_or(NaiveDate::MIN);
             purge_details(conn, before)
         })
     }

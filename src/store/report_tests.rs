@@ -116,3 +116,13 @@ fn a_purged_detail_leaves_no_copy_in_the_database_file_or_its_wal() {
     assert!(!holds(&db, secret), "the database file still holds the purged detail");
     assert!(!holds(&wal, secret), "the WAL file still holds the purged detail");
 }
+
+#[test]
+fn a_purge_with_more_days_than_the_calendar_holds_wipes_nothing_and_does_not_panic() {
+    let (_dir, clock, store) = store_at(2);
+    serve(&store, &clock, true, 5, 10);
+    clock.set_day(day(20));
+    let purged = store.purge_details(u32::MAX).wait().expect("an answer, not a dead store thread");
+    assert_eq!(purged.tickets, 0);
+    assert_eq!(store.purge_details(10).wait().unwrap().tickets, 1, "the store still works");
+}
