@@ -1,5 +1,6 @@
 //! What staff do: act on one ticket (call, start, finish with how it ended, absent,
-//! change queue, put back, cancel), call the next visitor, open a new service day. Each
+//! change queue, put back, cancel), call the next visitor, open a new service day
+//! (administrators). Each
 //! action applies only to the state the page showed (its revision), and says what it did
 //! on the next page.
 
@@ -251,8 +252,12 @@ pub(super) async fn call_next(
     tell(&console, &staff, notice, "/")
 }
 
-/// A new service day opened by hand (the kiosk's clock is wrong, or the day is over).
+/// A new service day opened by hand (the kiosk's clock is wrong, or the day is over); it
+/// closes every open ticket, so only an administrator may.
 pub(super) async fn open_day(State(console): State<Console>, Posted { staff, form: _ }: Posted<Bare>) -> Response {
+    if !staff.is_admin() {
+        return pages::plain(&staff.chrome(&console), Plain::AdminOnly);
+    }
     match console.store.open_day().await {
         Ok((day, closed)) => {
             let day_text = day.format("%d/%m/%Y");

@@ -51,13 +51,15 @@ pub(super) fn queue_page(chrome: &Chrome<'_>, session: &Session, notice: Option<
         (pages::notice(notice))
         (call_next_form(live.catalogue, session, live.desks))
         div id="live" { (queue_fragment(live, &session.csrf)) }
-        (day_form(&session.csrf))
+        (day_form(session))
     };
     pages::page(chrome, "File d'attente", true, body)
 }
 
-/// The service day: nothing to do at night; a new day by hand when the clock is wrong.
-fn day_form(csrf: &str) -> Markup {
+/// The service day: nothing to do at night; a new day by hand when the clock is wrong
+/// (administrators only: it closes every open ticket).
+fn day_form(session: &Session) -> Markup {
+    let admin = session.role == crate::store::Role::Admin;
     html! {
         details {
             summary { "Journée de service" }
@@ -65,11 +67,16 @@ fn day_form(csrf: &str) -> Markup {
                 "Les numéros et « Appeler le suivant » valent pour la journée en cours. Le soir, "
                 "rien à faire : les tickets restés ouverts sont fermés comme « pas reçus » au "
                 "premier ticket ou au premier appel du lendemain. Si la borne se trompe de jour "
-                "(elle n'a pas de pile pour son horloge), ouvrez la nouvelle journée ici."
+                "(elle n'a pas de pile pour son horloge), "
+                @if admin { "ouvrez la nouvelle journée ici." } @else {
+                    "demandez à la personne qui administre la console d'ouvrir la nouvelle journée."
+                }
             }
-            form.line method="post" action=(super::actions::OPEN_DAY) {
-                input type="hidden" name="csrf" value=(csrf);
-                button.quiet type="submit" { "Ouvrir une nouvelle journée" }
+            @if admin {
+                form.line method="post" action=(super::actions::OPEN_DAY) {
+                    input type="hidden" name="csrf" value=(session.csrf);
+                    button.quiet type="submit" { "Ouvrir une nouvelle journée" }
+                }
             }
         }
     }

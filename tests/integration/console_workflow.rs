@@ -127,19 +127,35 @@ async fn a_visit_ends_with_where_the_visitor_was_sent_and_who_did_it() {
 }
 
 #[tokio::test]
-async fn staff_open_a_new_day_by_hand_and_yesterday_s_tickets_close_as_not_seen() {
+async fn an_administrator_opens_a_new_day_by_hand_and_yesterday_s_tickets_close_as_not_seen() {
     let site = Site::open().await;
     let router = site.router();
     let left = site.issue(&[], None).await;
-    let marie = login(&router).await;
+    let claire = login_as(&router, "claire").await;
+    assert!(text(get(&router, "/", &claire.cookie).await).await.contains("Ouvrir une nouvelle journée"));
     site.clock.set_day(day(22)); // the kiosk's clock went back: the service day does not
-    let response = post(&router, "/day/open", &marie.cookie, &[("csrf", marie.csrf.as_str())]).await;
+    let response = post(&router, "/day/open", &claire.cookie, &[("csrf", claire.csrf.as_str())]).await;
     assert_eq!((response.status(), location(&response)), (StatusCode::SEE_OTHER, "/"));
-    let page = text(get(&router, "/", &marie.cookie).await).await;
+    let page = text(get(&router, "/", &claire.cookie).await).await;
     assert!(page.contains("Nouvelle journée : le 24/11/2026"), "{page}");
     assert!(page.contains("Le ticket encore ouvert est fermé"), "{page}");
     assert_eq!(site.status_of(left.id), "not_seen");
     assert_eq!(site.issue(&[], None).await.number, "A-001");
-    let forged = post(&router, "/day/open", &marie.cookie, &[("csrf", "forged")]).await;
+    let forged = post(&router, "/day/open", &claire.cookie, &[("csrf", "forged")]).await;
     assert_ne!(forged.status(), StatusCode::SEE_OTHER, "a forged form opens nothing");
+}
+
+#[tokio::test]
+async fn an_agent_cannot_open_a_new_day_and_is_not_offered_to() {
+    let site = Site::open().await;
+    let router = site.router();
+    let open = site.issue(&[], None).await;
+    let marie = login(&router).await;
+    let page = text(get(&router, "/", &marie.cookie).await).await;
+    assert!(!page.contains("Ouvrir une nouvelle journée") && !page.contains("/day/open"), "{page}");
+    let response = post(&router, "/day/open", &marie.cookie, &[("csrf", marie.csrf.as_str())]).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(text(response).await.contains("Réservé aux administrateurs"));
+    assert_eq!(site.status_of(open.id), "waiting", "nothing closed");
+    assert_eq!(site.issue(&[], None).await.number, "A-002", "the numbering goes on");
 }
