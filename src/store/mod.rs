@@ -51,6 +51,8 @@ pub enum StoreError {
     Help(#[from] HelpError),
     #[error("the storage thread has stopped")]
     Closed,
+    #[error("{0}: {1}")]
+    File(PathBuf, #[source] std::io::Error),
 }
 
 /// What happened, for the console, the board and the kiosk.
@@ -175,13 +177,28 @@ impl Store {
 
     /// Copies the database to `file` with SQLite's online backup (a consistent copy while
     /// tickets are issued), written beside it first and renamed, so no half copy stays.
+    /// The copy holds password hashes: it is made readable by its owner only (0600) here,
+    /// whatever the umask of whoever runs it.
     pub fn backup_to(&self, file: &Path) -> Result<(), StoreError> {
+        use std::os::unix::fs::OpenOptionsExt;
         let source = Connection::open_with_flags(&self.path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         let partial = file.with_extension("partial");
-        source.backup(rusqlite::MAIN_DB, &partial, None::<fn(rusqlite::backup::Progress)>)?;
-        std::fs::rename(&partial, file)
-            .map_err(|e| StoreError::Sqlite(rusqlite::Error::ToSqlConversionFailure(Box::new(e))))?;
-        Ok(())
+        let at = |path: &Path| {
+            let path = path.to_path_buf();
+            move |e| StoreError::File(path, e)
+        };
+        // A partial copy left by an interrupted backup: made again from the start.
+        match std::fs::remove_file(&partial) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(at(&partial)(e)),
+            _ => {}
+        }
+        // SQLite writes into the file as it is, so it keeps the mode it is created with.
+        std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&partial).map_err(at(&partial))?;
+        if let Err(e) = source.backup(rusqlite::MAIN_DB, &partial, None::<fn(rusqlite::backup::Progress)>) {
+            let _ = std::fs::remove_file(&partial);
+            return Err(e.into());
+        }
+        std::fs::rename(&partial, file).map_err(at(file))
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<DomainEvent> {

@@ -193,3 +193,26 @@ fn an_account_id_is_never_given_again_even_to_the_same_name() {
     assert_eq!(store.reader().with(|c| staff_by_id(c, first.id)).unwrap(), None);
     assert_eq!(store.reader().with(|c| staff_by_id(c, again.id)).unwrap().map(|a| a.name), Some("paul".into()));
 }
+
+#[test]
+fn a_backup_holding_password_hashes_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("g.sqlite")).unwrap();
+    store.add_staff("marie".into(), "$argon2id$h".into(), Role::Admin).wait().unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let fresh = dir.path().join("backup.sqlite");
+    store.backup_to(&fresh).unwrap();
+    assert_eq!(mode(&fresh), 0o600, "whatever the umask");
+    // A copy written over an older one readable by all, and over a partial one left behind.
+    let old = dir.path().join("old.sqlite");
+    std::fs::write(&old, b"old").unwrap();
+    std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::write(old.with_extension("partial"), b"half").unwrap();
+    store.backup_to(&old).unwrap();
+    assert_eq!(mode(&old), 0o600);
+    let copy = Connection::open(&old).unwrap();
+    let names: i64 = copy.query_row("SELECT count(*) FROM staff", [], |r| r.get(0)).unwrap();
+    assert_eq!(names, 1, "a whole copy");
+    assert!(!old.with_extension("partial").exists());
+}
