@@ -2,6 +2,7 @@
 //! the login throttle (see `throttle`), and random secrets (session ids, CSRF).
 //! Time is passed in (`now`) so the rules are tested without waiting.
 
+use super::limits::MAX_SESSIONS_PER_ACCOUNT;
 use super::throttle::{Reserved, Throttle};
 use super::ConsoleConfig;
 use crate::store::{Role, StaffAccount};
@@ -163,6 +164,15 @@ impl Auth {
         };
         let mut sessions = lock(&self.sessions);
         sessions.retain(|_, s| s.expires > now);
+        // At most MAX_SESSIONS_PER_ACCOUNT: a new login ends the account's oldest ones (all
+        // last as long, so the oldest expires first).
+        let mut of_account: Vec<(Instant, String)> =
+            sessions.iter().filter(|(_, s)| s.account == account.id).map(|(id, s)| (s.expires, id.clone())).collect();
+        of_account.sort();
+        let over = (of_account.len() + 1).saturating_sub(MAX_SESSIONS_PER_ACCOUNT);
+        for (_, oldest) in of_account.into_iter().take(over) {
+            sessions.remove(&oldest);
+        }
         sessions.insert(id.clone(), session);
         id
     }
@@ -294,6 +304,23 @@ mod tests {
         let again = auth.open_session(&account(2, "paul"), now);
         auth.close_sessions_of("paul");
         assert!(auth.session(&again, now).is_none(), "all of paul's sessions end");
+    }
+
+    #[test]
+    fn an_account_keeps_at_most_five_sessions_and_a_sixth_login_ends_the_oldest() {
+        let auth = auth(60);
+        let start = Instant::now();
+        let at = |i: u64| start + Duration::from_secs(i);
+        let marie: Vec<String> = (0..5).map(|i| auth.open_session(&account(1, "marie"), at(i))).collect();
+        let paul = auth.open_session(&account(2, "paul"), at(5));
+        assert!(marie.iter().all(|id| auth.session(id, at(5)).is_some()), "five are allowed");
+        let sixth = auth.open_session(&account(1, "marie"), at(6));
+        assert!(auth.session(&marie[0], at(6)).is_none(), "the oldest is ended");
+        assert!(marie[1..].iter().chain([&sixth, &paul]).all(|id| auth.session(id, at(6)).is_some()));
+        let seventh = auth.open_session(&account(1, "marie"), at(7));
+        assert!(auth.session(&marie[1], at(7)).is_none(), "then the next oldest");
+        assert!(auth.session(&seventh, at(7)).is_some());
+        assert!(auth.session(&paul, at(7)).is_some(), "another account's session stays");
     }
 
     #[test]

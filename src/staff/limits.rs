@@ -2,8 +2,9 @@
 //! visitor's screen: a cap on connections (overall, and per client address), time limits
 //! on the TLS handshake and on reading a request's head (also the idle time of a
 //! kept-alive connection) — all three applied by `listener` —, a time limit on every
-//! request but the live stream, a cap on live streams (overall and per session) and on
-//! read queries at once (a bounded pool of readers), and on the size of a request's body.
+//! request but the live stream, caps on sessions per account, on live streams (overall
+//! and per session) and on read queries at once (a bounded pool of readers), and on the
+//! size of a request's body.
 //! Numbers are constants: an office has a handful of staff.
 
 use axum::extract::Request;
@@ -32,6 +33,10 @@ pub(super) const BLOCKING_THREADS: usize = 8;
 /// Longest request body: the console's forms are a few short fields (a login, a desk
 /// name, an account); a longer body gets 413 before more of it is read.
 pub(super) const MAX_BODY: usize = 16 * 1024;
+/// Sessions of one account at once (a phone and a desk computer, and a few to spare): a
+/// new login ends the account's oldest one; with the streams per session, this bounds
+/// what one account can hold open.
+pub(super) const MAX_SESSIONS_PER_ACCOUNT: usize = 5;
 /// Live streams at once, all sessions together, and per session.
 pub(super) const MAX_STREAMS: usize = 64;
 pub(super) const MAX_STREAMS_PER_SESSION: usize = 4;

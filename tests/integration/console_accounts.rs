@@ -280,7 +280,26 @@ async fn a_removed_then_re_created_account_does_not_bring_its_old_sessions_back(
     assert!(site.store.remove_staff("paul".into()).await.unwrap());
     site.store.add_staff("paul".into(), hash, Role::Agent).await.unwrap();
     let response = get(&router, "/", &old).await;
-    assert_eq!((response.status(), location(&response)), (StatusCode::SEE_OTHER, "/login"), "the old cookie is refused");
+    assert_eq!(
+        (response.status(), location(&response)),
+        (StatusCode::SEE_OTHER, "/login"),
+        "the old cookie is refused"
+    );
     let new = session_of(&try_login_from(&router, None, "paul", NEW_PASSWORD, "").await);
     assert_eq!(get(&router, "/", &new).await.status(), StatusCode::OK, "the new account logs in");
+}
+
+#[tokio::test]
+async fn a_sixth_login_of_one_account_ends_its_oldest_session() {
+    let site = Site::open().await;
+    let router = site.router();
+    let mut sessions = Vec::new();
+    for _ in 0..6 {
+        sessions.push(session_of(&try_login_from(&router, None, "marie", PASSWORD, "").await));
+    }
+    let oldest = get(&router, "/", &sessions[0]).await;
+    assert_eq!((oldest.status(), location(&oldest)), (StatusCode::SEE_OTHER, "/login"), "the first is ended");
+    for cookie in &sessions[1..] {
+        assert_eq!(get(&router, "/", cookie).await.status(), StatusCode::OK, "the five newest stay");
+    }
 }
