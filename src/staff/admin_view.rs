@@ -156,6 +156,9 @@ fn action_label(action: &str) -> &str {
         "password" => "Change un mot de passe",
         "unlock" => "Débloque un compte",
         "board-key" => "Crée une nouvelle adresse du tableau",
+        "board-key-view" => "Voit l'adresse du tableau",
+        "ticket-view" => "Ouvre la fiche d'un ticket",
+        "report-export" => "Exporte le rapport",
         other => other,
     }
 }
@@ -215,9 +218,20 @@ mod tests {
 
     #[test]
     fn every_audited_verb_reads_in_french() {
-        for verb in
-            ["login", "login-failed", "locked", "logout", "call", "finish", "call-next", "account-add", "unlock"]
-        {
+        for verb in [
+            "login",
+            "login-failed",
+            "locked",
+            "logout",
+            "call",
+            "finish",
+            "call-next",
+            "account-add",
+            "unlock",
+            "ticket-view",
+            "report-export",
+            "board-key-view",
+        ] {
             assert_ne!(action_label(verb), verb, "{verb}");
         }
         assert_eq!(audit_detail("account-add", "paul", "admin"), "paul (Administrateur)");

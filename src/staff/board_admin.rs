@@ -17,6 +17,10 @@ pub(super) const PATH: &str = "/admin/tableau";
 pub(super) async fn page(State(console): State<Console>, Admin(staff): Admin) -> Response {
     match console.read(store::board_key).await {
         Ok(key) => {
+            // The key lets any screen show the calls: who saw it is in the audit log.
+            if key.is_some() {
+                staff.audit(&console, "board-key-view", "");
+            }
             let notice = console.auth.take_notice(&staff.session_id);
             let url =
                 key.map(|k| format!("{}{}?key={k}", console.config.public_url.trim_end_matches('/'), board::PATH));

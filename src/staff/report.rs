@@ -101,6 +101,7 @@ pub(super) async fn page(State(console): State<Console>, staff: Staff, Query(spa
 pub(super) async fn csv_export(State(console): State<Console>, staff: Staff, Query(span): Query<Span>) -> Response {
     match load(&console, &staff, &span).await {
         Ok(report) => {
+            exported(&console, &staff, "CSV", &report);
             let file = format!("attachment; filename=\"activite-{}-{}.csv\"", report.from, report.to);
             let headers =
                 [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, file)];
@@ -112,9 +113,18 @@ pub(super) async fn csv_export(State(console): State<Console>, staff: Staff, Que
 
 pub(super) async fn json_export(State(console): State<Console>, staff: Staff, Query(span): Query<Span>) -> Response {
     match load(&console, &staff, &span).await {
-        Ok(report) => axum::Json(report).into_response(),
+        Ok(report) => {
+            exported(&console, &staff, "JSON", &report);
+            axum::Json(report).into_response()
+        }
         Err(page) => page,
     }
+}
+
+/// An export leaves the console (a file, another program): the audit log says who took
+/// which span.
+fn exported(console: &Console, staff: &Staff, format: &str, report: &Report) {
+    staff.audit(console, "report-export", &format!("{format} {} → {}", report.from, report.to));
 }
 
 /// The report as CSV: `du;au;rubrique;élément;nombre`, one line per figure, in French,

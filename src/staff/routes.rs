@@ -128,6 +128,8 @@ async fn ticket_page(
         Ok(_) => return not_found(Some(&staff)),
         Err(e) => return console.unavailable(&nonce, Some(&staff.session), e),
     };
+    // What the visitor had, their priority reason: who read it is in the audit log.
+    staff.audit(&console, "ticket-view", &row.number);
     let notice = console.auth.take_notice(&staff.session_id);
     let described = labels::describe(&row, &console.catalogue, console.clock.now_ms());
     let office = ticket_view::Office {

@@ -10,6 +10,7 @@ mod browser_board;
 mod common;
 mod console;
 mod console_accounts;
+mod console_audit;
 mod console_desks;
 mod console_health;
 mod console_limits;
