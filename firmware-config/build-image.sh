@@ -23,7 +23,7 @@
 #        --mirror URL      Debian mirror (default http://deb.debian.org/debian)
 #        -h, --help
 #
-# Needs root, mmdebstrap, qemu-user-static with binfmt_misc (the arm64 packages'
+# Needs root, mmdebstrap, arch-test, qemu-user-static with binfmt_misc (the arm64 packages'
 # scripts run under emulation), dosfstools, mtools, fdisk and the mirror; about 10
 # minutes. Pi 5: Debian 12's kernel does not drive it; see README.md.
 set -euo pipefail
@@ -57,8 +57,8 @@ done
 ((EUID == 0)) || die "run it as root (mmdebstrap installs packages as root)"
 [[ -z $customize || -x $customize ]] || die "--customize $customize is not an executable script"
 [[ -f $txt ]] || die "--guichet-txt: $txt is missing"
-for tool in mmdebstrap mkfs.vfat mcopy sfdisk mke2fs; do
-  command -v "$tool" >/dev/null || die "$tool is missing" "apt-get install mmdebstrap dosfstools mtools fdisk e2fsprogs"
+for tool in mmdebstrap arch-test mkfs.vfat mcopy sfdisk mke2fs; do
+  command -v "$tool" >/dev/null || die "$tool is missing" "apt-get install mmdebstrap arch-test qemu-user-static dosfstools mtools fdisk e2fsprogs"
 done
 version=$(dpkg-deb -f "$deb" Version)
 out=${out:-$repo/target/image/guichet-$version-pi4.img}

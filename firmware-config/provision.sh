@@ -352,13 +352,17 @@ fi
 # (Both go into an environment file, one line each: whole values only, anchored at both
 # ends, no space, quote, backslash or control character.)
 if [[ -n $BOARD_OF ]]; then
-  board_re='^https?://[^[:space:]"\\]+/board\?([^[:space:]"\\]*&)?key=[^[:space:]"\\&]+(&[^[:space:]"\\]*)?$'
+  # https only, as `guichet board --follow` accepts (the board key would cross the
+  # office network readable over http://).
+  [[ $BOARD_OF != http://* ]] ||
+    usage_error "--board-of '$BOARD_OF': plain http:// is refused (the board key would cross the network readable); write https://${BOARD_OF#http://} and give --fingerprint"
+  board_re='^https://[^[:space:]"\\]+/board\?([^[:space:]"\\]*&)?key=[^[:space:]"\\&]+(&[^[:space:]"\\]*)?$'
   [[ $BOARD_OF =~ $board_re && $BOARD_OF != *[[:cntrl:]]* ]] ||
     usage_error "--board-of '$BOARD_OF': give the board address the kiosk's console shows on its page \"Tableau d'appel\", e.g. https://guichet-stmartin.local:8080/board?key=…"
   fp=${BOARD_FINGERPRINT//:/}
-  if [[ $BOARD_OF == https://* && ! $fp =~ ^[0-9A-Fa-f]{64}$ ]]; then
+  if [[ -z $BOARD_FINGERPRINT ]]; then
     usage_error "--fingerprint: an https board address needs the kiosk's certificate fingerprint, 32 pairs of hex digits (AB:CD:…), as its 'guichet doctor' prints it"
-  elif [[ -n $BOARD_FINGERPRINT && ! $fp =~ ^[0-9A-Fa-f]{64}$ ]]; then
+  elif [[ ! $fp =~ ^[0-9A-Fa-f]{64}$ ]]; then
     usage_error "--fingerprint '$BOARD_FINGERPRINT': write 32 pairs of hex digits (AB:CD:…), as the kiosk's 'guichet doctor' prints it"
   fi
 elif [[ -n $BOARD_FINGERPRINT ]]; then

@@ -390,7 +390,9 @@ expect_refusal 2 'goes with --board-of' --fingerprint "$board_fp"
 expect_refusal 2 'Tableau d.appel' --board-of "$board_url"$'\nLD_PRELOAD=/tmp/x.so' --fingerprint "$board_fp"
 expect_refusal 2 'Tableau d.appel' --board-of "$board_url extra" --fingerprint "$board_fp"
 expect_refusal 2 'Tableau d.appel' --board-of "https://guichet.local:8080/board?key=k"$'\t'
-expect_refusal 2 '32 pairs of hex' --board-of 'http://192.168.1.20:8080/board?key=k' --fingerprint $'AB\nLD_PRELOAD=/tmp/x.so'
+expect_refusal 2 '32 pairs of hex' --board-of 'https://192.168.1.20:8080/board?key=k' --fingerprint $'AB\nLD_PRELOAD=/tmp/x.so'
+expect_refusal 2 'plain http:// is refused' --board-of 'http://192.168.1.20:8080/board?key=k'
+expect_refusal 2 'write https://192.168.1.20:8080/board' --board-of 'http://192.168.1.20:8080/board?key=k' --fingerprint "$board_fp"
 same_tree "$root" "$snap6" "refusals change nothing"
 
 # 7. A fresh machine: no site name; a DSI screen that does not say its size.

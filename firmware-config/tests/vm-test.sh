@@ -40,7 +40,7 @@ if [[ $arch == arm64 ]]; then
   if ((prepare)); then
     phase "host tools (arm64)"
     need=()
-    for p in qemu-system-arm qemu-user-static mmdebstrap dosfstools mtools fdisk e2fsprogs gcc-aarch64-linux-gnu sqlite3; do
+    for p in qemu-system-arm qemu-user-static arch-test mmdebstrap dosfstools mtools fdisk e2fsprogs gcc-aarch64-linux-gnu sqlite3; do
       dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
     done
     if ((${#need[@]})); then

@@ -135,15 +135,16 @@ pub fn speech(site: &Site, speak: bool) -> Line {
         let phrase = "Bonjour. Ceci est un essai de la voix du guichet.";
         // The kiosk starts speech-dispatcher when it starts; a doctor run at that moment
         // (provision.sh does) finds no server yet, and its own start loses the race to the
-        // kiosk's: it tries again, three times 3 s apart, before saying it failed.
+        // kiosk's. A first start loads espeak-ng's voices: seen taking over 10 s on an
+        // emulated arm64 board, the Pi's own core. So it tries again, 3 s apart, for 30 s
+        // (within the check's 45 s limit) before saying it failed.
+        let started = std::time::Instant::now();
         let mut speaker = crate::speech::engine::TtsSpeaker::new();
-        for _ in 0..3 {
-            if speaker.is_ok() {
-                break;
-            }
+        while speaker.is_err() && started.elapsed() < std::time::Duration::from_secs(30) {
             std::thread::sleep(std::time::Duration::from_secs(3));
             speaker = crate::speech::engine::TtsSpeaker::new();
         }
+        let tried = started.elapsed().as_secs();
         let said = speaker.and_then(|mut s| {
             s.say_in_default_voice(phrase)?;
             std::thread::sleep(std::time::Duration::from_secs(4));
@@ -151,7 +152,11 @@ pub fn speech(site: &Site, speak: bool) -> Line {
         });
         match said {
             Ok(()) => Line::new(Status::Pass, "speech", format!("said \"{phrase}\": did you hear it?")),
-            Err(e) => Line::new(Status::Fail, "speech", format!("{e}; is speech-dispatcher installed?")),
+            Err(e) => Line::new(
+                Status::Fail,
+                "speech",
+                format!("{e} (tried for {tried} s); is speech-dispatcher installed? systemctl status guichet shows its start"),
+            ),
         }
     }
     #[cfg(not(feature = "speech"))]
@@ -221,7 +226,7 @@ pub fn console(site: &Site) -> Vec<Line> {
         Ok(_) => Line::new(Status::Pass, "console", format!("listening on {}", c.bind)),
         Err(_) => Line::new(Status::Warn, "console", format!("nothing listens on {} (is the kiosk running?)", c.bind)),
     };
-    let lan = lan_address().map_or_else(
+    let lan = super::doctor_network::lan_address().map_or_else(
         || Line::new(Status::Warn, "network", "no network address (cable or Wi-Fi?)"),
         |ip| Line::new(Status::Pass, "network", format!("this kiosk is {ip}; phones open {}", c.public_url)),
     );
@@ -256,13 +261,4 @@ fn https(site: &Site) -> Line {
         }
         Err(e) => Line::new(Status::Fail, "https", format!("{e:#}")),
     }
-}
-
-/// The address other machines reach us at: the source address of a route to a private
-/// network (no packet is sent).
-fn lan_address() -> Option<std::net::IpAddr> {
-    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
-    socket.connect("192.168.0.1:9").ok()?;
-    let ip = socket.local_addr().ok()?.ip();
-    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
 }

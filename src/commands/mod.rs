@@ -5,6 +5,7 @@ mod doctor;
 mod doctor_checks;
 mod doctor_devices;
 mod doctor_limit;
+mod doctor_network;
 mod kiosk;
 mod print_test;
 mod report;

@@ -61,17 +61,25 @@ pub fn spawn(socket: &Path, script: &str) {
 
 /// Runs `script` with /bin/sh inside the guest, as root, within `limit`.
 pub fn run(socket: &Path, script: &str, limit: Duration) -> (i64, String, String) {
+    try_run(socket, script, limit).unwrap_or_else(|why| panic!("{why}"))
+}
+
+/// `run`, or why not (no agent, or the command outlived `limit`): for a guest that may be
+/// going down for a reboot meanwhile.
+pub fn try_run(socket: &Path, script: &str, limit: Duration) -> Result<(i64, String, String), String> {
     let started = Instant::now();
     let mut link = loop {
         if let Some(link) = connect(socket) {
             break link;
         }
-        assert!(started.elapsed() < limit, "the guest agent does not answer (for: {script})");
+        if started.elapsed() >= limit {
+            return Err(format!("the guest agent does not answer (for: {script})"));
+        }
         std::thread::sleep(Duration::from_millis(500));
     };
     let args = json!({"path": "/bin/sh", "arg": ["-c", script], "capture-output": true});
     let pid = call(&mut link, "guest-exec", args).and_then(|v| v["pid"].as_i64());
-    let pid = pid.unwrap_or_else(|| panic!("the guest agent could not start: {script}"));
+    let pid = pid.ok_or_else(|| format!("the guest agent could not start: {script}"))?;
     loop {
         let status = call(&mut link, "guest-exec-status", json!({ "pid": pid })).unwrap_or_default();
         if status["exited"] == json!(true) {
@@ -79,9 +87,11 @@ pub fn run(socket: &Path, script: &str, limit: Duration) -> (i64, String, String
                 let data = status[key].as_str().unwrap_or_default();
                 String::from_utf8_lossy(&decode64(data)).to_string()
             };
-            return (status["exitcode"].as_i64().unwrap_or(-1), text("out-data"), text("err-data"));
+            return Ok((status["exitcode"].as_i64().unwrap_or(-1), text("out-data"), text("err-data")));
         }
-        assert!(started.elapsed() < limit, "{script:?} still running after {limit:?}");
+        if started.elapsed() >= limit {
+            return Err(format!("{script:?} still running after {limit:?}"));
+        }
         std::thread::sleep(Duration::from_millis(300));
     }
 }
