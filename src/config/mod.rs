@@ -96,8 +96,9 @@ pub struct RetentionSection {
     pub details_days: u32,
 }
 
-/// The days `details_days` may be: at least one, at most ten years.
-pub const DETAILS_DAYS: std::ops::RangeInclusive<u32> = 1..=3650;
+/// The days `details_days` may be: 0 (wiped at the first purge after the visit's day) to
+/// ten years.
+pub const DETAILS_DAYS: std::ops::RangeInclusive<u32> = 0..=3650;
 
 impl Default for RetentionSection {
     fn default() -> Self {
