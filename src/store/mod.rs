@@ -5,6 +5,7 @@
 mod accounts;
 mod calls;
 mod day;
+mod open;
 mod read;
 mod report;
 pub mod schema;
@@ -53,6 +54,10 @@ pub enum StoreError {
     Closed,
     #[error("{0}: {1}")]
     File(PathBuf, #[source] std::io::Error),
+    /// The database at `path` cannot be used as it is (found when opening it): what is
+    /// wrong, and what to do (the fix names the file; callers name it before the problem).
+    #[error("{problem}\n    fix: {fix}")]
+    Unusable { path: PathBuf, problem: String, fix: String },
 }
 
 /// What happened, for the console, the board and the kiosk.
@@ -158,9 +163,7 @@ impl Store {
 
     /// As [`Store::open`], with a chosen clock (tests move the date by hand).
     pub fn open_with_clock(path: &Path, clock: Arc<dyn Clock>) -> Result<Store, StoreError> {
-        let mut conn = Connection::open(path)?;
-        schema::configure(&conn)?;
-        schema::migrate(&mut conn)?;
+        let conn = open::for_writing(path)?;
         let (tx, rx) = mpsc::channel();
         let (events, _) = broadcast::channel(1024);
         let publisher = events.clone();
@@ -348,6 +351,8 @@ fn changed(t: &TicketRow) -> DomainEvent {
     DomainEvent::TicketChanged { id: t.id, number: t.number.clone(), status: t.status, desk: t.desk.clone() }
 }
 
+#[cfg(test)]
+mod open_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

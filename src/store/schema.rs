@@ -1,7 +1,8 @@
 //! Schema migrations: applied in order, all in one transaction; a database written by a
-//! newer guichet is refused rather than damaged.
+//! newer guichet, or with a version none writes, is refused rather than damaged.
 
 use rusqlite::Connection;
+use std::path::Path;
 
 use super::StoreError;
 
@@ -151,8 +152,9 @@ pub fn configure(conn: &Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Brings the schema to [`VERSION`], or refuses a newer one.
-pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+/// Brings the schema to [`VERSION`], or refuses a newer one or one no guichet writes
+/// (named as `path`, untouched).
+pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found > VERSION {
         return Err(StoreError::NewerSchema { found, known: VERSION });
@@ -167,7 +169,19 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     if found > VERSION {
         return Err(StoreError::NewerSchema { found, known: VERSION });
     }
-    for sql in &MIGRATIONS[found as usize..] {
+    let Ok(from) = usize::try_from(found) else {
+        let problem = format!("its schema version is {found}, which no guichet writes: it was changed or damaged");
+        return Err(super::open::damaged(path, problem));
+    };
+    if from == 0 {
+        // A new file has no tables yet; one with tables and no version is not ours.
+        let tables: i64 = tx.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+        if tables > 0 {
+            let problem = "it has tables but no schema version: it is not a guichet database".to_string();
+            return Err(super::open::damaged(path, problem));
+        }
+    }
+    for sql in MIGRATIONS.iter().skip(from) {
         tx.execute_batch(sql)?;
     }
     tx.pragma_update(None, "user_version", VERSION)?;

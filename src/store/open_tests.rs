@@ -1,0 +1,46 @@
+//! Opening the database at start: a file in a state no guichet leaves it in is refused
+//! with a message naming it and what to do, never a panic.
+
+use super::*;
+
+/// Opens `path`, which must be refused: the message shown to the technician.
+fn refusal(path: &Path) -> String {
+    match Store::open(path) {
+        Ok(_) => panic!("{} was opened", path.display()),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// The message names the file and says to restore a backup or move the file away.
+fn assert_names_file_and_backups(message: &str, path: &Path) {
+    let backups = path.with_file_name("backups");
+    assert!(message.contains(&path.display().to_string()), "the file is not named: {message}");
+    assert!(message.contains(&backups.display().to_string()), "the backups are not named: {message}");
+    assert!(message.contains("move"), "moving the file away is not said: {message}");
+}
+
+#[test]
+fn an_impossible_schema_version_is_refused_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("guichet.sqlite");
+    drop(Store::open(&path).unwrap());
+    // user_version is a signed 32-bit number in the file's header: anything may be there.
+    for version in [-1, i64::from(i32::MIN)] {
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", version).unwrap();
+        drop(conn);
+        let message = refusal(&path);
+        assert!(message.contains(&version.to_string()), "{message}");
+        assert_names_file_and_backups(&message, &path);
+        let conn = Connection::open(&path).unwrap();
+        let kept: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        assert_eq!(kept, version, "the file is left as it was");
+    }
+    // Version 0 is a new, empty file: with tables in it, it is someone else's database.
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", 0).unwrap();
+    drop(conn);
+    let message = refusal(&path);
+    assert!(message.contains("not a guichet database"), "{message}");
+    assert_names_file_and_backups(&message, &path);
+}
