@@ -1,23 +1,61 @@
-//! Opening the database for writing at start. A file in a state no guichet leaves it in
-//! is refused, saying which file and what to do: never a panic, which made the service
-//! restart in a loop.
+//! Opening the database for writing at start. What keeps it from being used (a folder or
+//! file that cannot be written, a file in a state no guichet leaves it in) is found here,
+//! before any visitor comes, and said with the file and what to do: the kiosk refuses to
+//! start rather than fail the first ticket, and never panics in a restart loop.
 
 use super::{schema, StoreError};
-use rusqlite::Connection;
+use rusqlite::{Connection, ErrorCode};
+use std::io::Write;
 use std::path::Path;
 
-/// The write connection, configured and migrated.
+/// The write connection, configured and migrated. The folder and the database are
+/// written to first (the migration always commits a write): a start that cannot write
+/// stops here.
 pub(super) fn for_writing(path: &Path) -> Result<Connection, StoreError> {
-    let mut conn = Connection::open(path)?;
-    schema::configure(&conn)?;
-    schema::migrate(&mut conn, path)?;
-    Ok(conn)
+    probe_folder(path)?;
+    let opened = Connection::open(path).map_err(StoreError::from).and_then(|mut conn| {
+        schema::configure(&conn)?;
+        schema::migrate(&mut conn, path)?;
+        Ok(conn)
+    });
+    opened.map_err(|e| explain(path, e))
+}
+
+/// The folder the database is in: a file made and removed there. SQLite makes its -wal
+/// and -shm files beside the database, the console its certificate, a backup its copy.
+fn probe_folder(path: &Path) -> Result<(), StoreError> {
+    static PROBES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let folder = folder_of(path);
+    let n = PROBES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let probe = folder.join(format!(".guichet-start-{}-{n}", std::process::id()));
+    let written = std::fs::File::create(&probe).and_then(|mut f| f.write_all(b"guichet"));
+    let removed = std::fs::remove_file(&probe);
+    match written.and(removed) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(StoreError::Unusable {
+            path: path.to_path_buf(),
+            problem: format!("the folder {} does not exist", folder.display()),
+            fix: format!("make it for the kiosk's user: sudo install -d -o guichet -g guichet {}", folder.display()),
+        }),
+        Err(e) => Err(unwritable(path, folder, &e.to_string())),
+    }
 }
 
 fn folder_of(path: &Path) -> &Path {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
+    }
+}
+
+/// An SQLite error at start, said as what it means for the kiosk and what to do.
+fn explain(path: &Path, error: StoreError) -> StoreError {
+    let StoreError::Sqlite(e) = &error else { return error };
+    match e.sqlite_error_code() {
+        Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
+            unwritable(path, path, &e.to_string())
+        }
+        _ => error,
     }
 }
 
@@ -33,4 +71,31 @@ fn restore(path: &Path) -> String {
          {db}-wal and {db}-shm, or move all three away to start with an empty database; start guichet again",
         backups.display()
     )
+}
+
+/// `what` (the database or its folder) cannot be written by this process.
+fn unwritable(path: &Path, what: &Path, cause: &str) -> StoreError {
+    let folder = folder_of(path);
+    let read_only =
+        nix::sys::statvfs::statvfs(folder).is_ok_and(|s| s.flags().contains(nix::sys::statvfs::FsFlags::ST_RDONLY));
+    let (problem, fix) = if read_only {
+        (
+            format!("{} cannot be written: it is on a read-only file system ({cause})", what.display()),
+            format!(
+                "remount it read-write (findmnt -T {0} names it; sudo mount -o remount,rw <that mount point>); \
+                 a memory card the system turned read-only after errors must be checked or replaced",
+                folder.display()
+            ),
+        )
+    } else {
+        (
+            format!("{} cannot be written by the user guichet runs as ({cause})", what.display()),
+            format!(
+                "give the folder and its files to that user, guichet on a kiosk: sudo chown -R guichet: {0} \
+                 && sudo chmod -R u+rwX {0}",
+                folder.display()
+            ),
+        )
+    };
+    StoreError::Unusable { path: path.to_path_buf(), problem, fix }
 }

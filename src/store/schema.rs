@@ -153,14 +153,12 @@ pub fn configure(conn: &Connection) -> Result<(), StoreError> {
 }
 
 /// Brings the schema to [`VERSION`], or refuses a newer one or one no guichet writes
-/// (named as `path`, untouched).
+/// (named as `path`, untouched). The version is written again even when it is current:
+/// every start proves that the database can be written.
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found > VERSION {
         return Err(StoreError::NewerSchema { found, known: VERSION });
-    }
-    if found == VERSION {
-        return Ok(());
     }
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
     // Read again under the lock: another process (a second kiosk command, the console)

@@ -26,6 +26,7 @@ mod printer;
 mod qr_roundtrip;
 mod report;
 mod shots;
+mod startup;
 mod vm;
 mod window;
 mod x11;
