@@ -1,5 +1,5 @@
 //! Opening the database for writing at start. What keeps it from being used (a folder or
-//! file that cannot be written, a file in a state no guichet leaves it in) is found here,
+//! file that cannot be written, a read-only or full disk, a damaged file) is found here,
 //! before any visitor comes, and said with the file and what to do: the kiosk refuses to
 //! start rather than fail the first ticket, and never panics in a restart loop.
 
@@ -7,6 +7,9 @@ use super::{schema, StoreError};
 use rusqlite::{Connection, ErrorCode};
 use std::io::Write;
 use std::path::Path;
+
+/// Below this much free space, a failure to open is the disk being full.
+const FULL_BELOW: u64 = 1024 * 1024;
 
 /// The write connection, configured and migrated. The folder and the database are
 /// written to first (the migration always commits a write): a start that cannot write
@@ -32,6 +35,7 @@ fn probe_folder(path: &Path) -> Result<(), StoreError> {
     let removed = std::fs::remove_file(&probe);
     match written.and(removed) {
         Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::StorageFull => Err(full(path)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(StoreError::Unusable {
             path: path.to_path_buf(),
             problem: format!("the folder {} does not exist", folder.display()),
@@ -51,11 +55,25 @@ fn folder_of(path: &Path) -> &Path {
 /// An SQLite error at start, said as what it means for the kiosk and what to do.
 fn explain(path: &Path, error: StoreError) -> StoreError {
     let StoreError::Sqlite(e) = &error else { return error };
+    let cause = e.to_string();
     match e.sqlite_error_code() {
-        Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
-            unwritable(path, path, &e.to_string())
+        Some(ErrorCode::DiskFull) => full(path),
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => damaged(
+            path,
+            format!("it is not a database guichet can read: damaged, cut short or another file ({cause})"),
+        ),
+        Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) if space_left(path) => {
+            unwritable(path, path, &cause)
         }
-        _ => error,
+        Some(_) if !space_left(path) => full(path),
+        _ => StoreError::Unusable {
+            path: path.to_path_buf(),
+            problem: format!("it cannot be opened ({cause})"),
+            fix: format!(
+                "look for disk errors (sudo dmesg | tail) and run guichet doctor; if the file is damaged: {}",
+                restore(path)
+            ),
+        },
     }
 }
 
@@ -98,4 +116,27 @@ fn unwritable(path: &Path, what: &Path, cause: &str) -> StoreError {
         )
     };
     StoreError::Unusable { path: path.to_path_buf(), problem, fix }
+}
+
+fn full(path: &Path) -> StoreError {
+    let folder = folder_of(path);
+    StoreError::Unusable {
+        path: path.to_path_buf(),
+        problem: format!("the disk holding {} is full", folder.display()),
+        fix: format!(
+            "free some space (old logs: sudo journalctl --vacuum-size=50M; old copies in {}; what takes the \
+             room: sudo du -xh -d 3 / | sort -h | tail), then start guichet again",
+            folder.join("backups").display()
+        ),
+    }
+}
+
+/// Whether the disk the database is on has room left (true when it cannot be told).
+fn space_left(path: &Path) -> bool {
+    match nix::sys::statvfs::statvfs(folder_of(path)) {
+        // The statvfs fields are narrower than u64 on 32-bit targets.
+        #[allow(clippy::useless_conversion)]
+        Ok(s) => u64::from(s.blocks_available()).saturating_mul(u64::from(s.fragment_size())) >= FULL_BELOW,
+        Err(_) => true,
+    }
 }

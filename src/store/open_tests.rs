@@ -1,6 +1,7 @@
 //! Opening the database at start: a file in a state no guichet leaves it in is refused
 //! with a message naming it and what to do, never a panic.
 
+use super::tests::request;
 use super::*;
 
 /// Opens `path`, which must be refused: the message shown to the technician.
@@ -43,4 +44,34 @@ fn an_impossible_schema_version_is_refused_naming_the_file() {
     let message = refusal(&path);
     assert!(message.contains("not a guichet database"), "{message}");
     assert_names_file_and_backups(&message, &path);
+}
+
+#[test]
+fn a_damaged_database_is_refused_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    // Bytes that are no database at all (a copy gone wrong, another file put there).
+    let noise = dir.path().join("noise.sqlite");
+    let bytes: Vec<u8> = (0..16_384u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    std::fs::write(&noise, &bytes).unwrap();
+    assert_names_file_and_backups(&refusal(&noise), &noise);
+
+    // A real database cut short (a copy interrupted, a card that lost its end).
+    let cut = dir.path().join("guichet.sqlite");
+    let store = Store::open(&cut).unwrap();
+    for _ in 0..300 {
+        store.issue(request('C', false)).wait().unwrap();
+    }
+    drop(store);
+    // The store thread closes its connection soon after: everything is then in the file
+    // itself, and the WAL is gone.
+    let wal = cut.with_extension("sqlite-wal");
+    let closing = std::time::Instant::now();
+    while wal.exists() && closing.elapsed() < std::time::Duration::from_secs(10) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(!wal.exists(), "the store did not close");
+    let len = std::fs::metadata(&cut).unwrap().len();
+    assert!(len > 64 * 1024, "{len} bytes: too small to cut");
+    std::fs::OpenOptions::new().write(true).open(&cut).unwrap().set_len(len / 2).unwrap();
+    assert_names_file_and_backups(&refusal(&cut), &cut);
 }

@@ -153,3 +153,29 @@ fn a_read_only_file_system_stops_the_start() {
         Start::Running => panic!("started on a read-only file system"),
     }
 }
+
+#[test]
+fn a_full_disk_stops_the_start_with_a_clear_message() {
+    let (dir, data, _) = data_dir();
+    let saved = dir.path().join("saved.sqlite");
+    std::fs::copy(data.join("guichet.sqlite"), &saved).unwrap();
+    // A small file system holding the database, filled up but for $K kB: none (no file
+    // can be written in the folder), or 16 (a small file can, SQLite's 32 kB -shm cannot).
+    let script = r#"mount -t tmpfs -o size=1m,mode=0755 guichet-full "$D"
+        cp "$S" "$D/guichet.sqlite"
+        dd if=/dev/zero of="$D/room" bs=1k count="$K" 2>/dev/null
+        dd if=/dev/zero of="$D/filler" bs=1k 2>/dev/null || true
+        rm "$D/room"
+        exec "$G" --data-dir "$D" "$@""#;
+    for left in ["0", "16"] {
+        let Some(mut command) = in_own_mounts(&data, script) else { return };
+        command.env("S", &saved).env("K", left);
+        match start(command) {
+            Start::Refused(message) => {
+                assert!(message.contains(&data.display().to_string()), "{left} kB left: {message}");
+                assert!(message.contains("is full"), "{left} kB left: {message}");
+            }
+            Start::Running => panic!("started on a full disk ({left} kB left)"),
+        }
+    }
+}
