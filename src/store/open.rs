@@ -65,6 +65,12 @@ fn explain(path: &Path, error: StoreError) -> StoreError {
         Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) if space_left(path) => {
             unwritable(path, path, &cause)
         }
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Unusable {
+            path: path.to_path_buf(),
+            problem: format!("another program keeps it locked ({cause})"),
+            fix: "stop the other guichet using this data directory (sudo systemctl status guichet), then start again"
+                .into(),
+        },
         Some(_) if !space_left(path) => full(path),
         _ => StoreError::Unusable {
             path: path.to_path_buf(),

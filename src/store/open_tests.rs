@@ -1,5 +1,6 @@
 //! Opening the database at start: a file in a state no guichet leaves it in is refused
-//! with a message naming it and what to do, never a panic.
+//! with a message naming it and what to do, never a panic; many processes opening a new
+//! data directory at once all succeed.
 
 use super::tests::request;
 use super::*;
@@ -74,4 +75,49 @@ fn a_damaged_database_is_refused_naming_the_file() {
     assert!(len > 64 * 1024, "{len} bytes: too small to cut");
     std::fs::OpenOptions::new().write(true).open(&cut).unwrap().set_len(len / 2).unwrap();
     assert_names_file_and_backups(&refusal(&cut), &cut);
+}
+
+/// The kiosk, `guichet staff add` and the doctor may start together on a new card.
+#[test]
+fn many_open_a_new_data_directory_at_once() {
+    const OPENERS: usize = 8;
+    for round in 0..20 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("guichet.sqlite");
+        let start = Arc::new(std::sync::Barrier::new(OPENERS));
+        let openers: Vec<_> = (0..OPENERS)
+            .map(|_| {
+                let (path, start) = (path.clone(), start.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    Store::open(&path).map(drop).map_err(|e| e.to_string())
+                })
+            })
+            .collect();
+        for (i, opener) in openers.into_iter().enumerate() {
+            if let Err(e) = opener.join().unwrap() {
+                panic!("round {round}, opener {i}: {e}");
+            }
+        }
+        let conn = Connection::open(&path).unwrap();
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        assert_eq!(version, schema::VERSION, "round {round}");
+    }
+}
+
+#[test]
+fn an_opener_waits_while_another_makes_the_new_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("guichet.sqlite");
+    // The first opener (another process, or as here another connection: SQLite locks
+    // them alike), in the middle of switching the brand-new file to WAL: that is a write
+    // transaction on its first page, still in the file's first journal mode.
+    let first = Connection::open(&path).unwrap();
+    first.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let second = std::thread::spawn(move || Store::open(&path).map(drop).map_err(|e| e.to_string()));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    first.execute_batch("ROLLBACK").unwrap();
+    if let Err(e) = second.join().unwrap() {
+        panic!("the second opener gave up: {e}");
+    }
 }

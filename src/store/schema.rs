@@ -139,11 +139,27 @@ pub(super) const FIRST: &str = MIGRATIONS[0];
 /// The schema version this build writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// How long opening waits for another process that holds the database (creating it,
+/// migrating it, switching it to WAL) before it gives up.
+const WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Sets the durability pragmas every connection of ours uses.
 pub fn configure(conn: &Connection) -> Result<(), StoreError> {
     // First, so that a second process opening the same file waits instead of failing.
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.busy_timeout(WAIT)?;
+    // Switching a new file to WAL starts as a read and then writes its first page: SQLite
+    // does not wait on the busy timeout there (the wait could deadlock two openers), it
+    // answers "database is locked" at once while another process is doing the same. Both
+    // can go on when that one is done: try again until the same time limit.
+    let started = std::time::Instant::now();
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(e) if is_busy(&e) && started.elapsed() < WAIT => {
+                std::thread::sleep(std::time::Duration::from_millis(10))
+            }
+            done => break done?,
+        }
+    }
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     // Deleted and overwritten content is zeroed, not left in free space: the retention
@@ -152,17 +168,16 @@ pub fn configure(conn: &Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+}
+
 /// Brings the schema to [`VERSION`], or refuses a newer one or one no guichet writes
-/// (named as `path`, untouched). The version is written again even when it is current:
+/// (named as `path`, untouched). The version is read under the write lock (another
+/// process may be migrating the same file), and written again even when it is current:
 /// every start proves that the database can be written.
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
-    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    if found > VERSION {
-        return Err(StoreError::NewerSchema { found, known: VERSION });
-    }
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
-    // Read again under the lock: another process (a second kiosk command, the console)
-    // may have migrated between the first read and the lock.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let found: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found > VERSION {
         return Err(StoreError::NewerSchema { found, known: VERSION });

@@ -1,7 +1,7 @@
 //! `guichet serve` started on a data directory in a bad state, as systemd starts it: it
 //! refuses to start, saying which file and what to do, rather than starting and failing
 //! the first visitor's ticket. (`guichet kiosk` opens its database the same way, before
-//! its window.)
+//! its window.) And many processes opening a new data directory at once all succeed.
 
 use std::io::{BufRead, BufReader};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -177,5 +177,27 @@ fn a_full_disk_stops_the_start_with_a_clear_message() {
             }
             Start::Running => panic!("started on a full disk ({left} kB left)"),
         }
+    }
+}
+
+#[test]
+fn many_processes_open_a_new_data_directory_at_once() {
+    const OPENERS: usize = 8;
+    for round in 0..20 {
+        let dir = tempfile::tempdir().unwrap();
+        let children: Vec<_> = (0..OPENERS)
+            .map(|_| {
+                let mut command = guichet(dir.path());
+                command.args(["staff", "list"]).stdout(Stdio::null()).stderr(Stdio::piped());
+                command.spawn().unwrap()
+            })
+            .collect();
+        for (i, child) in children.into_iter().enumerate() {
+            let out = child.wait_with_output().unwrap();
+            assert!(out.status.success(), "round {round}, process {i}: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        let conn = rusqlite::Connection::open(dir.path().join("guichet.sqlite")).unwrap();
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        assert_eq!(version, guichet::store::schema::VERSION, "round {round}");
     }
 }
