@@ -46,12 +46,7 @@ mod tests {
 
     fn route(iface: &str, destination: Ipv4Addr, gateway: Ipv4Addr, mask: Ipv4Addr) -> String {
         let kernel = |a: Ipv4Addr| format!("{:08X}", u32::from_ne_bytes(a.octets()));
-        format!(
-            "{iface}\t{}\t{}\t0003\t0\t0\t1024\t{}\t0\t0\t0\n",
-            kernel(destination),
-            kernel(gateway),
-            kernel(mask)
-        )
+        format!("{iface}\t{}\t{}\t0003\t0\t0\t1024\t{}\t0\t0\t0\n", kernel(destination), kernel(gateway), kernel(mask))
     }
 
     #[test]
