@@ -3,7 +3,7 @@
 //! Time is passed in (`now`) so the rules are tested without waiting.
 
 use super::limits::MAX_SESSIONS_PER_ACCOUNT;
-use super::throttle::{Reserved, Throttle};
+use super::throttle::{Refused, Reserved, Throttle};
 use super::ConsoleConfig;
 use crate::store::{Role, StaffAccount};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -210,19 +210,18 @@ impl Auth {
         lock(&self.sessions).retain(|_, s| s.name != name);
     }
 
-    /// Reserves a login attempt (see `throttle`), or says how long it stays locked.
+    /// Reserves a login attempt (see `throttle`), or says why not and for how long.
+    /// `device`: the browser's token, if it brought one.
     pub fn begin_attempt(
         &self,
         address: &str,
         name: &str,
+        device: Option<&str>,
         unlocked_at: Option<i64>,
         now: Instant,
-    ) -> Result<Reserved, Duration> {
-        lock(&self.throttle).begin(address, name, unlocked_at, now)
-    }
-
-    pub fn attempt_succeeded(&self, attempt: &Reserved) {
-        lock(&self.throttle).succeeded(attempt);
+    ) -> Result<Attempt<'_>, Refused> {
+        let reserved = lock(&self.throttle).begin(address, name, device, unlocked_at, now)?;
+        Ok(Attempt { auth: self, reserved, right: false })
     }
 
     pub fn lock_duration(&self) -> Duration {
@@ -232,6 +231,40 @@ impl Auth {
     /// Waits for a free password-check slot.
     pub async fn verify_slot(&self) -> Option<SemaphorePermit<'_>> {
         self.verify_slots.acquire().await.ok()
+    }
+}
+
+/// A login attempt the throttle let through: it fails when dropped, unless its password
+/// was right (so an attempt whose client went away still ends, and starts the wait).
+pub(super) struct Attempt<'a> {
+    auth: &'a Auth,
+    reserved: Reserved,
+    right: bool,
+}
+
+impl Attempt<'_> {
+    /// Whether a wrong password now means a lock.
+    pub fn locks(&self) -> bool {
+        self.reserved.locks()
+    }
+
+    /// Whether a wrong password now makes the name's next attempts wait.
+    pub fn slows(&self) -> bool {
+        self.reserved.slows()
+    }
+
+    /// The password was right: returns the browser's token for its cookie.
+    pub fn succeeded(mut self, now: Instant) -> String {
+        self.right = true;
+        lock(&self.auth.throttle).succeeded(&self.reserved, now, new_secret)
+    }
+}
+
+impl Drop for Attempt<'_> {
+    fn drop(&mut self) {
+        if !self.right {
+            lock(&self.auth.throttle).failed(&self.reserved, Instant::now());
+        }
     }
 }
 

@@ -19,10 +19,13 @@ use std::time::Duration;
 pub(super) const SESSION_COOKIE: &str = "guichet_session";
 /// Double-submit token for the login form, before any session exists.
 pub(super) const LOGIN_CSRF_COOKIE: &str = "guichet_csrf";
+/// A browser's token once a name logged in from it (see `devices`).
+pub(super) const DEVICE_COOKIE: &str = "guichet_device";
 
 /// The cookies' names and attributes. Under HTTPS they are `Secure`, and prefixed so a
 /// browser only accepts them from this very origin over HTTPS: `__Host-` for the session
-/// (`Path=/`, no `Domain`), `__Secure-` for the login form's token (its path is `/login`).
+/// (`Path=/`, no `Domain`), `__Secure-` for the login form's token and the browser's
+/// token (their path is `/login`).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Cookies {
     pub secure: bool,
@@ -42,6 +45,15 @@ impl Cookies {
             "__Secure-guichet_csrf"
         } else {
             LOGIN_CSRF_COOKIE
+        }
+    }
+
+    /// The token of a browser that logged in before (see `devices`; its path is `/login`).
+    pub fn device(self) -> &'static str {
+        if self.secure {
+            "__Secure-guichet_device"
+        } else {
+            DEVICE_COOKIE
         }
     }
 
@@ -207,6 +219,7 @@ mod tests {
         let plain = Cookies { secure: false };
         assert!(!plain.set(plain.session(), "abc", "/", None).contains("Secure"));
         assert_eq!(plain.login_csrf(), LOGIN_CSRF_COOKIE);
+        assert_eq!((https.device(), plain.device()), ("__Secure-guichet_device", DEVICE_COOKIE));
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //!
 //! Map of the module:
 //! - `auth`: passwords (argon2id), sessions, secret tokens;
-//! - `throttle`: wrong passwords counted per (address, name) and per address;
+//! - `throttle`: wrong passwords counted per (address, name), per address and per name;
+//!   `devices`: browsers a name logged in from, not kept waiting;
 //! - `guard`: security headers, the Origin check, cookies, safe redirects;
 //! - `extract`: the `Staff` (logged in), `Admin` and `Posted` (logged in + CSRF) extractors;
 //! - `admin`: accounts and the audit log, for administrators;
@@ -25,6 +26,7 @@ mod auth;
 mod board;
 mod board_admin;
 mod board_view;
+mod devices;
 mod extract;
 mod guard;
 mod health_view;

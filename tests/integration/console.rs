@@ -168,8 +168,23 @@ pub(crate) async fn try_login_from(
     password: &str,
     next: &str,
 ) -> Response<Body> {
-    let page = get(router, "/login", "").await;
-    let cookie = cookie_pair(set_cookie(&page, "guichet_csrf").expect("a login csrf cookie"));
+    try_login_with(router, from, "", name, password, next).await
+}
+
+/// As [`try_login_from`], from a browser that also holds the cookies `cookies` (`a=1; b=2`).
+pub(crate) async fn try_login_with(
+    router: &Router,
+    from: Option<SocketAddr>,
+    cookies: &str,
+    name: &str,
+    password: &str,
+    next: &str,
+) -> Response<Body> {
+    let page = get(router, "/login", cookies).await;
+    let mut cookie = cookie_pair(set_cookie(&page, "guichet_csrf").expect("a login csrf cookie"));
+    if !cookies.is_empty() {
+        cookie = format!("{cookies}; {cookie}");
+    }
     let csrf = csrf_field(&text(page).await);
     let fields = [("name", name), ("password", password), ("csrf", &csrf), ("next", next)];
     let mut request = Request::post("/login")

@@ -14,6 +14,7 @@ mod console_audit;
 mod console_desks;
 mod console_health;
 mod console_limits;
+mod console_throttle;
 mod console_transport;
 mod console_workflow;
 mod doctor;
