@@ -105,9 +105,12 @@ fn the_pi_card_installs_itself_at_first_boot_and_serves_visitors_on_arm64() {
         "{wifi}"
     );
     assert!(wifi.trim_end().ends_with("600"), "the Wi-Fi key is readable by others: {wifi}");
+    // The technician's record: the self-test ran and gives the console's fingerprint. (Its
+    // speech line may time out here: under emulation the kiosk's first start and the
+    // self-test share a slow CPU. The self-test is run again on the settled system below.)
     let (_, result, _) = m.run("cat /boot/firmware/guichet-resultat.txt", Duration::from_secs(60));
     println!("---- guichet-resultat.txt\n{result}");
-    steps::doctor_output_passes(&result);
+    assert!(result.contains("PASS  https") && result.contains("SHA-256"), "no fingerprint in the result:\n{result}");
 
     // ---- Its own identity, and the whole card.
     let (_, id, _) = m.run("cat /etc/machine-id; ls /etc/ssh/ssh_host_ed25519_key; hostname", Duration::from_secs(60));
@@ -124,6 +127,7 @@ fn the_pi_card_installs_itself_at_first_boot_and_serves_visitors_on_arm64() {
     let kiosk = steps::Kiosk::new(&m, landscape);
     kiosk.wait_on_screen();
     kiosk.input_devices_open();
+    kiosk.doctor_in_sandbox();
     let number = kiosk.visit_by_keys_touch_and_pointer();
     kiosk.ticket_in_database(&number);
     steps::printed(&printer, &number);
