@@ -1,7 +1,7 @@
 //! What keeps one client from exhausting the process the console shares with the
-//! visitor's screen: a cap on connections (overall, and per client address), time limits
-//! on the TLS handshake and on reading a request's head (also the idle time of a
-//! kept-alive connection) — all three applied by `listener` —, a time limit on every
+//! visitor's screen: a cap on connections (overall, and per client: see [`client_net`]),
+//! time limits on the TLS handshake and on reading a request's head (also the idle time
+//! of a kept-alive connection) — all three applied by `listener` —, a time limit on every
 //! request but the live stream, caps on sessions per account, on live streams (overall
 //! and per session) and on read queries at once (a bounded pool of readers), and on the
 //! size of a request's body.
@@ -11,12 +11,13 @@ use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
+use std::net::{IpAddr, Ipv6Addr};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 /// Open connections at once, all clients together (further ones wait in the kernel's queue).
 pub(super) const MAX_CONNECTIONS: usize = 128;
-/// Open connections at once from one address (further ones are closed at once).
+/// Open connections at once from one client (further ones are closed at once).
 pub(super) const MAX_PER_ADDRESS: usize = 24;
 /// Longest time a client may take to finish the TLS handshake.
 pub(super) const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -52,6 +53,23 @@ pub(super) fn take<K: std::hash::Hash + Eq + Clone>(counts: &Counts<K>, key: &K,
     }
     *count += 1;
     Some(Place { counts: counts.clone(), key: key.clone() })
+}
+
+/// What one client is counted as, for the connection cap and the login throttle: an
+/// IPv4 address alone; an IPv6 address by its /64 (a LAN's prefix: a host there may take
+/// any address in it at will); an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`, how a
+/// dual-stack listener sees an IPv4 client) as its IPv4 address.
+pub(super) fn client_net(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V6(v6) => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & (u128::MAX << 64))),
+        v4 => v4,
+    }
+}
+
+/// One of the [`MAX_PER_ADDRESS`] places of the client at `ip` (see [`client_net`]), or
+/// `None` if all are taken.
+pub(super) fn connection_place(counts: &Counts<IpAddr>, ip: IpAddr) -> Option<Place<IpAddr>> {
+    take(counts, &client_net(ip), MAX_PER_ADDRESS)
 }
 
 /// One taken place; gives it back when dropped.
@@ -115,6 +133,37 @@ mod tests {
         assert!(take(&counts, &"b", 2).is_some(), "b is not");
         drop(a);
         assert!(take(&counts, &"a", 2).is_some(), "places come back");
+    }
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
+    /// Takes every place of `first`'s client; whether `other` then still gets one.
+    fn shares_places(first: &str, other: &str) -> bool {
+        let counts: Counts<IpAddr> = Counts::default();
+        let held: Vec<_> = (0..MAX_PER_ADDRESS).map(|_| connection_place(&counts, ip(first)).unwrap()).collect();
+        let other = connection_place(&counts, ip(other)).is_none();
+        drop(held);
+        other
+    }
+
+    #[test]
+    fn a_client_is_an_ipv4_address_or_an_ipv6_64() {
+        assert_eq!(client_net(ip("192.168.1.7")), ip("192.168.1.7"));
+        assert_eq!(client_net(ip("::ffff:192.168.1.7")), ip("192.168.1.7"));
+        assert_eq!(client_net(ip("2001:db8:1:2:3:4:5:6")), ip("2001:db8:1:2::"));
+        assert_eq!(client_net(ip("fe80::fc:ff:fe00:1")), ip("fe80::"));
+        assert_eq!(client_net(ip("::1")), ip("::"));
+    }
+
+    #[test]
+    fn connections_are_capped_per_ipv4_address_and_per_ipv6_64() {
+        assert!(shares_places("2001:db8:1:2::1", "2001:db8:1:2:ffff:ffff:ffff:fffe"), "one /64: one LAN");
+        assert!(!shares_places("2001:db8:1:2::1", "2001:db8:1:3::1"), "another /64");
+        assert!(shares_places("::ffff:10.0.0.9", "10.0.0.9"), "an IPv4-mapped address is its IPv4 address");
+        assert!(!shares_places("10.0.0.9", "10.0.0.10"), "IPv4: per address");
+        assert!(!shares_places("::ffff:10.0.0.9", "::ffff:10.0.0.10"), "IPv4-mapped: per address too");
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! The console's connections: accepts TCP connections within the caps of `limits`
-//! (overall, per client address), does the TLS handshake when the console serves HTTPS,
-//! then serves HTTP/1 on each with a time limit on reading a request's head — which also
-//! closes a kept-alive connection left idle. Every connection runs in its own task, so a
+//! (overall, per client: an IPv4 address or an IPv6 /64), does the TLS handshake when
+//! the console serves HTTPS, then serves HTTP/1 on each with a time limit on reading a
+//! request's head — which also closes a kept-alive connection left idle. Every connection runs in its own task, so a
 //! client that stalls holds up nobody else.
 
-use super::limits::{self, take, Counts, HANDSHAKE_TIMEOUT, HEADER_TIMEOUT};
+use super::limits::{self, connection_place, Counts, HANDSHAKE_TIMEOUT, HEADER_TIMEOUT};
 use super::stop_requested;
 use axum::extract::ConnectInfo;
 use axum::Router;
@@ -52,7 +52,7 @@ pub(super) async fn run(inner: TcpListener, tls: Option<TlsAcceptor>, app: Route
             }
         };
         // Over its address's share, the connection is closed at once (dropped).
-        let Some(place) = take(&per_address, &addr.ip(), limits::MAX_PER_ADDRESS) else { continue };
+        let Some(place) = connection_place(&per_address, addr.ip()) else { continue };
         let (tls, app, stop) = (tls.clone(), app.clone(), stop.clone());
         tokio::spawn(async move {
             // Both places are given back when the connection ends.

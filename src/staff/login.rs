@@ -8,6 +8,7 @@ use super::auth::{decoy_hash, new_secret, same_secret, verify_password};
 use super::devices;
 use super::extract::{ClientAddr, CsrfForm, PageNonce, Posted};
 use super::guard::{cookie, safe_next};
+use super::limits::client_net;
 use super::pages::{self, LoginForm, Plain};
 use super::throttle::Refused;
 use super::{Console, ConsoleError};
@@ -179,7 +180,9 @@ async fn check(
     let owned = name.to_string();
     let account = console.read(move |conn| store::staff(conn, &owned)).await?;
     let unlocked_at = account.as_ref().and_then(|a| a.unlocked_at);
-    let attempt = match console.auth.begin_attempt(address, name, device, unlocked_at, Instant::now()) {
+    // The throttle counts a client's network: an IPv6 host may take any address in its /64.
+    let client = address.parse().map_or_else(|_| address.to_string(), |ip| client_net(ip).to_string());
+    let attempt = match console.auth.begin_attempt(&client, name, device, unlocked_at, Instant::now()) {
         Ok(attempt) => attempt,
         Err(Refused::Locked(left)) => {
             return Ok(Verdict::Locked { left, now: false, known: account.is_some(), slowed: false })

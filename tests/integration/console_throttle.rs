@@ -1,5 +1,6 @@
 //! The login throttle against many addresses: a name guessed from everywhere at once is
-//! slowed down, whatever the address, while its owner's own browser still gets in.
+//! slowed down, whatever the address, while its owner's own browser still gets in; the
+//! addresses of one IPv6 /64 are one client, an IPv4-mapped address is its IPv4 address.
 
 use crate::console::{cookie_pair, set_cookie, text, try_login_from, try_login_with, Site, PASSWORD};
 use axum::body::Body;
@@ -73,4 +74,35 @@ async fn the_wait_is_audited_once_when_it_begins_and_an_unlock_lifts_it() {
     // What `guichet staff unlock claire` or the admin page does.
     assert!(site.store.unlock_staff("claire".into()).await.unwrap());
     assert!(logged_in(&try_login_from(&router, from("10.0.1.9"), "claire", PASSWORD, "").await));
+}
+
+#[tokio::test]
+async fn an_ipv6_network_is_counted_as_one_address_and_a_mapped_ipv4_as_its_ipv4() {
+    let site = Site::with(ConsoleConfig { max_failures: 3, lockout_minutes: 15, ..ConsoleConfig::default() }).await;
+    let router = site.router();
+    // Three wrong passwords from three addresses of one /64 (one LAN: a client picks any
+    // address in it): the third locks the name from that client.
+    let addresses = ["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ab:cd:ef:1"];
+    let mut answers = Vec::new();
+    for address in addresses {
+        answers.push(try_login_from(&router, from(address), "marie", "wrong", "").await.status());
+    }
+    let (refused, locks) = (StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(answers, [refused, refused, locks]);
+    let same_lan = try_login_from(&router, from("2001:db8:1:2:ffff::9"), "marie", PASSWORD, "").await;
+    assert_eq!(same_lan.status(), StatusCode::TOO_MANY_REQUESTS, "another address of the same /64 is locked out");
+    assert!(text(same_lan).await.contains("Compte bloqué pendant 15 minutes"));
+    assert!(logged_in(&try_login_from(&router, from("2001:db8:1:3::1"), "marie", PASSWORD, "").await));
+
+    // An IPv4 client seen by a dual-stack listener as ::ffff:a.b.c.d is its IPv4 address.
+    for _ in 0..3 {
+        try_login_from(&router, from("::ffff:10.0.0.9"), "claire", "wrong", "").await;
+    }
+    let plain = try_login_from(&router, from("10.0.0.9"), "claire", PASSWORD, "").await;
+    assert_eq!(plain.status(), StatusCode::TOO_MANY_REQUESTS, "::ffff:10.0.0.9 is 10.0.0.9");
+    assert!(logged_in(&try_login_from(&router, from("::ffff:10.0.0.10"), "claire", PASSWORD, "").await));
+    site.store.flush().await.unwrap();
+    let log = site.store.reader().with(|c| guichet::store::audit_log(c, 100)).unwrap();
+    assert!(log.iter().any(|e| e.address == "10.0.0.9"), "the audit log names the IPv4 address: {log:?}");
+    assert!(log.iter().any(|e| e.address == "2001:db8:1:2:ab:cd:ef:1"), "and the whole IPv6 address");
 }

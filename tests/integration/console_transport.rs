@@ -1,6 +1,6 @@
 //! The console over real sockets: HTTPS with the certificate a kiosk makes for itself
 //! (secure, prefixed cookies; plain HTTP to that port gets nothing), and the cap on
-//! connections from one address.
+//! connections from one address (an IPv4 address, or an IPv6 /64).
 
 use crate::console::{csrf_field, PASSWORD};
 use guichet::staff::{self, tls, Console, ConsoleConfig};
@@ -129,6 +129,48 @@ fn one_address_cannot_hold_every_connection() {
         assert!(began.elapsed() < Duration::from_secs(5), "closed connections give their place back");
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// A connection to `addr` from the local address `from` (any of 127.0.0.0/8 is this machine).
+fn connect_from(from: &str, addr: SocketAddr) -> TcpStream {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_io().build().unwrap();
+    let stream = runtime.block_on(async {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind(format!("{from}:0").parse().unwrap()).unwrap();
+        socket.connect(addr).await.unwrap()
+    });
+    let stream = stream.into_std().unwrap();
+    stream.set_nonblocking(false).unwrap();
+    stream
+}
+
+/// Whether `/health` answers a new connection from `from` (within 5 s).
+fn served(from: &str, addr: SocketAddr) -> bool {
+    let mut stream = connect_from(from, addr);
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let _ = stream.write_all(b"GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer.starts_with("HTTP/1.1 200")
+}
+
+#[test]
+fn on_a_dual_stack_listener_ipv4_clients_are_still_capped_one_by_one() {
+    let dir = tempfile::tempdir().unwrap();
+    // Listening on every IPv6 and IPv4 address: IPv4 clients come as ::ffff:a.b.c.d.
+    let Ok(server) = staff::spawn(console(dir.path()), "[::]:0".parse().unwrap()) else {
+        eprintln!("no IPv6 on this machine: skipped");
+        return;
+    };
+    let addr = SocketAddr::from(([127, 0, 0, 1], server.addr.port()));
+    let held: Vec<TcpStream> = (0..24).map(|_| connect_from("127.0.0.1", addr)).collect();
+    let began = Instant::now();
+    while served("127.0.0.1", addr) {
+        assert!(began.elapsed() < Duration::from_secs(5), "the 25th connection from 127.0.0.1 is still served");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(served("127.0.0.2", addr), "another IPv4 address has places of its own (not one ::ffff:0:0/64)");
+    drop(held);
 }
 
 /// Reads until the server closes `stream`; how long that took, and what came.
