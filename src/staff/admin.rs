@@ -7,7 +7,7 @@ use super::auth::{account_name, hash_password, password_problem, Notice};
 use super::extract::{Admin, Posted, Staff};
 use super::pages::{self, Plain};
 use super::Console;
-use crate::store::{self, Role, StoreError};
+use crate::store::{self, AuditPlace, Role, StoreError};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -17,8 +17,8 @@ use serde::Deserialize;
 pub(super) const PATH: &str = "/admin";
 /// The audit log page.
 pub(super) const JOURNAL: &str = "/admin/journal";
-/// How many audit entries the page shows (the newest).
-const JOURNAL_ROWS: u32 = 500;
+/// How many audit entries a page of the journal shows.
+pub(super) const JOURNAL_ROWS: u32 = 100;
 
 pub(super) async fn accounts_page(State(console): State<Console>, Admin(staff): Admin) -> Response {
     match console.read(store::accounts).await {
@@ -49,9 +49,29 @@ pub(super) async fn account_page(
     }
 }
 
-pub(super) async fn journal_page(State(console): State<Console>, Admin(staff): Admin) -> Response {
-    match console.read(|conn| store::audit_log(conn, JOURNAL_ROWS)).await {
-        Ok(entries) => admin_view::journal(&staff.chrome(&console), &entries).into_response(),
+/// Where a page of the journal is: `?avant=<id>` (older than that entry), `?apres=<id>`
+/// (newer), neither (the newest).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct JournalQuery {
+    avant: Option<i64>,
+    apres: Option<i64>,
+}
+
+/// GET the journal, a page at a time, newest first; a place that is no number shows the
+/// newest page.
+pub(super) async fn journal_page(
+    State(console): State<Console>,
+    Admin(staff): Admin,
+    query: Result<Query<JournalQuery>, QueryRejection>,
+) -> Response {
+    let place = match query.map(|Query(q)| q) {
+        Ok(JournalQuery { avant: Some(id), .. }) => AuditPlace::Before(id),
+        Ok(JournalQuery { apres: Some(id), .. }) => AuditPlace::After(id),
+        _ => AuditPlace::Newest,
+    };
+    match console.read(move |conn| store::audit_page(conn, place, JOURNAL_ROWS)).await {
+        Ok(page) => admin_view::journal(&staff.chrome(&console), &page).into_response(),
         Err(e) => console.unavailable(&staff.nonce, Some(&staff.session), e),
     }
 }

@@ -1,12 +1,12 @@
 //! What administrators read: the accounts, one account's page, the audit log. Plain
 //! French; every form is a real form (no script), with labels and the session's token.
 
-use super::admin::{JOURNAL, PATH};
+use super::admin::{JOURNAL, JOURNAL_ROWS, PATH};
 use super::auth::{Notice, Session, MIN_PASSWORD};
 use super::extract::CsrfForm;
 use super::labels;
 use super::pages::{self, Chrome};
-use crate::store::{AccountSummary, AuditEntry, Role, StaffAccount};
+use crate::store::{AccountSummary, AuditPage, AuditPlace, Role, StaffAccount};
 use maud::{html, Markup};
 use serde::Deserialize;
 
@@ -184,22 +184,48 @@ pub(super) fn done(action: &str, name: &str) -> String {
     }
 }
 
-pub(super) fn journal(chrome: &Chrome<'_>, entries: &[AuditEntry]) -> Markup {
+/// The address of a page of the journal.
+fn journal_link(place: AuditPlace) -> String {
+    match place {
+        AuditPlace::Newest => JOURNAL.to_string(),
+        AuditPlace::Before(id) => format!("{JOURNAL}?avant={id}"),
+        AuditPlace::After(id) => format!("{JOURNAL}?apres={id}"),
+    }
+}
+
+pub(super) fn journal(chrome: &Chrome<'_>, page: &AuditPage) -> Markup {
+    let entries = &page.entries;
     let body = html! {
         h1 { "Journal de la console" }
-        p { "Chaque connexion, échec et blocage, et chaque action du personnel, du plus récent au plus ancien ("
-            (entries.len()) " lignes). Un nom inconnu n'est pas noté : ce pourrait être un mot de passe." }
-        table {
-            thead { tr { th { "Quand" } th { "Qui" } th { "Action" } th { "Sur" } th { "Depuis" } } }
-            tbody {
-                @for e in entries {
-                    tr {
-                        td data-label="Quand" { (date_time(e.at)) }
-                        td data-label="Qui" { (e.actor) }
-                        td data-label="Action" { (action_label(&e.action)) }
-                        td data-label="Sur" { (e.detail) }
-                        td data-label="Depuis" { (if e.address.is_empty() { "cette machine" } else { e.address.as_str() }) }
+        p { "Chaque connexion, échec et blocage, et chaque action du personnel, du plus récent au plus ancien, "
+            (JOURNAL_ROWS) " par page. Un nom inconnu n'est pas noté : ce pourrait être un mot de passe." }
+        @if entries.is_empty() {
+            p { "Aucune ligne ici." }
+        } @else {
+            table {
+                thead { tr { th { "Quand" } th { "Qui" } th { "Action" } th { "Sur" } th { "Depuis" } } }
+                tbody {
+                    @for e in entries {
+                        @let from = if e.address.is_empty() { "cette machine" } else { e.address.as_str() };
+                        tr {
+                            td data-label="Quand" { (date_time(e.at)) }
+                            td data-label="Qui" { (e.actor) }
+                            td data-label="Action" { (action_label(&e.action)) }
+                            td data-label="Sur" { (e.detail) }
+                            td data-label="Depuis" { (from) }
+                        }
                     }
+                }
+            }
+        }
+        @if page.newer.is_some() || page.older.is_some() {
+            nav aria-label="Pages du journal" {
+                @if let Some(newer) = page.newer {
+                    a.button href=(journal_link(newer)) { "Plus récentes" }
+                }
+                " "
+                @if let Some(older) = page.older {
+                    a.button href=(journal_link(older)) { "Plus anciennes" }
                 }
             }
         }

@@ -179,11 +179,66 @@ pub(super) fn record(conn: &Connection, entry: &AuditEntry) -> Result<(), StoreE
 
 /// The latest `limit` entries, newest first.
 pub fn audit_log(conn: &Connection, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
-    let mut stmt = conn.prepare("SELECT at, actor, action, detail, address FROM audit ORDER BY id DESC LIMIT ?1")?;
-    let rows = stmt.query_map([limit], |r| {
-        Ok(AuditEntry { at: r.get(0)?, actor: r.get(1)?, action: r.get(2)?, detail: r.get(3)?, address: r.get(4)? })
+    Ok(audit_page(conn, AuditPlace::Newest, limit)?.entries)
+}
+
+/// Where a page of the audit log is: entries are paged by their id, which only grows,
+/// so a page stays the same when new entries arrive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditPlace {
+    Newest,
+    /// The entries just older than the entry with this id.
+    Before(i64),
+    /// The entries just newer than the entry with this id.
+    After(i64),
+}
+
+/// One page of the audit log, newest first, and where the pages next to it are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    /// When there are older entries: the place of the page just older.
+    pub older: Option<AuditPlace>,
+    /// When there are newer entries: the place of the page just newer.
+    pub newer: Option<AuditPlace>,
+}
+
+/// At most `size` entries at `place`, newest first.
+pub fn audit_page(conn: &Connection, place: AuditPlace, size: u32) -> Result<AuditPage, StoreError> {
+    const COLUMNS: &str = "SELECT id, at, actor, action, detail, address FROM audit";
+    let (sql, from) = match place {
+        AuditPlace::Newest => (format!("{COLUMNS} WHERE id < ?1 ORDER BY id DESC LIMIT ?2"), i64::MAX),
+        AuditPlace::Before(id) => (format!("{COLUMNS} WHERE id < ?1 ORDER BY id DESC LIMIT ?2"), id),
+        AuditPlace::After(id) => (format!("{COLUMNS} WHERE id > ?1 ORDER BY id ASC LIMIT ?2"), id),
+    };
+    let mut stmt = conn.prepare(&sql)?;
+    // One more than asked: whether there is more beyond this page.
+    let rows = stmt.query_map(params![from, i64::from(size) + 1], |r| {
+        let entry =
+            AuditEntry { at: r.get(1)?, actor: r.get(2)?, action: r.get(3)?, detail: r.get(4)?, address: r.get(5)? };
+        Ok((r.get::<_, i64>(0)?, entry))
     })?;
-    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    let mut rows = rows.collect::<Result<Vec<_>, _>>()?;
+    let more = rows.len() > size as usize;
+    rows.truncate(size as usize);
+    if matches!(place, AuditPlace::After(_)) {
+        rows.reverse();
+    }
+    // The ids on both sides of this page (an empty page: where it was asked).
+    let newest = rows.first().map_or(from.saturating_sub(1), |(id, _)| *id);
+    let oldest = rows.last().map_or(from.saturating_add(1), |(id, _)| *id);
+    let exists = |sql: &str, id: i64| -> Result<bool, StoreError> {
+        Ok(conn.query_row(&format!("SELECT EXISTS (SELECT 1 FROM audit WHERE {sql})"), [id], |r| r.get(0))?)
+    };
+    let (older, newer) = match place {
+        AuditPlace::After(_) => (exists("id < ?1", oldest)?, more),
+        _ => (more, exists("id > ?1", newest)?),
+    };
+    Ok(AuditPage {
+        entries: rows.into_iter().map(|(_, entry)| entry).collect(),
+        older: older.then_some(AuditPlace::Before(oldest)),
+        newer: newer.then_some(AuditPlace::After(newest)),
+    })
 }
 
 /// Forgets audit entries older than `before` (ms); returns how many went.

@@ -12,7 +12,8 @@ pub mod schema;
 mod write;
 
 pub use accounts::{
-    accounts, audit_log, staff, staff_by_id, staff_names, AccountSummary, AuditEntry, Role, StaffAccount,
+    accounts, audit_log, audit_page, staff, staff_by_id, staff_names, AccountSummary, AuditEntry, AuditPage,
+    AuditPlace, Role, StaffAccount,
 };
 pub use calls::{board_key, calls_after, last_calls, BoardCall, SHOWN};
 pub use read::{open_tickets, ticket_by_id, ticket_by_token, ReadPool, TicketRow};

@@ -163,6 +163,31 @@ fn the_audit_log_is_read_newest_first_and_purged_by_age() {
 }
 
 #[test]
+fn the_audit_log_is_paged_by_id_both_ways() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(day(1)));
+    let store = open(&dir.path().join("g.sqlite"), &clock);
+    let page = |place| store.reader().with(|c| audit_page(c, place, 2)).unwrap();
+    let empty = page(AuditPlace::Newest);
+    assert_eq!((empty.entries.len(), empty.older, empty.newer), (0, None, None));
+    for i in 1..=5 {
+        store.audit("marie", "call", &format!("A-00{i}"), "");
+    }
+    store.flush().wait().unwrap();
+    let details = |p: &AuditPage| p.entries.iter().map(|e| e.detail.clone()).collect::<Vec<_>>();
+    let newest = page(AuditPlace::Newest);
+    assert_eq!((details(&newest), newest.newer), (vec!["A-005".into(), "A-004".into()], None));
+    let middle = page(newest.older.unwrap());
+    assert_eq!(details(&middle), ["A-003", "A-002"]);
+    let oldest = page(middle.older.unwrap());
+    assert_eq!((details(&oldest), oldest.older), (vec!["A-001".into()], None));
+    let up = page(oldest.newer.unwrap());
+    assert_eq!(details(&up), ["A-003", "A-002"], "back up: the same page");
+    let top = page(up.newer.unwrap());
+    assert_eq!((details(&top), top.newer), (vec!["A-005".into(), "A-004".into()], None));
+}
+
+#[test]
 fn accounts_from_before_roles_become_administrators() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("g.sqlite");
