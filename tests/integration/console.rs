@@ -1,4 +1,5 @@
-//! The staff console, driven through its router (no socket) and once over a real socket.
+//! The staff console, driven through its router (no socket): the shared fixtures and
+//! HTTP helpers, logging in, and what protects every page and form.
 
 use axum::body::Body;
 use axum::http::{header, Request, Response, StatusCode};
@@ -8,14 +9,11 @@ use guichet::clock::ManualClock;
 use guichet::core::catalogue::Catalogue;
 use guichet::core::journey::TicketRequest;
 use guichet::core::lang::Lang;
-use guichet::core::queue::Action;
 use guichet::staff::{self, Console, ConsoleConfig};
-use guichet::store::{self, Change, IssuedTicket, Role, Store};
+use guichet::store::{self, IssuedTicket, Role, Store};
 use http_body_util::BodyExt;
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 use tower::ServiceExt;
 
 pub(crate) const PASSWORD: &str = "Tournesol 42 !";
@@ -71,6 +69,11 @@ impl Site {
         self.console.router()
     }
 
+    /// The console itself, to serve on a real socket.
+    pub(crate) fn console(&self) -> Console {
+        self.console.clone()
+    }
+
     pub(crate) async fn issue(&self, have: &[&str], priority: Option<&str>) -> IssuedTicket {
         let request = TicketRequest {
             theme: "papiers".into(),
@@ -108,7 +111,7 @@ fn encode(text: &str) -> String {
         .collect()
 }
 
-fn form(fields: &[(&str, &str)]) -> String {
+pub(crate) fn form(fields: &[(&str, &str)]) -> String {
     fields.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&")
 }
 
@@ -335,240 +338,4 @@ async fn every_page_forbids_caching_framing_and_foreign_scripts() {
     let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap();
     assert!(text(response).await.contains(&format!(r#"<style nonce="{nonce}">"#)));
     assert_eq!(text(get(&router, "/health", "").await).await, "ok");
-}
-
-// ---------------------------------------------------------------------------
-// The ticket page (QR code)
-// ---------------------------------------------------------------------------
-
-#[tokio::test]
-async fn the_ticket_page_shows_the_whole_request_and_what_is_missing() {
-    let site = Site::open().await;
-    let router = site.router();
-    let ticket = site.issue(&["id-card"], Some("mobility")).await;
-    let browser = login(&router).await;
-    let url = staff::ticket_url("http://192.168.1.20:8080", &ticket.token);
-    assert_eq!(url, format!("http://192.168.1.20:8080/t/{}", ticket.token));
-    assert_eq!(staff::ticket_url("http://192.168.1.20:8080/", &ticket.token), url);
-    let response = get(&router, &format!("/t/{}", ticket.token), &browser.cookie).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let html = text(response).await;
-    for expected in [
-        "A-001",
-        "en attente",
-        "Carte d'identité ou passeport",
-        "France Titres et mairie",
-        "Une photo d'identité de moins de 6 mois",
-        "A avec lui ou elle : pièce d'identité",
-        "N'a pas : accès à son e-mail, téléphone portable",
-        "Prioritaire : a du mal à rester debout",
-        "Parle anglais",
-    ] {
-        assert!(html.contains(expected), "missing {expected:?} in the page");
-    }
-}
-
-#[tokio::test]
-async fn unknown_and_malformed_tokens_are_not_found() {
-    let site = Site::open().await;
-    let router = site.router();
-    let browser = login(&router).await;
-    for token in ["0123456789abcdef0123456789abcdef", "abc", "0123456789ABCDEF0123456789ABCDEF", "%2e%2e"] {
-        let response = get(&router, &format!("/t/{token}"), &browser.cookie).await;
-        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{token}");
-        assert!(text(response).await.contains("Ticket inconnu ou expiré"));
-    }
-}
-
-#[tokio::test]
-async fn a_stranger_scanning_a_ticket_logs_in_first_then_comes_back_to_it() {
-    let site = Site::open().await;
-    let router = site.router();
-    let ticket = site.issue(&[], None).await;
-    let page = format!("/t/{}", ticket.token);
-    let response = get(&router, &page, "").await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&response), format!("/login?next={page}"));
-    let login_page = text(get(&router, location(&response), "").await).await;
-    assert!(login_page.contains(&format!(r#"name="next" value="{page}""#)));
-    assert_eq!(location(&try_login(&router, "marie", PASSWORD, &page).await), page);
-    assert_eq!(location(&try_login(&router, "marie", PASSWORD, "//evil.example/").await), "/");
-}
-
-#[tokio::test]
-async fn a_finished_ticket_from_a_previous_day_is_expired() {
-    let site = Site::open().await;
-    let router = site.router();
-    let browser = login(&router).await;
-    let finished = site.issue(&[], None).await;
-    let still_open = site.issue(&[], None).await;
-    for action in [Action::Call, Action::Finish] {
-        site.store.act(finished.id, Change { desk: Some("Bureau 1".into()), ..Change::new(action) }).await.unwrap();
-    }
-    site.clock.set_day(day(24));
-    let gone = get(&router, &format!("/t/{}", finished.token), &browser.cookie).await;
-    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
-    let open = get(&router, &format!("/t/{}", still_open.token), &browser.cookie).await;
-    assert_eq!(open.status(), StatusCode::OK, "an open ticket from yesterday can still be closed");
-}
-
-// ---------------------------------------------------------------------------
-// Calling and serving
-// ---------------------------------------------------------------------------
-
-#[tokio::test]
-async fn call_next_calls_the_priority_visitor_first() {
-    let site = Site::open().await;
-    let router = site.router();
-    let first = site.issue(&[], None).await;
-    let urgent = site.issue(&[], Some("pregnancy")).await;
-    let browser = login(&router).await;
-    let fields = [("csrf", browser.csrf.as_str()), ("desk", "Bureau 2"), ("queue", "")];
-    let response = post(&router, "/call-next", &browser.cookie, &fields).await;
-    assert_eq!((response.status(), location(&response)), (StatusCode::SEE_OTHER, "/"));
-    assert_eq!((site.status_of(urgent.id), site.status_of(first.id)), ("called", "waiting"));
-    let page = text(get(&router, "/", &browser.cookie).await).await;
-    assert!(page.contains(&format!("{} est appelé au bureau « Bureau 2 »", urgent.number)));
-    assert!(page.contains(r#"<span class="status called">appelé</span>"#));
-    assert!(page.contains(r#"value="Bureau 2""#), "the desk is remembered");
-    let fragment = text(get(&router, "/queue", &browser.cookie).await).await;
-    assert!(fragment.contains("1 en attente, 1 au bureau"));
-}
-
-#[tokio::test]
-async fn call_next_with_nobody_waiting_says_so_kindly() {
-    let site = Site::open().await;
-    let router = site.router();
-    let browser = login(&router).await;
-    let fields = [("csrf", browser.csrf.as_str()), ("desk", "Bureau 1")];
-    assert_eq!(post(&router, "/call-next", &browser.cookie, &fields).await.status(), StatusCode::SEE_OTHER);
-    assert!(text(get(&router, "/", &browser.cookie).await).await.contains("Personne n'attend pour le moment."));
-}
-
-#[tokio::test]
-async fn a_request_is_served_from_its_page_and_its_outcome_recorded() {
-    let site = Site::open().await;
-    let router = site.router();
-    let ticket = site.issue(&[], None).await;
-    let browser = login(&router).await;
-    let page = format!("/t/{}", ticket.token);
-    let act = |action: &'static str, outcome: &'static str| {
-        let (router, browser, page) = (&router, &browser, &page);
-        async move {
-            let path = format!("/tickets/{}/{action}", ticket.id);
-            let fields = [("csrf", browser.csrf.as_str()), ("desk", "Bureau 3"), ("outcome", outcome), ("back", page)];
-            let response = post(router, &path, &browser.cookie, &fields).await;
-            assert_eq!((response.status(), location(&response)), (StatusCode::SEE_OTHER, page.as_str()));
-        }
-    };
-    act("call", "").await;
-    act("start", "").await;
-    act("finish", "information").await;
-    assert_eq!(site.status_of(ticket.id), "done");
-    let html = text(get(&router, &page, &browser.cookie).await).await;
-    assert!(html.contains("Information seulement"));
-    assert!(html.contains("terminé"));
-    act("requeue", "").await;
-    let html = text(get(&router, &page, &browser.cookie).await).await;
-    assert!(html.contains("Ce ticket a changé entre-temps"), "a done ticket cannot go back in the queue");
-    let unknown_action = format!("/tickets/{}/explode", ticket.id);
-    let bad = post(&router, &unknown_action, &browser.cookie, &[("csrf", &browser.csrf)]).await;
-    assert_eq!(bad.status(), StatusCode::NOT_FOUND);
-}
-
-// ---------------------------------------------------------------------------
-// Live updates
-// ---------------------------------------------------------------------------
-
-#[tokio::test]
-async fn a_new_ticket_is_pushed_to_open_queue_pages() {
-    let site = Site::open().await;
-    let router = site.router();
-    let browser = login(&router).await;
-    let response = get(&router, "/events", &browser.cookie).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(response.headers()[header::CONTENT_TYPE], "text/event-stream");
-    let mut body = response.into_body();
-    let ticket = site.issue(&[], None).await;
-    let mut received = String::new();
-    while !received.contains(&format!("data: issued {}", ticket.number)) {
-        let frame = tokio::time::timeout(Duration::from_secs(1), body.frame()).await.expect("an event within 1 s");
-        let frame = frame.expect("the stream is open").unwrap();
-        received.push_str(&String::from_utf8_lossy(frame.data_ref().unwrap()));
-    }
-}
-
-// ---------------------------------------------------------------------------
-// A real server
-// ---------------------------------------------------------------------------
-
-/// One raw HTTP/1.1 exchange; the connection closes after the answer.
-fn raw_http(addr: SocketAddr, request: &str) -> String {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    answer
-}
-
-#[tokio::test]
-async fn the_server_answers_over_a_real_socket_and_stops_cleanly() {
-    let site = Site::open().await;
-    let server = staff::spawn(site.console.clone(), "127.0.0.1:0".parse().unwrap()).unwrap();
-    assert_ne!(server.addr.port(), 0, "the real port is reported");
-    let health = raw_http(server.addr, "GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
-    assert!(health.ends_with("ok"));
-    let login = raw_http(server.addr, "GET /login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-    assert!(login.starts_with("HTTP/1.1 200"));
-    assert!(login.contains("Se connecter"));
-    let addr = server.addr;
-    server.stop();
-    assert!(TcpStream::connect(addr).is_err(), "the port is released");
-}
-
-/// `name=value` of a cookie set in a raw HTTP answer.
-fn raw_cookie(answer: &str, name: &str) -> String {
-    let line = answer.lines().find(|l| l.to_ascii_lowercase().starts_with(&format!("set-cookie: {name}="))).unwrap();
-    cookie_pair(&line["set-cookie: ".len()..])
-}
-
-/// Logs in over the socket, as a browser would; returns the session cookie.
-fn raw_login(addr: SocketAddr) -> String {
-    let page = raw_http(addr, "GET /login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-    let body = form(&[("name", "marie"), ("password", PASSWORD), ("csrf", &csrf_field(&page))]);
-    let request = format!(
-        "POST /login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nCookie: {}\r\n\
-         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
-        raw_cookie(&page, "guichet_csrf"),
-        body.len()
-    );
-    raw_cookie(&raw_http(addr, &request), "guichet_session")
-}
-
-#[tokio::test]
-async fn stopping_the_server_ends_open_live_streams_promptly() {
-    let site = Site::open().await;
-    let server = staff::spawn(site.console.clone(), "127.0.0.1:0".parse().unwrap()).unwrap();
-    let cookie = raw_login(server.addr);
-    let mut stream = TcpStream::connect(server.addr).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(stream, "GET /events HTTP/1.1\r\nHost: localhost\r\nCookie: {cookie}\r\n\r\n").unwrap();
-    let mut start = [0u8; 64];
-    let n = stream.read(&mut start).unwrap();
-    assert!(String::from_utf8_lossy(&start[..n]).starts_with("HTTP/1.1 200"));
-    let began = std::time::Instant::now();
-    server.stop();
-    assert!(began.elapsed() < Duration::from_secs(3), "stopped by the signal, not by the grace timeout");
-    let mut rest = Vec::new();
-    stream.read_to_end(&mut rest).expect("the stream is closed, not left hanging");
-}
-
-#[tokio::test]
-async fn binding_a_busy_address_reports_the_error() {
-    let site = Site::open().await;
-    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let result = staff::spawn(site.console.clone(), taken.local_addr().unwrap());
-    assert!(result.is_err());
 }

@@ -1,8 +1,9 @@
-//! The console over real sockets: HTTPS with the certificate a kiosk makes for itself
+//! The console over real sockets: plain HTTP (answers, a clean stop that ends the live
+//! streams, a busy port), HTTPS with the certificate a kiosk makes for itself
 //! (secure, prefixed cookies; plain HTTP to that port gets nothing), and the cap on
 //! connections from one address (an IPv4 address, or an IPv6 /64).
 
-use crate::console::{csrf_field, PASSWORD};
+use crate::console::{cookie_pair, csrf_field, Site, PASSWORD};
 use guichet::staff::{self, tls, Console, ConsoleConfig};
 use guichet::store::{Role, Store};
 use rustls::pki_types::pem::PemObject;
@@ -201,4 +202,77 @@ fn a_stalled_request_and_an_idle_connection_are_closed() {
     for (what, time) in [("stalled request", stalled_time), ("idle connection", idle_time)] {
         assert!(time >= Duration::from_secs(9) && time < Duration::from_secs(20), "{what} closed after {time:?}");
     }
+}
+
+// The console over plain HTTP on a real socket.
+
+/// One raw HTTP/1.1 exchange; the connection closes after the answer.
+fn raw_http(addr: SocketAddr, request: &str) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
+}
+
+#[tokio::test]
+async fn the_server_answers_over_a_real_socket_and_stops_cleanly() {
+    let site = Site::open().await;
+    let server = staff::spawn(site.console(), "127.0.0.1:0".parse().unwrap()).unwrap();
+    assert_ne!(server.addr.port(), 0, "the real port is reported");
+    let health = raw_http(server.addr, "GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    assert!(health.ends_with("ok"));
+    let login = raw_http(server.addr, "GET /login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    assert!(login.starts_with("HTTP/1.1 200"));
+    assert!(login.contains("Se connecter"));
+    let addr = server.addr;
+    server.stop();
+    assert!(TcpStream::connect(addr).is_err(), "the port is released");
+}
+
+/// `name=value` of a cookie set in a raw HTTP answer.
+fn raw_cookie(answer: &str, name: &str) -> String {
+    let line = answer.lines().find(|l| l.to_ascii_lowercase().starts_with(&format!("set-cookie: {name}="))).unwrap();
+    cookie_pair(&line["set-cookie: ".len()..])
+}
+
+/// Logs in over the socket, as a browser would; returns the session cookie.
+fn raw_login(addr: SocketAddr) -> String {
+    let page = raw_http(addr, "GET /login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    let body = crate::console::form(&[("name", "marie"), ("password", PASSWORD), ("csrf", &csrf_field(&page))]);
+    let request = format!(
+        "POST /login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nCookie: {}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        raw_cookie(&page, "guichet_csrf"),
+        body.len()
+    );
+    raw_cookie(&raw_http(addr, &request), "guichet_session")
+}
+
+#[tokio::test]
+async fn stopping_the_server_ends_open_live_streams_promptly() {
+    let site = Site::open().await;
+    let server = staff::spawn(site.console(), "127.0.0.1:0".parse().unwrap()).unwrap();
+    let cookie = raw_login(server.addr);
+    let mut stream = TcpStream::connect(server.addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(stream, "GET /events HTTP/1.1\r\nHost: localhost\r\nCookie: {cookie}\r\n\r\n").unwrap();
+    let mut start = [0u8; 64];
+    let n = stream.read(&mut start).unwrap();
+    assert!(String::from_utf8_lossy(&start[..n]).starts_with("HTTP/1.1 200"));
+    let began = std::time::Instant::now();
+    server.stop();
+    assert!(began.elapsed() < Duration::from_secs(3), "stopped by the signal, not by the grace timeout");
+    let mut rest = Vec::new();
+    stream.read_to_end(&mut rest).expect("the stream is closed, not left hanging");
+}
+
+#[tokio::test]
+async fn binding_a_busy_address_reports_the_error() {
+    let site = Site::open().await;
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let result = staff::spawn(site.console(), taken.local_addr().unwrap());
+    assert!(result.is_err());
 }

@@ -15,6 +15,7 @@ mod console_desks;
 mod console_health;
 mod console_limits;
 mod console_throttle;
+mod console_tickets;
 mod console_transport;
 mod console_workflow;
 mod doctor;
