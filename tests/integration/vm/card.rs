@@ -127,6 +127,14 @@ fn the_pi_card_installs_itself_at_first_boot_and_serves_visitors_on_arm64() {
     let kiosk = steps::Kiosk::new(&m, landscape);
     kiosk.wait_on_screen();
     kiosk.input_devices_open();
+    // speech-dispatcher, spawned by the kiosk, opens its socket only once espeak-ng's
+    // voices are listed: about 90 s here under emulation (seen: its process busy, no
+    // socket yet, then the WAV full of voice). The self-test is run once it is up.
+    let started = std::time::Instant::now();
+    let socket = "test -S /run/guichet/speech-dispatcher/speechd.sock";
+    let up = wait(Duration::from_secs(600), || m.run(socket, Duration::from_secs(30)).0 == 0);
+    println!("speech-dispatcher up {} s after the kiosk was on screen", started.elapsed().as_secs());
+    assert!(up, "the kiosk's speech-dispatcher never opened its socket");
     kiosk.doctor_in_sandbox();
     let number = kiosk.visit_by_keys_touch_and_pointer();
     kiosk.ticket_in_database(&number);
