@@ -124,7 +124,10 @@ fn the_pi_card_installs_itself_at_first_boot_and_serves_visitors_on_arm64() {
     assert!(root > image_size, "the root ({root} bytes) was not grown to the card ({} bytes)", image_size + (2 << 30));
 
     // ---- The kiosk on the Pi's DRM screen: keys, a finger, the pointer, speech, paper.
-    let kiosk = steps::Kiosk::new(&m, landscape);
+    let mut kiosk = steps::Kiosk::new(&m, landscape);
+    // The first change of language fetches speech-dispatcher's voice list (about 13,000
+    // entries): minutes under emulation (the last run heard nothing within 60 s).
+    kiosk.speech_wait = Duration::from_secs(300);
     kiosk.wait_on_screen();
     kiosk.input_devices_open();
     // speech-dispatcher, spawned by the kiosk, opens its socket only once espeak-ng's

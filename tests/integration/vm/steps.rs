@@ -72,6 +72,8 @@ pub struct Kiosk<'a> {
     pub rig: Rig,
     host: tempfile::TempDir,
     size: (u32, u32),
+    /// How long a screen's words may take to be heard (longer under arm64 emulation).
+    pub speech_wait: Duration,
 }
 
 impl<'a> Kiosk<'a> {
@@ -84,7 +86,7 @@ impl<'a> Kiosk<'a> {
         let rig = rig_at(config.display.px_per_mm());
         rig.app().window().set_size(slint::LogicalSize::new(size.0 as f32, size.1 as f32));
         rig.settle();
-        Kiosk { m, rig, host, size }
+        Kiosk { m, rig, host, size, speech_wait: MINUTE }
     }
 
     /// The headless render of `screen` with the machine's configuration and certificate.
@@ -157,10 +159,14 @@ impl<'a> Kiosk<'a> {
     fn spoke(&self, what: &str, mark: u64) -> f64 {
         let least = 0.5;
         let mut voiced = 0.0;
-        let said = wait(MINUTE, || {
+        let started = std::time::Instant::now();
+        let said = wait(self.speech_wait, || {
             voiced = sound::voiced_since(&self.m.wav, mark);
             voiced >= least
         });
+        if started.elapsed() > MINUTE {
+            println!("{what}: heard after {} s", started.elapsed().as_secs());
+        }
         assert!(said, "{what} was not said ({voiced:.1} s of voice recorded)");
         voiced
     }
