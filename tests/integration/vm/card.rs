@@ -49,14 +49,7 @@ fn boot_id(m: &Machine) -> String {
 #[test]
 #[ignore = "boots the arm64 card image under emulation for about half an hour: vm-test.sh --arch arm64"]
 fn the_pi_card_installs_itself_at_first_boot_and_serves_visitors_on_arm64() {
-    guichet::kiosk::fonts::install();
-    i_slint_backend_testing::init_integration_test_with_mock_time();
-    let card = setting("GUICHET_VM_CARD");
-    let dir = setting("GUICHET_VM_DIR");
-    std::fs::create_dir_all(&dir).unwrap();
-    let disk = dir.join("card.img");
-    let copied = Command::new("cp").args(["--sparse=always"]).arg(&card).arg(&disk).status().unwrap();
-    assert!(copied.success());
+    let (dir, disk) = super::start("card.img", &setting("GUICHET_VM_CARD"));
     // A card 2 GiB larger than the image, as a real card is: the first boot grows into it.
     let image_size = std::fs::metadata(&disk).unwrap().len();
     std::fs::OpenOptions::new().write(true).open(&disk).unwrap().set_len(image_size + (2 << 30)).unwrap();

@@ -37,6 +37,20 @@ fn provision(m: &Machine, flags: &str) -> String {
     out
 }
 
+/// What every booted test starts with: the fonts and the in-process UI (to know where to
+/// touch), its run folder, and a writable copy of `image` there named `disk`.
+fn start(disk: &str, image: &std::path::Path) -> (PathBuf, PathBuf) {
+    guichet::kiosk::fonts::install();
+    i_slint_backend_testing::init_integration_test_with_mock_time();
+    let dir = setting("GUICHET_VM_DIR");
+    std::fs::create_dir_all(&dir).unwrap();
+    let copy = dir.join(disk);
+    let copied =
+        std::process::Command::new("cp").args(["--sparse=always", "--reflink=auto"]).arg(image).arg(&copy).status();
+    assert!(copied.is_ok_and(|s| s.success()), "could not copy {}", image.display());
+    (dir, copy)
+}
+
 fn setting(name: &str) -> PathBuf {
     PathBuf::from(
         std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run firmware-config/tests/vm-test.sh")),
@@ -46,19 +60,8 @@ fn setting(name: &str) -> PathBuf {
 #[test]
 #[ignore = "boots a virtual appliance for minutes: firmware-config/tests/vm-test.sh runs it"]
 fn the_appliance_installs_offline_boots_on_drm_and_serves_visitors_and_staff() {
-    guichet::kiosk::fonts::install();
-    i_slint_backend_testing::init_integration_test_with_mock_time();
     let image_dir = setting("GUICHET_VM_IMAGE");
-    let dir = setting("GUICHET_VM_DIR");
-    std::fs::create_dir_all(&dir).unwrap();
-    let disk = dir.join("disk.img");
-    let copied = std::process::Command::new("cp")
-        .args(["--sparse=always", "--reflink=auto"])
-        .arg(image_dir.join("root.img"))
-        .arg(&disk)
-        .status()
-        .unwrap();
-    assert!(copied.success());
+    let (dir, disk) = start("disk.img", &image_dir.join("root.img"));
     let image = Image {
         arch: Arch::Amd64,
         kernel: image_dir.join("vmlinuz"),
