@@ -138,11 +138,16 @@ pub fn speech(site: &Site, speak: bool) -> Line {
         // kiosk's. A first start loads espeak-ng's voices: seen taking over 10 s on an
         // emulated arm64 board, the Pi's own core. So it tries again, 3 s apart, for 30 s
         // (within the check's 45 s limit) before saying it failed.
+        // A server that accepts and never answers is said at once: no retry helps it.
+        let answer = std::time::Duration::from_secs(5);
+        if let Err(silent) = crate::speech::probe::probe(answer) {
+            return Line::new(Status::Fail, "speech", silent.en());
+        }
         let started = std::time::Instant::now();
-        let mut speaker = crate::speech::engine::TtsSpeaker::new();
+        let mut speaker = crate::speech::engine::TtsSpeaker::new(answer);
         while speaker.is_err() && started.elapsed() < std::time::Duration::from_secs(30) {
             std::thread::sleep(std::time::Duration::from_secs(3));
-            speaker = crate::speech::engine::TtsSpeaker::new();
+            speaker = crate::speech::engine::TtsSpeaker::new(answer);
         }
         let tried = started.elapsed().as_secs();
         let said = speaker.and_then(|mut s| {

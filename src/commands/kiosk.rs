@@ -17,7 +17,9 @@ fn speaker(config: &Config) -> SpeakerFactory {
     #[cfg(feature = "speech")]
     if config.speech.enabled {
         return Box::new(|| {
-            let mut speaker = crate::speech::engine::TtsSpeaker::new()?;
+            // At most 10 s for speech-dispatcher's first answer; the speech thread's
+            // watchdog gives up on it if anything after that hangs.
+            let mut speaker = crate::speech::engine::TtsSpeaker::new(std::time::Duration::from_secs(10))?;
             speaker.warm_up();
             Ok(Box::new(speaker) as Box<dyn crate::speech::Speaker>)
         });

@@ -1,7 +1,9 @@
 //! The real speech engine: the `tts` crate over speech-dispatcher.
 
 use super::{Speaker, SpeechError, Voice, VOLUME_STEPS};
+use super::probe::probe;
 use crate::core::lang::Lang;
+use std::time::Duration;
 
 pub struct TtsSpeaker {
     tts: tts::Tts,
@@ -17,7 +19,11 @@ fn err(e: impl std::fmt::Display) -> SpeechError {
 }
 
 impl TtsSpeaker {
-    pub fn new() -> Result<TtsSpeaker, SpeechError> {
+    /// Connects to speech-dispatcher. Its library waits for ever on a server that accepts
+    /// the connection and never answers, so the server is asked first, under `limit`
+    /// (`probe`); the kiosk's speech watchdog covers what could still hang after that.
+    pub fn new(limit: Duration) -> Result<TtsSpeaker, SpeechError> {
+        probe(limit).map_err(|silent| SpeechError(silent.fr()))?;
         Ok(TtsSpeaker { tts: tts::Tts::default().map_err(err)?, lang: None, voices: None })
     }
 
