@@ -1,13 +1,30 @@
 //! The `Clock` port: today's date and the wall-clock time, replaceable in tests.
+//!
+//! The Pi has no clock battery: without network time it may start in 1970, or at the time
+//! systemd-timesyncd saved when it last ran, then jump when the network sets it. Dates,
+//! numbering, the service day and everything stored read this port; timers (inactivity,
+//! sessions, lockouts, time limits) use `std::time::Instant`, which never jumps.
 
 use chrono::NaiveDate;
 use std::sync::atomic::{AtomicI64, Ordering};
 
+/// When this binary was built (seconds since 1970): a clock before it is wrong.
+pub const BUILT_AT: i64 = match i64::from_str_radix(env!("GUICHET_BUILT_AT"), 10) {
+    Ok(t) => t,
+    Err(_) => 0,
+};
+
 pub trait Clock: Send + Sync {
     /// The local calendar date.
-    fn today(&self) -> NaiveDate;
+    fn today(&self) -> NaiveDate {
+        self.date_of(self.now_ms())
+    }
     /// Milliseconds since the Unix epoch.
     fn now_ms(&self) -> i64;
+    /// The local calendar date of a time in milliseconds.
+    fn date_of(&self, ms: i64) -> NaiveDate;
+    /// A time before this one (ms) is certainly wrong: the clock had not been set.
+    fn earliest_ms(&self) -> i64;
 }
 
 /// The machine's clock.
@@ -20,13 +37,28 @@ impl Clock for SystemClock {
     fn now_ms(&self) -> i64 {
         chrono::Utc::now().timestamp_millis()
     }
+    fn date_of(&self, ms: i64) -> NaiveDate {
+        chrono::DateTime::from_timestamp_millis(ms)
+            .map_or_else(NaiveDate::default, |d| d.with_timezone(&chrono::Local).date_naive())
+    }
+    fn earliest_ms(&self) -> i64 {
+        BUILT_AT.saturating_mul(1000)
+    }
 }
 
-/// A clock that tests set by hand (day as days since 1970-01-01).
-#[derive(Default)]
+/// A clock that tests set by hand (UTC dates). Times before 2020 are "not set".
 pub struct ManualClock {
     ms: AtomicI64,
 }
+
+impl Default for ManualClock {
+    fn default() -> Self {
+        ManualClock { ms: AtomicI64::new(0) }
+    }
+}
+
+/// 2020-01-01 00:00 UTC: the manual clock's `earliest_ms`.
+pub const MANUAL_EARLIEST_MS: i64 = 1_577_836_800_000;
 
 impl ManualClock {
     pub fn new(day: NaiveDate) -> ManualClock {
@@ -35,22 +67,34 @@ impl ManualClock {
         clock
     }
 
+    /// Noon of `day`.
     pub fn set_day(&self, day: NaiveDate) {
         let ms = day.and_hms_opt(12, 0, 0).map_or(0, |t| t.and_utc().timestamp_millis());
         self.ms.store(ms, Ordering::SeqCst);
     }
 
-    /// Moves the clock on by `ms` milliseconds.
+    /// Moves the clock on by `ms` milliseconds (back when negative).
     pub fn advance(&self, ms: i64) {
         self.ms.fetch_add(ms, Ordering::SeqCst);
     }
 }
 
 impl Clock for ManualClock {
-    fn today(&self) -> NaiveDate {
-        chrono::DateTime::from_timestamp_millis(self.now_ms()).map_or_else(NaiveDate::default, |d| d.date_naive())
-    }
     fn now_ms(&self) -> i64 {
         self.ms.load(Ordering::SeqCst)
     }
+    fn date_of(&self, ms: i64) -> NaiveDate {
+        chrono::DateTime::from_timestamp_millis(ms).map_or_else(NaiveDate::default, |d| d.date_naive())
+    }
+    fn earliest_ms(&self) -> i64 {
+        MANUAL_EARLIEST_MS
+    }
+}
+
+/// Whether a time recorded on `service_day` was taken by a clock now known to have been
+/// behind: before the clock could have been set (and it is set now), or on a date before
+/// the day it was filed under (the service day never goes back, so the clock was behind).
+pub fn was_behind(clock: &dyn Clock, at_ms: i64, service_day: NaiveDate) -> bool {
+    let earliest = clock.earliest_ms();
+    (at_ms < earliest && clock.now_ms() >= earliest) || clock.date_of(at_ms) < service_day
 }

@@ -5,11 +5,7 @@ use super::doctor_devices::Places;
 use super::Site;
 use std::path::Path;
 
-/// When this binary was built (seconds since 1970): a kiosk clock before it is wrong.
-pub const BUILT_AT: i64 = match i64::from_str_radix(env!("GUICHET_BUILT_AT"), 10) {
-    Ok(t) => t,
-    Err(_) => 0,
-};
+pub use crate::clock::BUILT_AT;
 
 pub fn version() -> Line {
     let v = format!("guichet {} (database schema {})", env!("CARGO_PKG_VERSION"), crate::store::schema::VERSION);

@@ -1,7 +1,12 @@
 //! The service day: numbering and "call next" belong to it. The day moves on with the
 //! clock but never back (the Pi has no clock battery); when it moves on, tickets an
 //! earlier day left open are closed as "not seen". Staff can open the next day by hand
-//! when the clock is wrong.
+//! when the clock is wrong. When the clock, set at last, moves the day on, tickets still
+//! open that a clock known to be behind issued are today's: they move to the new day with
+//! their numbers (see `carry`), the others are closed.
+
+#[path = "carry.rs"]
+mod carry;
 
 use super::StoreError;
 use crate::clock::Clock;
@@ -16,7 +21,11 @@ fn last_used(conn: &Connection) -> Result<Option<NaiveDate>, StoreError> {
 }
 
 /// Makes `day` the service day and closes what earlier days left open; how many closed.
-fn begin(conn: &Connection, day: NaiveDate, now_ms: i64) -> Result<usize, StoreError> {
+/// With `carry`, the open tickets a clock known to be behind issued move to `day` first.
+fn begin(conn: &Connection, day: NaiveDate, clock: &dyn Clock, carry: bool) -> Result<usize, StoreError> {
+    if carry {
+        carry::into(conn, day, clock)?;
+    }
     let day = day.to_string();
     conn.execute(
         "INSERT INTO settings (key, value) VALUES ('service_day', ?1)
@@ -26,7 +35,7 @@ fn begin(conn: &Connection, day: NaiveDate, now_ms: i64) -> Result<usize, StoreE
     let closed = conn.execute(
         "UPDATE tickets SET status = 'not_seen', finished_at = ?2, rev = rev + 1
          WHERE status IN ('waiting', 'called', 'in_service') AND service_day < ?1",
-        rusqlite::params![day, now_ms],
+        rusqlite::params![day, clock.now_ms()],
     )?;
     conn.execute("DELETE FROM calls WHERE service_day < ?1", [&day])?;
     Ok(closed)
@@ -37,7 +46,7 @@ pub fn current(conn: &Connection, clock: &dyn Clock) -> Result<NaiveDate, StoreE
     let last = last_used(conn)?;
     let day = queue::service_day(last, clock.today());
     if last != Some(day) {
-        begin(conn, day, clock.now_ms())?;
+        begin(conn, day, clock, true)?;
     }
     Ok(day)
 }
@@ -51,7 +60,7 @@ pub fn open_next(conn: &mut Connection, clock: &dyn Clock) -> Result<(NaiveDate,
         Some(last) if clock.today() <= last => last.succ_opt().unwrap_or(last),
         _ => clock.today(),
     };
-    let closed = begin(&tx, day, clock.now_ms())?;
+    let closed = begin(&tx, day, clock, false)?;
     tx.commit()?;
     Ok((day, closed))
 }

@@ -353,6 +353,8 @@ fn changed(t: &TicketRow) -> DomainEvent {
 }
 
 #[cfg(test)]
+mod clock_tests;
+#[cfg(test)]
 mod open_tests;
 #[cfg(test)]
 mod tests;

@@ -101,12 +101,13 @@ pub fn waiting(conn: &Connection, queue: Option<char>) -> Result<Vec<Waiting>, S
     Ok(rows)
 }
 
-/// How long each visit finished on `day` in `queue` took, start to finish (ms).
+/// How long each visit finished on `day` in `queue` took, start to finish (ms); a visit
+/// the clock made negative or longer than a day (it jumped meanwhile) is left out.
 pub fn service_times(conn: &Connection, day: &str, queue: char) -> Result<Vec<i64>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT finished_at - started_at FROM tickets
          WHERE service_day = ?1 AND COALESCE(moved_to, queue) = ?2 AND status = 'done'
-           AND started_at IS NOT NULL AND finished_at IS NOT NULL",
+           AND finished_at - started_at BETWEEN 0 AND 86400000",
     )?;
     let rows = stmt.query_map(rusqlite::params![day, queue.to_string()], |r| r.get(0))?.collect::<Result<_, _>>()?;
     Ok(rows)

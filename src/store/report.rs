@@ -81,7 +81,11 @@ fn visit(r: &Row<'_>, hour_of: &dyn Fn(i64) -> u8) -> rusqlite::Result<Visit> {
     let priority: Option<String> = r.get(9)?;
     let first_call: Option<i64> = r.get(12)?;
     let (started, called, finished): (Option<i64>, Option<i64>, Option<i64>) = (r.get(13)?, r.get(14)?, r.get(15)?);
-    let seconds = |from: Option<i64>, to: Option<i64>| from.zip(to).map(|(a, b)| (b - a) / 1000);
+    // A clock that jumped between the two times (the Pi has no clock battery) can make a
+    // span negative or absurd: unknown rather than wrong in the figures.
+    let seconds = |from: Option<i64>, to: Option<i64>| {
+        from.zip(to).map(|(a, b)| b - a).filter(|ms| (0..=86_400_000).contains(ms)).map(|ms| ms / 1000)
+    };
     let served = if status == Status::Done { seconds(started.or(called), finished) } else { None };
     Ok(Visit {
         day: day.parse().unwrap_or_default(),
