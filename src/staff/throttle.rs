@@ -200,7 +200,9 @@ impl Throttle {
     /// the last attempt on `name`: every address may try it again, at once.
     fn apply_unlock(&mut self, name: &str, unlocked_at: Option<i64>) {
         let Some(at) = unlocked_at else { return };
-        if self.unlocks_seen.get(name).is_some_and(|seen| *seen >= at) {
+        // Any other date is a new unlock: a later one may bear an earlier date when the
+        // wall clock was set back in between.
+        if self.unlocks_seen.get(name).is_some_and(|seen| *seen == at) {
             return;
         }
         self.unlocks_seen.insert(name.to_string(), at);

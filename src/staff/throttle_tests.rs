@@ -165,3 +165,20 @@ fn an_unlock_ends_the_wait() {
     assert_eq!(fail(&mut t, "10.0.0.2", "marie", now).err(), Some(Refused::Wait(Duration::from_secs(1))));
     assert!(t.begin("10.0.0.2", "marie", None, Some(1000), now).is_ok_and(|r| !r.slows()));
 }
+
+#[test]
+fn an_unlock_dated_before_the_last_one_still_counts_after_the_clock_went_back() {
+    // The unlock's date comes from the wall clock (the database), which can jump back when
+    // the network sets it: a later unlock with an earlier date is still a new unlock.
+    let mut t = Throttle::new(2, LOCK);
+    let now = Instant::now();
+    let lock_out = |t: &mut Throttle, unlocked_at| {
+        for _ in 0..2 {
+            t.begin("a", "marie", None, unlocked_at, now).map(|r| t.failed(&r, now)).unwrap();
+        }
+        assert!(t.begin("a", "marie", None, unlocked_at, now).is_err(), "locked out");
+    };
+    lock_out(&mut t, Some(5_000_000));
+    lock_out(&mut t, Some(9_000_000));
+    assert!(t.begin("a", "marie", None, Some(2_000_000), now).is_ok(), "unlocked with the clock set back");
+}
