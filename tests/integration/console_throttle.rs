@@ -2,7 +2,7 @@
 //! slowed down, whatever the address, while its owner's own browser still gets in; the
 //! addresses of one IPv6 /64 are one client, an IPv4-mapped address is its IPv4 address.
 
-use crate::console::{cookie_pair, set_cookie, text, try_login_from, try_login_with, Site, PASSWORD};
+use crate::console::{cookie_pair, get, login_as, set_cookie, text, try_login_from, try_login_with, Site, PASSWORD};
 use axum::body::Body;
 use axum::http::{Response, StatusCode};
 use guichet::staff::ConsoleConfig;
@@ -105,4 +105,25 @@ async fn an_ipv6_network_is_counted_as_one_address_and_a_mapped_ipv4_as_its_ipv4
     let log = site.store.reader().with(|c| guichet::store::audit_log(c, 100)).unwrap();
     assert!(log.iter().any(|e| e.address == "10.0.0.9"), "the audit log names the IPv4 address: {log:?}");
     assert!(log.iter().any(|e| e.address == "2001:db8:1:2:ab:cd:ef:1"), "and the whole IPv6 address");
+}
+
+#[tokio::test]
+async fn a_clock_jump_ends_neither_a_session_nor_a_lockout_and_an_unlock_after_it_counts() {
+    // Sessions and lockouts run on monotonic time; the wall clock only dates the unlock.
+    let site = Site::with(ConsoleConfig { max_failures: 2, lockout_minutes: 15, ..ConsoleConfig::default() }).await;
+    let router = site.router();
+    let claire = login_as(&router, "claire").await;
+    let day_ms = 86_400_000;
+    for jump in [40 * day_ms, -41 * day_ms] {
+        for _ in 0..2 {
+            try_login_from(&router, from("10.0.0.3"), "marie", "wrong", "").await;
+        }
+        site.clock.advance(jump);
+        assert_eq!(get(&router, "/", &claire.cookie).await.status(), StatusCode::OK, "jump {jump}: still logged in");
+        let locked = try_login_from(&router, from("10.0.0.3"), "marie", PASSWORD, "").await;
+        assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS, "jump {jump}: still locked");
+        assert!(site.store.unlock_staff("marie".into()).await.unwrap());
+        let unlocked = try_login_from(&router, from("10.0.0.3"), "marie", PASSWORD, "").await;
+        assert!(logged_in(&unlocked), "jump {jump}: unlocked");
+    }
 }
