@@ -68,19 +68,6 @@ pub fn database(dir: &Path) -> Line {
     }
 }
 
-/// The Pi has no clock battery: without network time it may start in the past.
-pub fn clock(now: i64, built_at: i64) -> Line {
-    let shown = chrono::DateTime::from_timestamp(now, 0)
-        .map(|d| d.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M").to_string());
-    let shown = shown.unwrap_or_else(|| now.to_string());
-    if now < built_at {
-        let fix = "set it: sudo date -s 'YYYY-MM-DD HH:MM', or give the kiosk network time (NTP)";
-        Line::new(Status::Fail, "clock", format!("{shown} is before this build was made: the clock is wrong; {fix}"))
-    } else {
-        Line::new(Status::Pass, "clock", shown)
-    }
-}
-
 /// The screen's size (and where it comes from), and its DRM card opened read-write as
 /// the kiosk opens it (a machine without /dev/dri: the size alone).
 pub fn display(site: &Site, places: &Places) -> Line {
@@ -146,17 +133,25 @@ pub fn speech(site: &Site, speak: bool) -> Line {
             speaker = crate::speech::engine::TtsSpeaker::new(answer);
         }
         let tried = started.elapsed().as_secs();
-        let said = speaker.and_then(|mut s| {
-            s.say_in_default_voice(phrase)?;
-            std::thread::sleep(std::time::Duration::from_secs(4));
-            Ok(())
-        });
-        match said {
-            Ok(()) => Line::new(Status::Pass, "speech", format!("said \"{phrase}\": did you hear it?")),
+        let mut speaker = match speaker {
+            Ok(speaker) => speaker,
+            Err(e) => {
+                let fix = "is speech-dispatcher installed? systemctl status guichet shows its start";
+                return Line::new(Status::Fail, "speech", format!("{e} (tried for {tried} s); {fix}"));
+            }
+        };
+        match speaker.say_in_default_voice(phrase) {
+            Ok(()) => {
+                std::thread::sleep(std::time::Duration::from_secs(4));
+                Line::new(Status::Pass, "speech", format!("said \"{phrase}\": did you hear it?"))
+            }
             Err(e) => Line::new(
                 Status::Fail,
                 "speech",
-                format!("{e} (tried for {tried} s); is speech-dispatcher installed? systemctl status guichet shows its start"),
+                format!(
+                    "connected, but the test phrase failed ({e}): speech-dispatcher stopped in the middle; \
+                     restart it (sudo systemctl restart guichet) and read its log (journalctl -u guichet)"
+                ),
             ),
         }
     }

@@ -18,6 +18,7 @@ mod console_throttle;
 mod console_tickets;
 mod console_transport;
 mod console_workflow;
+mod degraded_speech;
 mod doctor;
 mod gallery;
 mod help_calls;
