@@ -71,7 +71,7 @@ fn report_within(data_dir: &Path, config: Option<&Path>, options: Options, l: Li
                 or the SD card is failing: check dmesg";
     let part = Part::new("database", l.disk, format!("the database in {dir}"), held);
     lines.extend(timed(&site, part, |s| vec![check::database(&s.data_dir)]));
-    lines.push(check::clock(chrono::Utc::now().timestamp(), check::BUILT_AT));
+    lines.extend(super::doctor_time::lines());
     let part = Part::new("display", l.quick, "the screen's driver", "check dmesg for the graphics driver");
     let places = at.clone();
     lines.extend(timed(&site, part, move |s| vec![check::display(s, &places)]));
@@ -165,7 +165,8 @@ mod tests {
         // No /dev/dri here: the display line is the screen's size alone, as before.
         assert!(line("display").is_some_and(|l| !l.detail.contains("read-write")));
         let parts: Vec<&str> = lines.iter().map(|l| l.part).collect();
-        let expected = ["version", "config", "data", "disk", "database", "clock", "display", "touch", "keyboard"];
+        let expected =
+            ["version", "config", "data", "disk", "database", "clock", "time sync", "display", "touch", "keyboard"];
         assert_eq!(parts[..expected.len()], expected);
     }
 }

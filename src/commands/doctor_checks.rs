@@ -5,8 +5,6 @@ use super::doctor_devices::Places;
 use super::Site;
 use std::path::Path;
 
-pub use crate::clock::BUILT_AT;
-
 pub fn version() -> Line {
     let v = format!("guichet {} (database schema {})", env!("CARGO_PKG_VERSION"), crate::store::schema::VERSION);
     Line::new(Status::Pass, "version", v)

@@ -6,6 +6,7 @@ mod doctor_checks;
 mod doctor_devices;
 mod doctor_limit;
 mod doctor_network;
+mod doctor_time;
 mod kiosk;
 mod print_test;
 mod report;
