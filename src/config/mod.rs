@@ -199,7 +199,8 @@ impl Config {
         let err = |line, problem: String, fix: &str| ConfigError { file: file.into(), line, problem, fix: fix.into() };
         let mut config: Config = toml::from_str(text).map_err(|e| {
             let line = e.span().map_or(0, |s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-            err(line, e.message().trim().to_string(), "see firmware-config/guichet.toml for every key and its form")
+            let (problem, fix) = crate::core::syntax::describe(&e, text);
+            err(line, problem, fix.as_deref().unwrap_or("see firmware-config/guichet.toml for every key and its form"))
         })?;
         config.display_given =
             text.parse::<toml::Table>().is_ok_and(|t| t.get("display").and_then(|d| d.get("width_mm")).is_some());

@@ -120,3 +120,13 @@ fn details_days_is_bounded_and_a_wrong_value_names_file_key_and_range() {
         assert_eq!(c.retention.details_days, right);
     }
 }
+
+/// Found by tests/integration/props_config.rs: a control character in a comment made
+/// the TOML reader's message empty (`guichet.toml:3: ` and nothing said).
+#[test]
+fn a_control_character_in_a_comment_is_named() {
+    let e = Config::parse("[idle]\ntimeout_s = 120\n# path = \"\u{0}\"\n", "g.toml").unwrap_err();
+    assert_eq!(e.line, 3, "{e}");
+    assert!(e.problem.contains("U+0000") && e.problem.contains("column 11"), "{e}");
+    assert!(e.fix.contains("remove"), "{e}");
+}

@@ -250,7 +250,12 @@ impl Checker<'_> {
             Ok(v) => Some(v),
             Err(e) => {
                 let offset = e.span().map_or(0, |s| s.start);
-                self.error(offset, e.message().to_string(), "correct the TOML syntax or the field name shown");
+                let (problem, fix) = super::syntax::describe(&e, &self.file.text);
+                self.error(
+                    offset,
+                    problem,
+                    fix.as_deref().unwrap_or("correct the TOML syntax or the field name shown"),
+                );
                 None
             }
         }

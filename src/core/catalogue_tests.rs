@@ -137,3 +137,15 @@ fn latin_words_in_arabic_translations_are_isolated_for_the_screen() {
     assert_eq!(cat.tr(Lang::Ar, "Papiers"), "أوراق (\u{2066}CAF\u{2069})");
     assert_eq!(cat.tr(Lang::En, "Papiers"), "Papers (CAF)", "left-to-right languages are untouched");
 }
+
+/// As in guichet.toml (found by tests/integration/props_config.rs): a control character
+/// in a comment made the TOML reader's message empty.
+#[test]
+fn a_control_character_in_a_comment_is_named() {
+    let bad = format!("# a comment with {} in it\n{ROOT}", '\u{7}');
+    let err = load(&[file("catalogue.toml", &bad)], &icons()).unwrap_err();
+    let e = &err.0[0];
+    assert_eq!((e.file.as_str(), e.line), ("catalogue.toml", 1), "{e}");
+    assert!(e.problem.contains("U+0007") && e.problem.contains("column 18"), "{e}");
+    assert!(e.fix.contains("remove"), "{e}");
+}

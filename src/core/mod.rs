@@ -12,3 +12,4 @@ pub mod paging;
 pub mod po;
 pub mod queue;
 pub mod report;
+pub mod syntax;
