@@ -164,7 +164,12 @@ fn change_from(console: &Console, staff: &Staff, action: Action, form: &ActionFi
         "" => None,
         rev => Some(rev.parse::<i64>().map_err(|_| bad())?),
     };
-    let mut change = Change { seen, calls_before_absent: console.config.calls_before_absent, ..Change::new(action) };
+    let mut change = Change {
+        seen,
+        calls_before_absent: console.config.calls_before_absent,
+        audit: Some(staff.as_actor(labels::action_slug(action))),
+        ..Change::new(action)
+    };
     match action {
         Action::Call | Action::Start => {
             change.desk = desk_for(console, staff, &form.desk);
@@ -211,10 +216,7 @@ pub(super) async fn ticket_action(
     };
     let back = safe_next(&form.back);
     match console.store.act(id, change).await {
-        Ok(row) => {
-            staff.audit(&console, labels::action_slug(action), &row.number);
-            tell(&console, &staff, Notice::info(labels::action_done(action, &row)), back)
-        }
+        Ok(row) => tell(&console, &staff, Notice::info(labels::action_done(action, &row)), back),
         Err(StoreError::Transition(_) | StoreError::Changed) => tell(&console, &staff, Notice::problem(CHANGED), back),
         Err(StoreError::TooFewCalls { calls, needed }) => {
             let say = format!(
@@ -238,11 +240,8 @@ pub(super) async fn call_next(
     let Some(desk) = desk_for(&console, &staff, &form.desk) else {
         return tell(&console, &staff, no_desk(&console), "/");
     };
-    let notice = match console.store.call_next(desk, queue).await {
-        Ok(row) => {
-            staff.audit(&console, "call-next", &row.number);
-            Notice::info(labels::action_done(Action::Call, &row))
-        }
+    let notice = match console.store.call_next_by(desk, queue, staff.as_actor("call-next")).await {
+        Ok(row) => Notice::info(labels::action_done(Action::Call, &row)),
         Err(StoreError::NobodyWaiting) => Notice::info(match queue {
             Some(q) => format!("Personne n'attend dans la file {q} pour le moment."),
             None => "Personne n'attend pour le moment.".to_string(),

@@ -38,6 +38,12 @@ impl Staff {
     pub fn audit(&self, console: &Console, action: &str, detail: &str) {
         console.audit(&self.session.name, action, detail, &self.address);
     }
+
+    /// This person doing `action` to a ticket: the store writes the audit entry in the
+    /// change's own transaction (a crash keeps both or neither).
+    pub fn as_actor(&self, action: &str) -> store::Audit {
+        store::Audit { actor: self.session.name.clone(), action: action.to_string(), address: self.address.clone() }
+    }
 }
 
 /// The client's IP address ("" when the server was not told, as in router tests).

@@ -18,7 +18,7 @@ pub use accounts::{
 pub use calls::{board_key, calls_after, last_calls, BoardCall, SHOWN};
 pub use read::{open_tickets, ticket_by_id, ticket_by_token, ReadPool, TicketRow};
 pub use report::{kept as report_kept, visits as report_visits, Purged};
-pub use write::{Change, IssuedTicket};
+pub use write::{Audit, Change, IssuedTicket};
 
 use crate::clock::{Clock, SystemClock};
 use crate::core::help::{HelpCall, HelpCalls, HelpError};
@@ -108,6 +108,7 @@ enum Command {
     CallNext {
         desk: String,
         queue: Option<char>,
+        audit: Option<Audit>,
         reply: Reply<TicketRow>,
     },
     /// Any other change, run on the storage thread (accounts, audit log).
@@ -253,7 +254,12 @@ impl Store {
 
     /// Calls the next visitor (priority first) to `desk`, optionally from one queue.
     pub fn call_next(&self, desk: String, queue: Option<char>) -> Pending<TicketRow> {
-        self.send(|reply| Command::CallNext { desk, queue, reply })
+        self.send(|reply| Command::CallNext { desk, queue, audit: None, reply })
+    }
+
+    /// As [`Store::call_next`], with the audit entry written in the call's transaction.
+    pub fn call_next_by(&self, desk: String, queue: Option<char>, audit: Audit) -> Pending<TicketRow> {
+        self.send(|reply| Command::CallNext { desk, queue, audit: Some(audit), reply })
     }
 
     /// Runs `change` on the storage thread (with the only write connection and the clock).
@@ -309,8 +315,8 @@ fn run(
             Command::Act { id, change, reply } => {
                 let _ = reply.send(acted(write::act(&mut conn, clock, id, &change), &publish));
             }
-            Command::CallNext { desk, queue, reply } => {
-                let _ = reply.send(acted(write::call_next(&mut conn, clock, &desk, queue), &publish));
+            Command::CallNext { desk, queue, audit, reply } => {
+                let _ = reply.send(acted(write::call_next(&mut conn, clock, &desk, queue, audit), &publish));
             }
             Command::Run(change) => change(&mut conn, clock),
             Command::CallHelp { kiosk, screen, reply } => {

@@ -1,5 +1,6 @@
 //! The write side: every function here runs on the storage thread, in one transaction.
 
+use super::accounts::{self, AuditEntry};
 use super::calls::{self, BoardCall};
 use super::read::{self, TicketRow};
 use super::{day, StoreError};
@@ -88,13 +89,26 @@ pub struct Change {
     pub ending: Option<Ending>,
     /// With `NoShow`: the calls needed first (the office's rule).
     pub calls_before_absent: u32,
+    /// Who asked, for the audit log: written in the change's own transaction.
+    pub audit: Option<Audit>,
 }
 
 impl Change {
     /// `action` with nothing else (no revision check).
     pub fn new(action: Action) -> Change {
-        Change { action, seen: None, desk: None, queue: None, ending: None, calls_before_absent: 0 }
+        Change { action, seen: None, desk: None, queue: None, ending: None, calls_before_absent: 0, audit: None }
     }
+}
+
+/// Who made a change and from where: its audit entry (the ticket's number as the detail)
+/// is written in the same transaction, so a crash never keeps a change without its entry,
+/// nor an entry for a change that was lost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Audit {
+    pub actor: String,
+    /// The audit verb (`call`, `call-next`, `finish`, …).
+    pub action: String,
+    pub address: String,
 }
 
 /// A ticket after a change, and the board's call when the change was a call.
@@ -148,6 +162,10 @@ pub fn act(conn: &mut Connection, clock: &dyn Clock, id: i64, change: &Change) -
     }
     let row = read::ticket_by_id(&tx, id)?.ok_or(StoreError::NotFound)?;
     let call = if change.action == Action::Call { Some(calls::record(&tx, &row, now)?) } else { None };
+    if let Some(Audit { actor, action, address }) = change.audit.clone() {
+        let entry = AuditEntry { at: now, actor, action, detail: row.number.clone(), address };
+        accounts::record(&tx, &entry)?;
+    }
     tx.commit()?;
     Ok((row, call))
 }
@@ -158,6 +176,7 @@ pub fn call_next(
     clock: &dyn Clock,
     desk: &str,
     queue: Option<char>,
+    audit: Option<Audit>,
 ) -> Result<Acted, StoreError> {
     // A new day closes what yesterday left open before anyone is called.
     {
@@ -170,6 +189,6 @@ pub fn call_next(
         queue::next_in_line(&waiting).map(|w| w.id)
     };
     let id = next.ok_or(StoreError::NobodyWaiting)?;
-    let change = Change { desk: Some(desk.to_string()), ..Change::new(Action::Call) };
+    let change = Change { desk: Some(desk.to_string()), audit, ..Change::new(Action::Call) };
     act(conn, clock, id, &change)
 }

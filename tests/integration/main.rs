@@ -18,6 +18,8 @@ mod console_throttle;
 mod console_tickets;
 mod console_transport;
 mod console_workflow;
+mod crash;
+mod crash_child;
 mod degraded_speech;
 mod doctor;
 mod gallery;
