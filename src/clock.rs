@@ -98,3 +98,75 @@ pub fn was_behind(clock: &dyn Clock, at_ms: i64, service_day: NaiveDate) -> bool
     let earliest = clock.earliest_ms();
     (at_ms < earliest && clock.now_ms() >= earliest) || clock.date_of(at_ms) < service_day
 }
+
+/// What the kernel says of the system time's synchronisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Synced {
+    Yes,
+    No,
+    /// The kernel could not be asked (the reason).
+    Unknown(String),
+}
+
+/// Asks the kernel (`adjtimex`, read only): an NTP daemon (systemd-timesyncd, chrony,
+/// ntpd) clears `STA_UNSYNC` once it has set the clock; `timedatectl` reads the same bit.
+pub fn kernel_synced() -> Synced {
+    use nix::libc;
+    // SAFETY: `timex` is plain data for which all zeroes is valid; with `modes` zero,
+    // adjtimex only reads the kernel's state into it.
+    let mut t: libc::timex = unsafe { std::mem::zeroed() };
+    let state = unsafe { libc::adjtimex(&mut t) };
+    match state {
+        -1 => Synced::Unknown(std::io::Error::last_os_error().to_string()),
+        libc::TIME_ERROR => Synced::No,
+        _ if t.status & libc::STA_UNSYNC != 0 => Synced::No,
+        _ => Synced::Yes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_time_is_behind_before_the_clock_was_set_or_before_its_own_day() {
+        let clock = ManualClock::default();
+        let morning = 8 * 3_600_000;
+        assert!(!was_behind(&clock, morning, day(1970, 1, 1)), "still 1970: nothing tells it is wrong");
+        clock.set_day(day(2026, 11, 23));
+        assert!(was_behind(&clock, morning, day(1970, 1, 1)), "set now: 1970 was wrong");
+        let late = ManualClock::new(day(2026, 10, 24)).now_ms();
+        assert!(was_behind(&clock, late, day(2026, 11, 22)), "a month before the day it was filed under");
+        let on_time = ManualClock::new(day(2026, 11, 22)).now_ms();
+        assert!(!was_behind(&clock, on_time, day(2026, 11, 22)));
+    }
+
+    /// Inactivity, sessions, lockouts, device trust, time limits and the keypad count
+    /// `Instant`s (and the kiosk's Slint timers, which count monotonic time too): none of
+    /// their files reads the wall clock, so a jump of it cannot end or stretch them.
+    #[test]
+    fn timers_never_read_the_wall_clock() {
+        let timers = [
+            ("core/journey.rs", include_str!("core/journey.rs")),
+            ("kiosk/mod.rs", include_str!("kiosk/mod.rs")),
+            ("kiosk/wiring.rs", include_str!("kiosk/wiring.rs")),
+            ("staff/auth.rs", include_str!("staff/auth.rs")),
+            ("staff/throttle.rs", include_str!("staff/throttle.rs")),
+            ("staff/devices.rs", include_str!("staff/devices.rs")),
+            ("staff/limits.rs", include_str!("staff/limits.rs")),
+            ("speech/mod.rs", include_str!("speech/mod.rs")),
+            ("hardware/transport.rs", include_str!("hardware/transport.rs")),
+            ("hardware/presence.rs", include_str!("hardware/presence.rs")),
+            ("hardware/watchdog.rs", include_str!("hardware/watchdog.rs")),
+        ];
+        for (file, text) in timers {
+            for wall in ["SystemTime", "Utc::now", "Local::now", "now_ms", ".today()"] {
+                assert!(!text.contains(wall), "src/{file} reads the wall clock ({wall}): use Instant");
+            }
+        }
+    }
+}

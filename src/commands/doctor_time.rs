@@ -4,31 +4,7 @@
 //! the service day stay right whatever the clock does; dates and times shown do not.
 
 use super::doctor::{Line, Status};
-
-/// What the kernel says of the system time's synchronisation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Synced {
-    Yes,
-    No,
-    /// The kernel could not be asked (the reason).
-    Unknown(String),
-}
-
-/// Asks the kernel (`adjtimex`, read only): an NTP daemon (systemd-timesyncd, chrony,
-/// ntpd) clears `STA_UNSYNC` once it has set the clock; `timedatectl` reads the same bit.
-pub fn kernel_synced() -> Synced {
-    use nix::libc;
-    // SAFETY: `timex` is plain data for which all zeroes is valid; with `modes` zero,
-    // adjtimex only reads the kernel's state into it.
-    let mut t: libc::timex = unsafe { std::mem::zeroed() };
-    let state = unsafe { libc::adjtimex(&mut t) };
-    match state {
-        -1 => Synced::Unknown(std::io::Error::last_os_error().to_string()),
-        libc::TIME_ERROR => Synced::No,
-        _ if t.status & libc::STA_UNSYNC != 0 => Synced::No,
-        _ => Synced::Yes,
-    }
-}
+use crate::clock::{kernel_synced, Synced};
 
 /// The time as the technician reads it (local), or the raw seconds if out of range.
 pub fn shown(now_s: i64) -> String {

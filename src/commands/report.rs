@@ -11,7 +11,7 @@ use chrono::{Datelike, NaiveDate};
 use std::time::Duration;
 
 pub fn report(site: &Site, from: Option<NaiveDate>, to: Option<NaiveDate>, format: ReportFormat) -> anyhow::Result<()> {
-    let today = chrono::Local::now().date_naive();
+    let today = crate::clock::Clock::today(&crate::clock::SystemClock);
     let to = to.unwrap_or(today);
     let from = from.unwrap_or_else(|| to.with_day(1).unwrap_or(to));
     check_span(from, to).map_err(|e| anyhow!("--from {from} --to {to}: {e}"))?;
