@@ -48,7 +48,10 @@ fn tickets_taken_in_1970_keep_their_numbers_and_their_place_when_the_clock_is_se
     assert_eq!((after.number.as_str(), after.service_day.as_str()), ("C-005", "2026-11-23"), "no number repeats");
     for (ticket, status) in [(&early, Status::Waiting), (&called, Status::Called)] {
         let now = row(&store, ticket.id);
-        assert_eq!((now.number.as_str(), now.status, now.service_day.as_str()), (ticket.number.as_str(), status, "2026-11-23"));
+        assert_eq!(
+            (now.number.as_str(), now.status, now.service_day.as_str()),
+            (ticket.number.as_str(), status, "2026-11-23")
+        );
         let waited = clock.now_ms() - now.issued_at;
         assert!((0..=60 * MINUTE).contains(&waited), "{}: waited {waited} ms", now.number);
     }
