@@ -38,6 +38,17 @@ pub struct Snapshot {
     pub printing: bool,
     pub speech: SpeechHealth,
     pub last_error: Option<Problem>,
+    /// Faults that last until someone fixes them (the site's catalogue refused at start,
+    /// the console's port taken, the disk full), one per part, oldest first.
+    pub faults: Vec<Fault>,
+}
+
+/// A lasting fault: which part, what is wrong and what to do, since when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    /// "catalogue", "console", "disk"...
+    pub part: &'static str,
+    pub problem: Problem,
 }
 
 impl Snapshot {
@@ -54,6 +65,7 @@ struct State {
     printing: bool,
     speech: SpeechHealth,
     last_error: Option<Problem>,
+    faults: Vec<Fault>,
 }
 
 /// Shared between the kiosk's threads and the console: clone it freely.
@@ -79,6 +91,7 @@ impl Health {
                 printing: false,
                 speech: SpeechHealth::Absent,
                 last_error: None,
+                faults: Vec::new(),
             })),
         }
     }
@@ -107,6 +120,24 @@ impl Health {
         self.lock().last_error = Some(Problem { at: SystemTime::now(), what: what.into() });
     }
 
+    /// Records a lasting fault of `part` (replacing its earlier one; its start time kept
+    /// while it lasts) and makes it the last error too.
+    pub fn fault(&self, part: &'static str, what: impl Into<String>) {
+        let what = what.into();
+        let mut s = self.lock();
+        let now = Problem { at: SystemTime::now(), what: what.clone() };
+        match s.faults.iter_mut().find(|f| f.part == part) {
+            Some(f) => f.problem.what = what,
+            None => s.faults.push(Fault { part, problem: now.clone() }),
+        }
+        s.last_error = Some(now);
+    }
+
+    /// `part` works again.
+    pub fn fixed(&self, part: &str) {
+        self.lock().faults.retain(|f| f.part != part);
+    }
+
     pub fn snapshot(&self) -> Snapshot {
         let s = self.lock();
         Snapshot {
@@ -117,6 +148,7 @@ impl Health {
             printing: s.printing,
             speech: s.speech.clone(),
             last_error: s.last_error.clone(),
+            faults: s.faults.clone(),
         }
     }
 }
@@ -149,5 +181,19 @@ mod tests {
         h.error("second");
         assert_eq!(seen.snapshot().last_error.map(|p| p.what).as_deref(), Some("second"));
         assert!(seen.snapshot().printer_checked.is_some());
+    }
+
+    #[test]
+    fn a_fault_lasts_until_fixed_one_per_part() {
+        let h = Health::new();
+        h.fault("disk", "plein");
+        h.fault("catalogue", "erreur ligne 3");
+        h.fault("disk", "toujours plein");
+        let s = h.snapshot();
+        let faults: Vec<(&str, &str)> = s.faults.iter().map(|f| (f.part, f.problem.what.as_str())).collect();
+        assert_eq!(faults, [("disk", "toujours plein"), ("catalogue", "erreur ligne 3")]);
+        assert_eq!(s.last_error.map(|p| p.what).as_deref(), Some("toujours plein"));
+        h.fixed("disk");
+        assert_eq!(h.snapshot().faults.len(), 1);
     }
 }

@@ -6,7 +6,6 @@ use crate::hardware::keys;
 use crate::hardware::printer::{EscPosPrinter, FolderPrinter, TicketPrinter};
 use crate::hardware::transport::{DevicePort, Port, TcpPort};
 use crate::hardware::watchdog::{self, Notifier};
-use crate::kiosk::staff::ConsoleInfo;
 use crate::kiosk::{press, wake, Kiosk, KioskServices};
 use crate::speech::{SpeakerFactory, SpeechError};
 use anyhow::Context;
@@ -56,21 +55,15 @@ pub fn kiosk(site: &Site, no_console: bool) -> anyhow::Result<()> {
     }
     let store = site.store()?;
     super::Retention::of(site).every_day(store.clone());
-    let catalogue = site.catalogue()?;
     let health = crate::health::Health::new();
+    // A mistake in the site's catalogue or a console port taken leaves visitors served.
+    let catalogue = super::degraded::catalogue(site, Some(&health))?;
     if site.config.speech.enabled {
         choose_sound_output(&site.config, &health);
     }
-    let (_server, console_info) = if no_console {
-        (None, None)
-    } else {
-        let console = site.console(store.clone(), catalogue.clone(), &site.config.console.bind)?;
-        // Shown on the kiosk's staff panel.
-        let info = ConsoleInfo {
-            address: site.config.console.public_url.clone(),
-            fingerprint: console.tls_fingerprint().map(str::to_string),
-        };
-        (Some(start_console(console.with_health(health.clone()), &site.config.console.bind)?), Some(info))
+    let console = match no_console {
+        true => super::degraded::ConsoleStart::default(),
+        false => super::degraded::console(site, store.clone(), catalogue.clone(), &health),
     };
     println!(
         "display: {}x{} px, {}x{} mm ({from}), turned {} degrees",
@@ -89,7 +82,9 @@ pub fn kiosk(site: &Site, no_console: bool) -> anyhow::Result<()> {
         health: health.clone(),
     })
     .context("cannot open the kiosk window (no display? run it under xvfb-run, or use the Pi build)")?;
-    kiosk.set_console(console_info.as_ref());
+    // Shown on the kiosk's staff panel.
+    kiosk.set_console(console.info.as_ref());
+    kiosk.set_console_port_taken(console.taken);
     start_gpio(&site.config, &kiosk, &health);
     if site.config.board.speak_on_kiosk {
         speak_calls(calls, &health)?;
@@ -157,7 +152,7 @@ fn start_gpio(config: &Config, kiosk: &Kiosk, health: &crate::health::Health) {
 }
 
 /// Starts the console and says where it listens (and its certificate's fingerprint).
-fn start_console(console: crate::staff::Console, bind: &str) -> anyhow::Result<crate::staff::ServerHandle> {
+pub(super) fn start_console(console: crate::staff::Console, bind: &str) -> anyhow::Result<crate::staff::ServerHandle> {
     let addr = bind_addr(bind)?;
     let scheme = if console.is_https() { "https" } else { "http" };
     let fingerprint = console.tls_fingerprint().map(str::to_string);
@@ -173,7 +168,7 @@ fn start_console(console: crate::staff::Console, bind: &str) -> anyhow::Result<c
 pub fn serve(site: &Site, bind: Option<String>) -> anyhow::Result<()> {
     let store = site.store()?;
     super::Retention::of(site).every_day(store.clone());
-    let catalogue = site.catalogue()?;
+    let catalogue = super::degraded::catalogue(site, None)?;
     let bind = bind.unwrap_or_else(|| site.config.console.bind.clone());
     let _server = start_console(site.console(store, catalogue, &bind)?, &bind)?;
     if let Some(n) = Notifier::from_env() {

@@ -1,6 +1,7 @@
 //! What each subcommand does. `main` only parses arguments and prints errors.
 
 mod board;
+mod degraded;
 mod doctor;
 mod doctor_checks;
 mod doctor_devices;

@@ -1,6 +1,7 @@
 //! The optional status LED beside the screen, for staff across the room: steady when the
 //! kiosk is ready, blinking slowly while a ticket prints, and showing a fault (printer out
-//! of paper, cover open or offline; speech lost; a ticket not saved). One LED (a pin for
+//! of paper, cover open or offline; speech lost; a lasting fault such as the disk full or
+//! the console's port taken). One LED (a pin for
 //! "ready") or two (plus a red "fault" LED). The pattern comes from `Health`, so the LED
 //! is just another reader of what the console shows. Blinks stay at 1 Hz or slower.
 
@@ -26,7 +27,9 @@ impl Lamp {
     /// What the LED shows for this health reading.
     pub fn from_health(health: &Health) -> Lamp {
         let s = health.snapshot();
-        let fault = s.printer.is_some_and(|p| p.stops_printing()) || matches!(s.speech, SpeechHealth::Lost(_));
+        let fault = s.printer.is_some_and(|p| p.stops_printing())
+            || matches!(s.speech, SpeechHealth::Lost(_))
+            || !s.faults.is_empty();
         if s.printing {
             Lamp::Printing
         } else if fault {
@@ -160,5 +163,14 @@ mod tests {
         assert_eq!(Lamp::from_health(&h), Lamp::Ready, "paper low still prints: the console says it");
         h.speech(SpeechHealth::Lost("no engine".into()));
         assert_eq!(Lamp::from_health(&h), Lamp::Fault);
+    }
+
+    #[test]
+    fn a_lasting_fault_shows_until_fixed() {
+        let h = Health::new();
+        h.fault("console", "port pris");
+        assert_eq!(Lamp::from_health(&h), Lamp::Fault);
+        h.fixed("console");
+        assert_eq!(Lamp::from_health(&h), Lamp::Ready);
     }
 }

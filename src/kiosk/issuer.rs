@@ -9,7 +9,7 @@ use crate::core::catalogue::Catalogue;
 use crate::core::journey::TicketRequest;
 use crate::hardware::printer::TicketPrinter;
 use crate::health::Health;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
@@ -28,6 +28,7 @@ impl Issuer {
     fn issue(&mut self, req: &TicketRequest, notify: &(dyn Fn(Done) + Send + Sync)) {
         match ticket::issue(&self.store, &self.cat, &self.ctx, req) {
             Ok((issued, view)) => {
+                self.health.fixed("disk");
                 let paper = ticket::paper(&self.cat, &self.ctx, req, &view, issued.issued_at);
                 notify(Done::Issued(Box::new(view), self.printer.is_some()));
                 if let Some(p) = self.printer.as_mut() {
@@ -43,7 +44,8 @@ impl Issuer {
             }
             Err(e) => {
                 eprintln!("guichet: ticket not issued: {e}");
-                self.health.error(format!("ticket non enregistré : {e}"));
+                // Lasts until a ticket is saved again (space freed): banner and LED.
+                self.health.fault("disk", not_saved(&e));
                 notify(Done::Failed);
             }
         }
@@ -53,6 +55,25 @@ impl Issuer {
         if let Some(p) = self.printer.as_mut() {
             self.health.printer(p.state());
         }
+    }
+}
+
+/// Why no ticket could be saved, and what staff do about it (in French, for the console).
+fn not_saved(e: &StoreError) -> String {
+    use rusqlite::ErrorCode;
+    let code = match e {
+        StoreError::Sqlite(e) => e.sqlite_error_code(),
+        _ => None,
+    };
+    match code {
+        Some(ErrorCode::DiskFull) => "le disque de la borne est plein : aucun ticket ne peut être enregistré. \
+            Libérez de la place (sudo journalctl --vacuum-size=50M) : la borne reprend seule au ticket suivant."
+            .into(),
+        Some(ErrorCode::ReadOnly | ErrorCode::PermissionDenied | ErrorCode::SystemIoFailure) => format!(
+            "la borne ne peut plus écrire sur son disque ({e}) : aucun ticket ne peut être enregistré. \
+             Redémarrez la borne ; si cela revient, la carte SD s'use : remplacez-la."
+        ),
+        _ => format!("ticket non enregistré : {e}"),
     }
 }
 

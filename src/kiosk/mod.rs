@@ -144,6 +144,13 @@ impl Kiosk {
         staff::show(&self.window.global::<KioskApi>(), info);
     }
 
+    /// The console could not start because another program holds `port`: the staff
+    /// panel says so and names the setting to change (`None`: no such fault).
+    pub fn set_console_port_taken(&self, port: Option<u16>) {
+        let text = port.map(|p| p.to_string()).unwrap_or_default();
+        self.window.global::<KioskApi>().set_console_fault(text.into());
+    }
+
     /// Feeds one journey event, as a visitor action would.
     pub fn handle(&self, event: Event) {
         self.inner.handle(event);

@@ -1,7 +1,7 @@
 //! The real speech engine: the `tts` crate over speech-dispatcher.
 
-use super::{Speaker, SpeechError, Voice, VOLUME_STEPS};
 use super::probe::probe;
+use super::{Speaker, SpeechError, Voice, VOLUME_STEPS};
 use crate::core::lang::Lang;
 use std::time::Duration;
 

@@ -121,7 +121,9 @@ impl Shared {
             };
             slot = match wait {
                 None => self.changed.wait(slot).unwrap_or_else(std::sync::PoisonError::into_inner),
-                Some(left) => self.changed.wait_timeout(slot, left).unwrap_or_else(std::sync::PoisonError::into_inner).0,
+                Some(left) => {
+                    self.changed.wait_timeout(slot, left).unwrap_or_else(std::sync::PoisonError::into_inner).0
+                }
             };
         }
     }
@@ -298,13 +300,20 @@ mod tests {
             let (_keep, never) = mpsc::channel::<()>();
             let engine = Faulty { heard: heard.clone(), hang_at: "Deux", fail, never };
             let (on_unavailable, rx) = reports();
-            let speech =
-                SpeechHandle::spawn_with(Box::new(move || Ok(Box::new(engine) as Box<dyn Speaker>)), on_unavailable, SHORT);
+            let speech = SpeechHandle::spawn_with(
+                Box::new(move || Ok(Box::new(engine) as Box<dyn Speaker>)),
+                on_unavailable,
+                SHORT,
+            );
             speech.say("Un", Voice::default());
             assert!(heard.wait_for(Duration::from_secs(2), |h| h.len() == 1));
             speech.say("Deux", Voice::default());
             let why = rx.recv_timeout(Duration::from_secs(3)).expect("declared lost");
-            let expected = if fail { "speech engine: connection closed" } else { "speech-dispatcher n'a pas répondu en 0.3 s (phrase) : redémarrez la borne" };
+            let expected = if fail {
+                "speech engine: connection closed"
+            } else {
+                "speech-dispatcher n'a pas répondu en 0.3 s (phrase) : redémarrez la borne"
+            };
             assert_eq!(why, expected);
             say_many_quickly(&speech);
             assert!(rx.recv_timeout(Duration::from_millis(500)).is_err(), "reported once");

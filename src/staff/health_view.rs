@@ -1,6 +1,6 @@
 //! The kiosk's health as staff see it: an alert banner over the live queue when the
-//! printer needs someone, and the page "État de la borne" (version, uptime, printer,
-//! speech, free disk, last error). `guichet serve` runs no kiosk: the page says so.
+//! printer needs someone or a part has a lasting fault, and the page "État de la borne"
+//! (version, uptime, printer, speech, free disk, faults, last error). `guichet serve` runs no kiosk: the page says so.
 
 use super::extract::Staff;
 use super::pages;
@@ -17,7 +17,8 @@ pub(super) const PATH: &str = "/borne";
 
 const TITLE: &str = "État de la borne";
 
-/// The banner shown above the queue while the printer needs someone; nothing otherwise.
+/// The banners shown above the queue while the printer needs someone, and one per
+/// lasting fault of the kiosk (catalogue refused, disk full…); nothing otherwise.
 pub(super) fn printer_banner(snapshot: Option<&Snapshot>) -> Markup {
     html! {
         @if let Some(state) = snapshot.filter(|s| s.printer_alert()).and_then(|s| s.printer) {
@@ -26,13 +27,32 @@ pub(super) fn printer_banner(snapshot: Option<&Snapshot>) -> Markup {
                 " " a href=(PATH) { "Voir l'état de la borne" }
             }
         }
+        @for fault in snapshot.map(|s| s.faults.as_slice()).unwrap_or_default() {
+            div.alert role="alert" {
+                strong { (part_name(fault.part)) " : " } (fault.problem.what)
+                " " a href=(PATH) { "Voir l'état de la borne" }
+            }
+        }
     }
 }
 
-/// Whether the printer needs someone now (what the live stream watches).
+/// A fault's part as staff read it.
+fn part_name(part: &str) -> &str {
+    match part {
+        "catalogue" => "Catalogue des démarches",
+        "disk" => "Enregistrement des tickets",
+        "console" => "Console du personnel",
+        other => other,
+    }
+}
+
+/// What the banners say now (the live stream sends an event when it changes).
 pub(super) fn alert_now(console: &Console) -> Option<String> {
     let snapshot = console.health.as_ref()?.snapshot();
-    snapshot.printer_alert().then(|| snapshot.printer.map(|s| s.to_string())).flatten()
+    let printer = snapshot.printer_alert().then(|| snapshot.printer.map(|s| s.to_string())).flatten();
+    let faults = snapshot.faults.iter().map(|f| f.problem.what.as_str());
+    let all: Vec<String> = printer.into_iter().chain(faults.map(str::to_string)).collect();
+    (!all.is_empty()).then(|| all.join("\n"))
 }
 
 pub(super) async fn page(State(console): State<Console>, staff: Staff) -> Response {
@@ -73,6 +93,9 @@ fn details(s: &Snapshot, free_bytes: Option<u64>) -> Markup {
     html! {
         h1 { (TITLE) }
         (printer_banner(Some(s)))
+        @for fault in &s.faults {
+            p { "Depuis le " (when(fault.problem.at)) " (" (part_name(fault.part)) ")." }
+        }
         dl {
             dt { "Version" } dd { (s.version) }
             dt { "En marche depuis" } dd { (duration(s.uptime)) }

@@ -126,7 +126,7 @@ fn a_database_that_cannot_be_written_stops_the_start() {
 
 /// `script` run by sh in a mount namespace of its own, with `$D` the data directory and
 /// `$G` guichet: None where this machine does not let the tests mount (not root).
-fn in_own_mounts(data: &Path, script: &str) -> Option<Command> {
+pub(crate) fn in_own_mounts(data: &Path, script: &str) -> Option<Command> {
     let probe = Command::new("unshare").args(["--mount", "--propagation", "private", "true"]).output();
     if !probe.is_ok_and(|o| o.status.success()) {
         eprintln!("skipped: no mount namespace here (the tests need root to mount)");
