@@ -24,6 +24,7 @@ pub fn hash_password(password: &str) -> Result<String, HashError> {
     let mut salt = [0u8; 16];
     rand::rng().fill_bytes(&mut salt);
     let salt = SaltString::encode_b64(&salt).map_err(HashError)?;
+    super::hash_memory::give_large_blocks_back();
     let hash = Argon2::default().hash_password(password.as_bytes(), &salt).map_err(HashError)?;
     Ok(hash.to_string())
 }
@@ -53,6 +54,7 @@ pub fn account_name(text: &str) -> Option<String> {
 
 /// Whether `password` matches the PHC string `hash`; a malformed hash never matches.
 pub fn verify_password(hash: &str, password: &str) -> bool {
+    super::hash_memory::give_large_blocks_back();
     PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 

@@ -29,6 +29,7 @@ mod board_view;
 mod devices;
 mod extract;
 mod guard;
+mod hash_memory;
 mod health_view;
 mod help_view;
 mod labels;

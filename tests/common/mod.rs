@@ -4,6 +4,7 @@
 
 pub mod capture;
 pub mod displays;
+pub mod soak;
 
 use guichet::core::catalogue::Catalogue;
 use guichet::core::journey::IdlePolicy;

@@ -35,6 +35,7 @@ mod printer;
 mod qr_roundtrip;
 mod report;
 mod shots;
+mod soak_staff;
 mod startup;
 mod vm;
 mod window;
