@@ -25,6 +25,28 @@ pub trait Clock: Send + Sync {
     fn date_of(&self, ms: i64) -> NaiveDate;
     /// A time before this one (ms) is certainly wrong: the clock had not been set.
     fn earliest_ms(&self) -> i64;
+    /// How far this clock jumped forward since this process first read it: what the
+    /// process recorded before the jump was behind by about that much.
+    fn jumped(&self) -> Jump;
+}
+
+/// A forward jump of the wall clock, as one process saw it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Jump {
+    /// The wall time (ms) when the process first read the clock.
+    pub since_ms: i64,
+    /// How much more the wall clock moved on than monotonic time did since then (ms).
+    pub forward_ms: i64,
+}
+
+/// Less than this is the time service's slow correction, not a jump.
+pub const JUMP_MS: i64 = 10 * 60_000;
+
+/// The wall and monotonic times at this process's first reading of the system clock.
+static ANCHOR: std::sync::OnceLock<(i64, std::time::Instant)> = std::sync::OnceLock::new();
+
+fn anchor() -> (i64, std::time::Instant) {
+    *ANCHOR.get_or_init(|| (chrono::Utc::now().timestamp_millis(), std::time::Instant::now()))
 }
 
 /// The machine's clock.
@@ -35,6 +57,7 @@ impl Clock for SystemClock {
         chrono::Local::now().date_naive()
     }
     fn now_ms(&self) -> i64 {
+        anchor();
         chrono::Utc::now().timestamp_millis()
     }
     fn date_of(&self, ms: i64) -> NaiveDate {
@@ -44,16 +67,24 @@ impl Clock for SystemClock {
     fn earliest_ms(&self) -> i64 {
         BUILT_AT.saturating_mul(1000)
     }
+    fn jumped(&self) -> Jump {
+        let (wall, mono) = anchor();
+        let elapsed = i64::try_from(mono.elapsed().as_millis()).unwrap_or(i64::MAX);
+        Jump { since_ms: wall, forward_ms: (chrono::Utc::now().timestamp_millis() - wall).saturating_sub(elapsed) }
+    }
 }
 
-/// A clock that tests set by hand (UTC dates). Times before 2020 are "not set".
+/// A clock that tests set by hand (UTC dates). Times before 2020 are "not set". Setting
+/// or advancing it is time passing; `jump_to` is the network setting it while running.
 pub struct ManualClock {
     ms: AtomicI64,
+    since: AtomicI64,
+    forward: AtomicI64,
 }
 
 impl Default for ManualClock {
     fn default() -> Self {
-        ManualClock { ms: AtomicI64::new(0) }
+        ManualClock { ms: AtomicI64::new(0), since: AtomicI64::new(0), forward: AtomicI64::new(0) }
     }
 }
 
@@ -61,10 +92,20 @@ impl Default for ManualClock {
 pub const MANUAL_EARLIEST_MS: i64 = 1_577_836_800_000;
 
 impl ManualClock {
+    /// Noon of `day`, as a process that starts then reads it.
     pub fn new(day: NaiveDate) -> ManualClock {
-        let clock = ManualClock::default();
-        clock.set_day(day);
-        clock
+        ManualClock::start_at(day.and_hms_opt(12, 0, 0).map_or(0, |t| t.and_utc().timestamp_millis()))
+    }
+
+    /// `ms`, as a process that starts then reads it.
+    pub fn start_at(ms: i64) -> ManualClock {
+        ManualClock { ms: AtomicI64::new(ms), since: AtomicI64::new(ms), forward: AtomicI64::new(0) }
+    }
+
+    /// The clock set to `ms` while the process runs (time does not pass meanwhile).
+    pub fn jump_to(&self, ms: i64) {
+        let before = self.ms.swap(ms, Ordering::SeqCst);
+        self.forward.fetch_add(ms - before, Ordering::SeqCst);
     }
 
     /// Noon of `day`.
@@ -89,14 +130,23 @@ impl Clock for ManualClock {
     fn earliest_ms(&self) -> i64 {
         MANUAL_EARLIEST_MS
     }
+    fn jumped(&self) -> Jump {
+        Jump { since_ms: self.since.load(Ordering::SeqCst), forward_ms: self.forward.load(Ordering::SeqCst) }
+    }
 }
 
-/// Whether a time recorded on `service_day` was taken by a clock now known to have been
-/// behind: before the clock could have been set (and it is set now), or on a date before
-/// the day it was filed under (the service day never goes back, so the clock was behind).
-pub fn was_behind(clock: &dyn Clock, at_ms: i64, service_day: NaiveDate) -> bool {
+/// Whether a time recorded on `filed_under` belongs to `new_day` after all, its clock now
+/// known to have been behind: before the clock could have been set (and it is set now); on
+/// a date before the day it was filed under (the service day never goes back, so the clock
+/// was behind); or recorded by this process before a forward jump that puts it on `new_day`
+/// (a Pi started where its clock was saved the evening before, then set by the network).
+pub fn was_behind(clock: &dyn Clock, at_ms: i64, filed_under: NaiveDate, new_day: NaiveDate) -> bool {
     let earliest = clock.earliest_ms();
-    (at_ms < earliest && clock.now_ms() >= earliest) || clock.date_of(at_ms) < service_day
+    let jump = clock.jumped();
+    let before_jump = jump.forward_ms >= JUMP_MS && at_ms >= jump.since_ms;
+    (at_ms < earliest && clock.now_ms() >= earliest)
+        || clock.date_of(at_ms) < filed_under
+        || (before_jump && clock.date_of(at_ms.saturating_add(jump.forward_ms)) >= new_day)
 }
 
 /// What the kernel says of the system time's synchronisation.
@@ -136,13 +186,33 @@ mod tests {
     fn a_time_is_behind_before_the_clock_was_set_or_before_its_own_day() {
         let clock = ManualClock::default();
         let morning = 8 * 3_600_000;
-        assert!(!was_behind(&clock, morning, day(1970, 1, 1)), "still 1970: nothing tells it is wrong");
+        let next = day(1970, 1, 2);
+        assert!(!was_behind(&clock, morning, day(1970, 1, 1), next), "still 1970: nothing tells it is wrong");
         clock.set_day(day(2026, 11, 23));
-        assert!(was_behind(&clock, morning, day(1970, 1, 1)), "set now: 1970 was wrong");
+        let today = day(2026, 11, 23);
+        assert!(was_behind(&clock, morning, day(1970, 1, 1), today), "set now: 1970 was wrong");
         let late = ManualClock::new(day(2026, 10, 24)).now_ms();
-        assert!(was_behind(&clock, late, day(2026, 11, 22)), "a month before the day it was filed under");
+        assert!(was_behind(&clock, late, day(2026, 11, 22), today), "a month before the day it was filed under");
         let on_time = ManualClock::new(day(2026, 11, 22)).now_ms();
-        assert!(!was_behind(&clock, on_time, day(2026, 11, 22)));
+        assert!(!was_behind(&clock, on_time, day(2026, 11, 22), today));
+    }
+
+    #[test]
+    fn a_time_before_a_jump_forward_is_behind_if_the_jump_puts_it_on_the_new_day() {
+        // Started at 18:00 on the 22nd (where the clock was saved), set at 9:30 on the 23rd.
+        let evening = ManualClock::new(day(2026, 11, 22)).now_ms() + 6 * 3_600_000;
+        let (ticket, left_yesterday) = (evening + 20 * 60_000, evening - 2 * 3_600_000);
+        let set = evening + (15 * 60 + 30) * 60_000;
+        let (filed, today) = (day(2026, 11, 22), day(2026, 11, 23));
+        let clock = ManualClock::start_at(evening);
+        clock.jump_to(set);
+        assert!(was_behind(&clock, ticket, filed, today), "this morning's, by a stale clock");
+        assert!(!was_behind(&clock, left_yesterday, filed, today), "before this process: yesterday's");
+        let restarted = ManualClock::start_at(set);
+        assert!(!was_behind(&restarted, ticket, filed, today), "no jump seen: yesterday's");
+        let small = ManualClock::start_at(evening + 5 * 3_600_000 + 55 * 60_000);
+        small.jump_to(small.now_ms() + 5 * 60_000);
+        assert!(!was_behind(&small, evening + 5 * 3_600_000 + 56 * 60_000, filed, today), "5 minutes is no jump");
     }
 
     /// Inactivity, sessions, lockouts, device trust, time limits and the keypad count

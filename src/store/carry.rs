@@ -35,7 +35,7 @@ pub(super) fn into(conn: &Connection, day: NaiveDate, clock: &dyn Clock) -> Resu
     let mut behind = Vec::new();
     for ticket in open {
         let ticket = ticket?;
-        if was_behind(clock, ticket.issued_at, ticket.day) {
+        if was_behind(clock, ticket.issued_at, ticket.day, day) {
             behind.push(ticket);
         }
     }

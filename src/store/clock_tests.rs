@@ -65,6 +65,27 @@ fn tickets_taken_in_1970_keep_their_numbers_and_their_place_when_the_clock_is_se
 }
 
 #[test]
+fn tickets_taken_by_a_clock_saved_the_evening_before_stay_when_the_network_sets_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.sqlite");
+    let store = open(&path, &Arc::new(ManualClock::new(day(22))));
+    let left = store.issue(request('C', false)).wait().unwrap();
+    drop(store);
+    // The next morning the Pi starts where systemd-timesyncd saved its clock the evening
+    // before, then the network sets it: a forward jump seen by the running kiosk.
+    let clock = Arc::new(ManualClock::start_at(at(day(22), 18)));
+    let store = open(&path, &clock);
+    let morning = store.issue(request('C', false)).wait().unwrap();
+    assert_eq!((morning.number.as_str(), morning.service_day.as_str()), ("C-002", "2026-11-22"));
+    clock.jump_to(at(day(23), 9) + 30 * MINUTE);
+    let after = store.issue(request('C', false)).wait().unwrap();
+    assert_eq!((after.number.as_str(), after.service_day.as_str()), ("C-003", "2026-11-23"));
+    let kept = row(&store, morning.id);
+    assert_eq!((kept.status, kept.service_day.as_str()), (Status::Waiting, "2026-11-23"));
+    assert_eq!(row(&store, left.id).status, Status::NotSeen, "yesterday's, issued before this start");
+}
+
+#[test]
 fn a_first_day_in_1970_becomes_the_real_day() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::default());
