@@ -5,6 +5,7 @@
 use super::extract::Staff;
 use super::pages;
 use super::Console;
+use crate::clock::Synced;
 use crate::health::{Snapshot, SpeechHealth};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -70,8 +71,30 @@ pub(super) async fn page(State(console): State<Console>, staff: Staff) -> Respon
             details(&health.snapshot(), free)
         }
     };
-    let body = html! { (body) (https_details(&console)) };
+    let time = time_details(console.clock.now_ms(), &crate::clock::kernel_synced());
+    let body = html! { (body) (time) (https_details(&console)) };
     pages::page(&staff.chrome(&console), TITLE, false, body).into_response()
+}
+
+/// The kiosk's time and whether the network set it (the Pi has no clock battery).
+fn time_details(now_ms: i64, synced: &Synced) -> Markup {
+    let now = chrono::DateTime::from_timestamp_millis(now_ms)
+        .map(|t| t.with_timezone(&chrono::Local).format("%d/%m/%Y à %H:%M").to_string())
+        .unwrap_or_default();
+    html! {
+        h2 { "Heure de la borne" }
+        p {
+            "Le " (now) ". "
+            @match synced {
+                Synced::Yes => { "Réglée par le réseau." }
+                Synced::No => {
+                    "Pas réglée par le réseau : les numéros restent justes, mais les heures des tickets "
+                    "et du rapport suivent cette horloge. Si elle est fausse, un technicien lance « guichet doctor »."
+                }
+                Synced::Unknown(_) => { "On ne sait pas si elle est réglée par le réseau." }
+            }
+        }
+    }
 }
 
 /// How staff reach the console, and the certificate's fingerprint to compare with the
@@ -177,5 +200,16 @@ mod tests {
         assert_eq!(duration(Duration::from_secs(2 * 86_400 + 3 * 3600 + 5 * 60)), "2 j 3 h 05 min");
         assert_eq!(megabytes(420_000_000), "420 Mo");
         assert_eq!(megabytes(12_345_000_000), "12,3 Go");
+    }
+
+    #[test]
+    fn the_time_says_whether_the_network_set_it() {
+        let noon = 1_795_435_200_000; // 23/11/2026 at noon UTC
+        let set = time_details(noon, &Synced::Yes).into_string();
+        assert!(set.contains("23/11/2026") && set.contains("Réglée par le réseau"), "{set}");
+        let unset = time_details(noon, &Synced::No).into_string();
+        assert!(unset.contains("Pas réglée") && unset.contains("guichet doctor"), "{unset}");
+        let unknown = time_details(noon, &Synced::Unknown("EPERM".into())).into_string();
+        assert!(unknown.contains("On ne sait pas"), "{unknown}");
     }
 }
