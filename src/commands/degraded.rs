@@ -85,3 +85,29 @@ pub(super) fn console(site: &Site, store: Store, catalogue: Arc<Catalogue>, heal
     health.fault("console", format!("la console du personnel n'a pas démarré : {fr}."));
     ConsoleStart { _server: None, info: None, taken }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_site_catalogue_with_a_mistake_gives_way_to_the_built_in_one_and_says_where() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("catalogue");
+        std::fs::create_dir_all(&folder).unwrap();
+        let built_in = crate::assets::load_catalogue(None).unwrap();
+        std::fs::write(folder.join("catalogue.toml"), "# Notre catalogue\n[[queues]\nid = \"A\"\n").unwrap();
+        let config = dir.path().join("guichet.toml");
+        std::fs::write(&config, format!("catalogue_dir = \"{}\"\n", folder.display())).unwrap();
+        let site = Site::open(&dir.path().join("data"), Some(&config)).unwrap();
+        assert!(site.catalogue().is_err(), "check-config and doctor still refuse it");
+        let health = Health::new();
+        let catalogue = catalogue(&site, Some(&health)).expect("the built-in catalogue");
+        assert_eq!(catalogue.themes.len(), built_in.themes.len());
+        let faults = health.snapshot().faults;
+        assert_eq!(faults.len(), 1);
+        let what = &faults[0].problem.what;
+        assert!(what.contains("catalogue.toml:2") && what.contains("catalogue intégré"), "{what}");
+        assert!(what.contains("fix:") && what.contains("guichet check-config"), "{what}");
+    }
+}

@@ -25,6 +25,7 @@ mod degraded_health;
 mod degraded_kiosk;
 mod degraded_printer;
 mod degraded_speech;
+mod degraded_start;
 mod doctor;
 mod gallery;
 mod help_calls;

@@ -80,7 +80,7 @@ fn headless(dir: &Path, config: &Path, screen: &str, extra: &[&str]) -> Capture 
 }
 
 /// One HTTP/1.1 exchange, with what a same-origin browser form sends (Origin, cookies).
-fn http(addr: &str, method: &str, path: &str, cookie: &str, form: &str) -> String {
+pub(crate) fn http(addr: &str, method: &str, path: &str, cookie: &str, form: &str) -> String {
     let mut s = TcpStream::connect(addr).unwrap();
     write!(
         s,
@@ -104,7 +104,7 @@ fn set_cookie(answer: &str, name: &str) -> String {
 }
 
 /// Logs in on the console as the login form would; returns the session cookie.
-fn login(addr: &str, name: &str, password: &str) -> String {
+pub(crate) fn login(addr: &str, name: &str, password: &str) -> String {
     let page = http(addr, "GET", "/login", "", "");
     let form_cookie = set_cookie(&page, "guichet_csrf");
     let marker = r#"name="csrf" value=""#;

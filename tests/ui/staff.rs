@@ -101,5 +101,16 @@ fn panel() -> Result<(), Failed> {
     ensure!(open(&r), "the panel did not open without a console");
     ensure!(top_frame(&r).1.contains("ne tourne pas"), "without a console: {:?}", top_frame(&r));
     ensure!(r.find("Code QR de la console du personnel").is_empty(), "a QR code without a console");
+
+    // Its port held by another program: the panel names the port and the setting.
+    r.kiosk.set_console_port_taken(Some(8080));
+    r.settle();
+    let said = top_frame(&r).1;
+    ensure!(said.contains("le port 8080 est déjà pris") && said.contains("[console] bind"), "port taken: {said:?}");
+    for large in [false, true] {
+        r.app().global::<Theme>().set_large(large);
+        let cut = r.cut_texts();
+        ensure!(cut.is_empty(), "cut on the staff panel, port taken (large print {large}): {cut:?}");
+    }
     Ok(())
 }
