@@ -15,6 +15,7 @@ packages=(
   xvfb xauth                                       # demo window when there is no display
   xdotool x11-apps                                 # tests click in the real window and capture it (xwd)
   sqlite3
+  git xz-utils                                     # scripts/deny.sh unpacks the advisory database snapshot
   chromium                                         # the staff console test drives a real browser
 )
 # The console test runs playwright-core on node (>= 20). A node already installed (e.g.

@@ -21,6 +21,10 @@ trap report EXIT
 phase "setup (packages, Rust)" source scripts/setup-debian.sh
 export PATH="$HOME/.cargo/bin:$PATH"
 phase "build (tests)" cargo test --locked --no-run "$@"
+# Licences, advisories (a dated snapshot of the RustSec database, tools/advisory-db/),
+# duplicate versions and sources, against deny.toml (docs/DEPENDENCIES.md). Installs
+# cargo-deny the first time (about 2.5 min); then a few seconds.
+phase "dependencies (cargo deny)" scripts/deny.sh
 # The appliance, booted (firmware-config/tests/vm-test.sh): the Pi package's amd64 twin
 # (Slint's linuxkms backend, the same unit and scripts; it also proves the Pi build
 # compiles) installed offline in a Debian 12 virtual machine and used on its DRM screen.
