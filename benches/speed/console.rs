@@ -1,13 +1,11 @@
 //! The console's live path with several staff at once, measured (not asserted):
-//! `cargo bench --bench console`. Five staff members have the queue page open (each its
+//! Five staff members have the queue page open (each its
 //! own session and live stream, over a real socket). The kiosk issues a ticket; each page
 //! hears the event and reloads the queue fragment, as its script does; measured: from the
 //! issue to the fragment that shows the new ticket's number, for each page.
 
-#[path = "common/console.rs"]
-mod common;
-
-use common::{get, login, request, stats, PASSWORD};
+use super::http::{get, login, request, PASSWORD};
+use super::table::{p50_p99, Table};
 use guichet::core::lang::Lang;
 use guichet::staff::{self, Console, ConsoleConfig};
 use guichet::store::{Role, Store};
@@ -42,7 +40,7 @@ fn page(addr: SocketAddr, session: String, seen: mpsc::Sender<(String, Instant)>
     }
 }
 
-fn main() {
+pub fn run(t: &mut Table) {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = Store::open(&dir.path().join("bench.sqlite")).expect("store");
     let catalogue = Arc::new(guichet::assets::load_catalogue(None).expect("catalogue"));
@@ -74,5 +72,6 @@ fn main() {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    stats(&format!("ticket issued → row on {STAFF} pages"), latencies);
+    let (text, p99) = p50_p99(latencies);
+    t.at_most(format!("kiosk → console: new ticket on {STAFF} open queue pages"), text, p99, 100.0, "p99 ≤ 100 ms");
 }

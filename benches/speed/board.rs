@@ -1,14 +1,10 @@
-//! The waiting-room board's live path, measured (not asserted): `cargo bench --bench board`.
+//! The waiting-room board's live path.
 //! Over a real socket: a desk calls (from "call next" to the store's commit) → the `call`
 //! event read by each of several boards listening at once; and → heard by a board on
 //! another Pi (`guichet board --follow`: HTTPS pinned to the kiosk's certificate).
 
-// (the board bench needs no login)
-#[allow(dead_code)]
-#[path = "common/console.rs"]
-mod common;
-
-use common::{request, stats};
+use super::http::request;
+use super::table::{p50_p99, Table};
 use guichet::board::remote::{self, Heard, Source};
 use guichet::core::lang::Lang;
 use guichet::staff::{self, Console, ConsoleConfig};
@@ -42,7 +38,7 @@ fn board(addr: std::net::SocketAddr, key: String, seen: mpsc::Sender<(i64, Insta
     }
 }
 
-fn main() {
+pub fn run(t: &mut Table) {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = Store::open(&dir.path().join("bench.sqlite")).expect("store");
     let catalogue = Arc::new(guichet::assets::load_catalogue(None).expect("catalogue"));
@@ -72,16 +68,17 @@ fn main() {
             heard += 1;
         }
     }
-    println!("== waiting-room board, {BOARDS} boards listening, {CALLS} calls");
-    stats("call committed (call next)", commits);
-    stats("call → read by each board (SSE)", latencies);
+    let (text, _) = p50_p99(commits);
+    t.track("desk: call next committed", text);
+    let (text, p99) = p50_p99(latencies);
+    t.at_most(format!("call → {BOARDS} boards' live streams"), text, p99, 100.0, "p99 ≤ 100 ms");
     server.stop();
-    follower(&store, dir.path(), &key);
+    follower(t, &store, dir.path(), &key);
 }
 
 /// A board on a second Pi: the same calls over HTTPS, through `guichet board --follow`'s
 /// client, from "call next" to the call handed to the announcer.
-fn follower(store: &Store, dir: &std::path::Path, key: &str) {
+fn follower(t: &mut Table, store: &Store, dir: &std::path::Path, key: &str) {
     let identity = staff::tls::load_or_create(None, dir, &["localhost".to_string()]).expect("certificate");
     let fingerprint = identity.fingerprint.clone();
     let catalogue = Arc::new(guichet::assets::load_catalogue(None).expect("catalogue"));
@@ -109,7 +106,7 @@ fn follower(store: &Store, dir: &std::path::Path, key: &str) {
         last = got;
         latencies.push(at - started);
     }
-    println!("== a board following over HTTPS (guichet board --follow), {CALLS} calls");
-    stats("call → heard by the follower", latencies);
+    let (text, p99) = p50_p99(latencies);
+    t.at_most("call → a board on another Pi (HTTPS, --follow)", text, p99, 100.0, "p99 ≤ 100 ms");
     server.stop();
 }

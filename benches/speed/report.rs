@@ -1,13 +1,11 @@
 //! The activity report and the queue page with a long history, measured (not asserted):
-//! `cargo bench --bench report`. One million closed tickets over three years are written
+//! One million closed tickets over three years are written
 //! straight into a real database, with today's open queue on top; then, over a real
 //! socket and logged in: the queue page, the report page on one month and on one year
 //! (the longest span it takes), and the month's CSV. p50 and p99 of each.
 
-#[path = "common/console.rs"]
-mod common;
-
-use common::{get, login, request, stats, PASSWORD};
+use super::http::{get, login, request, PASSWORD};
+use super::table::{p50_p99, Table};
 use guichet::core::lang::Lang;
 use guichet::staff::{self, Console, ConsoleConfig};
 use guichet::store::{Role, Store};
@@ -65,7 +63,7 @@ fn fill(path: &std::path::Path, today: chrono::NaiveDate) {
     tx.commit().expect("commit");
 }
 
-fn main() {
+pub fn run(t: &mut Table) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("bench.sqlite");
     let today = chrono::Local::now().date_naive();
@@ -73,7 +71,11 @@ fn main() {
     let began = Instant::now();
     fill(&path, today);
     let size = std::fs::metadata(&path).map_or(0, |m| m.len());
-    println!("{HISTORY} tickets written in {:.1} s ({} MB)", began.elapsed().as_secs_f64(), size / 1_000_000);
+    println!(
+        "== the console with a long history\n{HISTORY} tickets written in {:.1} s ({} MB)",
+        began.elapsed().as_secs_f64(),
+        size / 1_000_000
+    );
     let store = Store::open(&path).expect("store");
     let request = request(Lang::Ar);
     for _ in 0..30 {
@@ -104,6 +106,11 @@ fn main() {
                 t.elapsed()
             })
             .collect();
-        stats(name, times);
+        let (text, p99) = p50_p99(times);
+        if name.starts_with("queue") {
+            t.at_most(format!("console {name}, 1 M tickets"), text, p99, 10.0, "p99 ≤ 10 ms");
+        } else {
+            t.track(format!("console {name}, 1 M tickets"), text);
+        }
     }
 }

@@ -1,27 +1,12 @@
-//! What the staff-side benchmarks share: a tiny HTTP/1.1 client over a real socket, the
-//! staff login as a browser does it, the ticket the kiosk issues, and p50/p99 lines.
+//! What the staff-side measurements share: a tiny HTTP/1.1 client over a real socket, the
+//! staff login as a browser does it, and the ticket the kiosk issues.
 
 use guichet::core::journey::TicketRequest;
 use guichet::core::lang::Lang;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::time::Duration;
 
 pub const PASSWORD: &str = "Tournesol 42 !";
-
-/// "name  p50 … ms  p99 … ms  (n=…)".
-pub fn stats(name: &str, mut v: Vec<Duration>) {
-    v.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    let p = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
-    println!(
-        "{name:<34} p50 {:>8.2} ms   p99 {:>8.2} ms   max {:>8.2} ms   (n={})",
-        ms(p(0.5)),
-        ms(p(0.99)),
-        ms(v[v.len() - 1]),
-        v.len()
-    );
-}
 
 /// A ticket as a visitor takes it: papers, identity card, queue A.
 pub fn request(lang: Lang) -> TicketRequest {
