@@ -94,3 +94,26 @@ pub fn spawn(mut issuer: Issuer, notify: Arc<dyn Fn(Done) + Send + Sync>) -> mps
     }
     tx
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::ffi;
+
+    fn failure(code: std::ffi::c_int) -> StoreError {
+        StoreError::Sqlite(rusqlite::Error::SqliteFailure(ffi::Error::new(code), None))
+    }
+
+    /// A read-only file system cannot be made under a running kiosk here (Linux refuses to
+    /// remount while SQLite holds its files open for writing): the words are checked from
+    /// SQLite's codes; the full disk is made for real in tests/integration/degraded_disk.rs.
+    #[test]
+    fn staff_are_told_what_stopped_the_tickets_and_what_to_do() {
+        assert!(not_saved(&failure(ffi::SQLITE_FULL)).contains("plein"));
+        for code in [ffi::SQLITE_READONLY, ffi::SQLITE_IOERR, ffi::SQLITE_PERM] {
+            let said = not_saved(&failure(code));
+            assert!(said.contains("ne peut plus écrire") && said.contains("carte SD"), "{code}: {said}");
+        }
+        assert!(not_saved(&StoreError::NotFound).starts_with("ticket non enregistré"));
+    }
+}

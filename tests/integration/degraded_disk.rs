@@ -34,7 +34,7 @@ fn a_disk_that_fills_while_the_kiosk_runs_loses_nothing_and_recovers() {
 #[test]
 #[ignore = "run by a_disk_that_fills_while_the_kiosk_runs_loses_nothing_and_recovers"]
 fn a_kiosk_whose_disk_fills() {
-    let data = child_data();
+    let Some(data) = child_data() else { return };
     let health = Health::new();
     let rig = kiosk(&data, None, &health);
     let first = ask_for_a_ticket(&rig, Lang::Fr).expect("a ticket on a disk with room");
