@@ -16,19 +16,23 @@ enum Msg {
 /// answer in time): the kiosk then shows its text-only notice.
 pub type OnUnavailable = Box<dyn Fn(String) + Send + Sync>;
 
-/// How long the engine may take before the watchdog declares speech lost.
+/// How long the engine may take before the watchdog declares speech lost. Generous: the
+/// UI never waits for the engine, so a limit only decides when the text-only notice shows;
+/// a server that accepts and never answers is found sooner by `probe` (10 s).
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// Building the engine: connecting to speech-dispatcher and asking for its voices
-    /// (2 to 15 s under emulation with espeak-ng's 13,000 voices).
+    /// Building the engine: speech-dispatcher started by its library (about 90 s under
+    /// arm64 emulation before its socket opens), then its voices asked (2 to 15 s there
+    /// with espeak-ng's 13,000).
     pub start: Duration,
-    /// One sentence handed over, or a stop (milliseconds when speech-dispatcher is well).
+    /// One sentence handed over, or a stop (milliseconds when speech-dispatcher is well;
+    /// the voice list again if it could not be had at start).
     pub call: Duration,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { start: Duration::from_secs(60), call: Duration::from_secs(10) }
+        Limits { start: Duration::from_secs(180), call: Duration::from_secs(30) }
     }
 }
 
