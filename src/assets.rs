@@ -1,4 +1,4 @@
-//! Assets built into the binary (catalogue, icons) so a kiosk runs from one file;
+//! Assets built into the binary (catalogue, icons, fonts) so a kiosk runs from one file;
 //! a site can replace the catalogue with its own folder (`catalogue_dir` in the config).
 
 use crate::core::catalogue::{self, Catalogue, CatalogueErrors, SourceFile};
@@ -8,6 +8,19 @@ use std::path::{Path, PathBuf};
 
 static CATALOGUE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/assets/catalogue");
 static ICONS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/assets/icons/tabler");
+
+/// The embedded font files, one copy in the binary for all their users (the window's
+/// fallback chain, the width measurements, the receipt preview).
+pub mod fonts {
+    pub static NOTO_BOLD: &[u8] = include_bytes!("../assets/fonts/noto/NotoSans-Bold.ttf");
+    pub static NOTO_REGULAR: &[u8] = include_bytes!("../assets/fonts/noto/NotoSans-Regular.ttf");
+    pub static ARABIC_BOLD: &[u8] = include_bytes!("../assets/fonts/noto/NotoSansArabicUI-Bold.ttf");
+    pub static ARABIC_REGULAR: &[u8] = include_bytes!("../assets/fonts/noto/NotoSansArabicUI-Regular.ttf");
+    pub static ATKINSON_BOLD: &[u8] =
+        include_bytes!("../assets/fonts/atkinson-hyperlegible/AtkinsonHyperlegible_700Bold.ttf");
+    pub static ATKINSON_REGULAR: &[u8] =
+        include_bytes!("../assets/fonts/atkinson-hyperlegible/AtkinsonHyperlegible_400Regular.ttf");
+}
 
 /// The SVG text of a built-in icon.
 pub fn icon_svg(name: &str) -> Option<&'static [u8]> {

@@ -94,7 +94,10 @@ pub fn screenshot(site: &Site, args: &ScreenshotArgs, started: Instant) -> anyho
     for text in kiosk.clipped_texts() {
         println!("cut: {text}");
     }
-    std::thread::sleep(std::time::Duration::from_millis(30));
+    // What the screen says reaches the transcript from the speech thread: wait for it,
+    // not longer.
+    let said = |h: &[crate::speech::Heard]| h.iter().any(|e| matches!(e, crate::speech::Heard::Said { .. }));
+    transcript.wait_for(std::time::Duration::from_millis(500), said);
     for text in transcript.said() {
         println!("spoken: {text}");
     }

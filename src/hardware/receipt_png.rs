@@ -10,8 +10,7 @@ use ab_glyph::{point, Font, FontRef, PxScale, ScaleFont};
 use qrcode::{Color, EcLevel, QrCode};
 use std::path::Path;
 
-static REGULAR: &[u8] = include_bytes!("../../assets/fonts/noto/NotoSans-Regular.ttf");
-static BOLD: &[u8] = include_bytes!("../../assets/fonts/noto/NotoSans-Bold.ttf");
+use crate::assets::fonts::{NOTO_BOLD as BOLD, NOTO_REGULAR as REGULAR};
 
 /// Font A cell, and the default line feed (a line of 24 dots plus 6 of spacing).
 const CELL_W: u32 = 12;

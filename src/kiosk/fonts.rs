@@ -8,23 +8,28 @@
 //! fonts listed in `SLINT_FONT_PATH` the generic sans-serif chain: we list ours there, in
 //! the order the width measurements (`measure.rs`) fall back in.
 
+use crate::assets::fonts::*;
 use std::path::{Path, PathBuf};
 
 /// The fallback chain, in order: Noto Sans, Noto Sans Arabic UI, Atkinson Hyperlegible.
 const CHAIN: [(&str, &[u8]); 6] = [
-    ("NotoSans-Bold.ttf", include_bytes!("../../assets/fonts/noto/NotoSans-Bold.ttf")),
-    ("NotoSans-Regular.ttf", include_bytes!("../../assets/fonts/noto/NotoSans-Regular.ttf")),
-    ("NotoSansArabicUI-Bold.ttf", include_bytes!("../../assets/fonts/noto/NotoSansArabicUI-Bold.ttf")),
-    ("NotoSansArabicUI-Regular.ttf", include_bytes!("../../assets/fonts/noto/NotoSansArabicUI-Regular.ttf")),
-    (
-        "AtkinsonHyperlegible_700Bold.ttf",
-        include_bytes!("../../assets/fonts/atkinson-hyperlegible/AtkinsonHyperlegible_700Bold.ttf"),
-    ),
-    (
-        "AtkinsonHyperlegible_400Regular.ttf",
-        include_bytes!("../../assets/fonts/atkinson-hyperlegible/AtkinsonHyperlegible_400Regular.ttf"),
-    ),
+    ("NotoSans-Bold.ttf", NOTO_BOLD),
+    ("NotoSans-Regular.ttf", NOTO_REGULAR),
+    ("NotoSansArabicUI-Bold.ttf", ARABIC_BOLD),
+    ("NotoSansArabicUI-Regular.ttf", ARABIC_REGULAR),
+    ("AtkinsonHyperlegible_700Bold.ttf", ATKINSON_BOLD),
+    ("AtkinsonHyperlegible_400Regular.ttf", ATKINSON_REGULAR),
 ];
+
+/// Fontconfig's whole configuration for this process: our own folder as its only font
+/// folder. Slint always asks fontconfig for the system's fonts: with the system's
+/// configuration that meant parsing some sixty files and mapping every font cache at each
+/// start, for fonts the kiosk must not use anyway; with no font at all (a bare system, or
+/// an empty configuration) Slint's font library stops the program.
+fn fontconfig(dir: &Path) -> String {
+    let dir = dir.to_string_lossy().replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    format!("<?xml version=\"1.0\"?>\n<fontconfig>\n  <dir>{dir}</dir>\n  <cachedir>{dir}/cache</cachedir>\n</fontconfig>\n")
+}
 
 /// A folder of this user's for the font files (Slint reads fallbacks from files).
 fn folder() -> PathBuf {
@@ -48,21 +53,40 @@ fn ensure_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&part, path)
 }
 
+/// What this build wrote in the folder: its version, the program file's size and time, and
+/// each file's length. When the folder's stamp says so, the files are not read back (that
+/// read, and the comparison, brought 2 MB of the program's fonts into memory at each start).
+fn stamp(files: &[PathBuf]) -> String {
+    let exe = std::fs::metadata("/proc/self/exe").ok();
+    let (size, time) = exe.map_or((0, 0), |m| {
+        use std::os::unix::fs::MetadataExt;
+        (m.size(), m.mtime_nsec() + m.mtime() * 1_000_000_000)
+    });
+    let lengths: Vec<String> = CHAIN.iter().map(|(_, b)| b.len().to_string()).collect();
+    let on_disk: Vec<String> =
+        files.iter().map(|f| std::fs::metadata(f).map_or(0, |m| m.len()).to_string()).collect();
+    format!("{} {size} {time} {} {}\n", env!("CARGO_PKG_VERSION"), lengths.join(","), on_disk.join(","))
+}
+
 /// Makes the embedded fonts Slint's only fallback chain. Call it first thing, before any
 /// Slint window or platform exists and before other threads start (it sets an
 /// environment variable). On failure the kiosk still runs, with the system's fallback.
 pub fn use_embedded_fallbacks() -> std::io::Result<()> {
     let dir = folder();
     std::fs::create_dir_all(&dir)?;
-    let mut files = Vec::with_capacity(CHAIN.len());
-    for (name, bytes) in CHAIN {
-        let path = dir.join(name);
-        ensure_file(&path, bytes)?;
-        files.push(path);
+    let files: Vec<PathBuf> = CHAIN.iter().map(|(name, _)| dir.join(name)).collect();
+    let (stamp_file, conf) = (dir.join("stamp"), dir.join("fonts.conf"));
+    if !conf.is_file() || std::fs::read_to_string(&stamp_file).ok() != Some(stamp(&files)) {
+        for ((_, bytes), path) in CHAIN.iter().zip(&files) {
+            ensure_file(path, bytes)?;
+        }
+        ensure_file(&conf, fontconfig(&dir).as_bytes())?;
+        ensure_file(&stamp_file, stamp(&files).as_bytes())?;
     }
     let list = std::env::join_paths(&files).map_err(std::io::Error::other)?;
     std::env::set_var("SLINT_FONT_PATH", list);
     std::env::remove_var("SLINT_DEFAULT_FONT");
+    std::env::set_var("FONTCONFIG_FILE", conf);
     Ok(())
 }
 

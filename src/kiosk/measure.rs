@@ -3,6 +3,7 @@
 //! their cells at least that wide, and a box narrower than it reports its text as cut:
 //! a word split in two is cut text, even when every letter shows.
 
+use crate::assets::fonts::{ARABIC_BOLD, ATKINSON_BOLD, NOTO_BOLD};
 use super::view::{NOTO, NOTO_ARABIC_UI};
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::OnceLock;
@@ -16,10 +17,6 @@ struct Faces {
     arabic: Face<'static>,
 }
 
-static ATKINSON_BOLD: &[u8] =
-    include_bytes!("../../assets/fonts/atkinson-hyperlegible/AtkinsonHyperlegible_700Bold.ttf");
-static NOTO_BOLD: &[u8] = include_bytes!("../../assets/fonts/noto/NotoSans-Bold.ttf");
-static ARABIC_BOLD: &[u8] = include_bytes!("../../assets/fonts/noto/NotoSansArabicUI-Bold.ttf");
 
 fn faces() -> Option<&'static Faces> {
     static FACES: OnceLock<Option<Faces>> = OnceLock::new();
