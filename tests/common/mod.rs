@@ -65,6 +65,16 @@ pub fn rig_at(px_per_mm: f32) -> Rig {
     rig
 }
 
+/// A shown Slint window holds its component until it is hidden: without this, every
+/// check's kiosk stayed alive to the end of the process (about 290 kB each), and the
+/// testing backend walks every live window's tree at each `mock_elapsed_time`, so later
+/// checks ran slower (docs/RELIABILITY.md, `soak_kiosks`).
+impl Drop for Rig {
+    fn drop(&mut self) {
+        let _ = self.app().hide();
+    }
+}
+
 impl Rig {
     pub fn app(&self) -> &AppWindow {
         self.kiosk.window()

@@ -13,6 +13,7 @@ mod paging;
 mod plurals;
 mod screens;
 mod sight;
+mod soak;
 mod sound;
 mod stable;
 mod staff;
@@ -53,6 +54,8 @@ fn main() {
         time::CHECKS,
     ]
     .concat();
-    let trials = checks.into_iter().map(|(name, check)| Trial::test(name, check)).collect();
+    let mut trials: Vec<Trial> = checks.into_iter().map(|(name, check)| Trial::test(name, check)).collect();
+    // The soak runs: only when asked for (`scripts/soak.sh`).
+    trials.extend(soak::SOAKS.iter().map(|&(name, check)| Trial::test(name, check).with_ignored_flag(true)));
     libtest_mimic::run(&args, trials).exit();
 }
