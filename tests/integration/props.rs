@@ -8,6 +8,7 @@
 
 use proptest::prelude::*;
 use proptest::sample::Index;
+use proptest::strategy::ValueTree;
 use proptest::test_runner::Config;
 
 /// `default` cases, or PROPTEST_CASES when it is set (scripts/fuzz.sh).
@@ -142,4 +143,11 @@ pub(crate) fn key_lines(text: &str) -> Vec<String> {
 /// the file), or 0 when no line is at fault.
 pub(crate) fn line_in(text: &str, line: usize) -> bool {
     line <= text.lines().count() + 1
+}
+
+/// How many of `n` values drawn from `strategy` (a fixed seed) satisfy `f`: tells that the
+/// generated inputs get past the first refusal to the code behind it.
+pub(crate) fn share<S: Strategy>(strategy: S, n: usize, mut f: impl FnMut(S::Value) -> bool) -> usize {
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    (0..n).filter(|_| strategy.new_tree(&mut runner).is_ok_and(|tree| f(tree.current()))).count()
 }

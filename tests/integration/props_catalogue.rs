@@ -3,7 +3,7 @@
 //! every mistake names a file of the catalogue, a line inside it and a fix; an accepted
 //! catalogue keeps every rule the reader checks. The same from a site's folder on disk.
 
-use crate::props::{apply, cases, edit, key_lines, line_in, Edit};
+use crate::props::{apply, cases, edit, key_lines, line_in, share, Edit};
 use guichet::assets::{icon_names, load_catalogue, LoadError};
 use guichet::core::catalogue::{self, Catalogue, SourceFile};
 use guichet::core::lang::Lang;
@@ -200,4 +200,12 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn the_edits_reach_past_the_first_refusal() {
+    let icons = icon_names();
+    let strategy = (file_edits(pool(sources())), file_change());
+    let accepted = share(strategy, 200, |(e, c)| catalogue::load(&edited(sources(), &e, &c), &icons).is_ok());
+    assert!((10..=190).contains(&accepted), "{accepted} of 200 edited catalogues accepted");
 }

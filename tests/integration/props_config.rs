@@ -2,7 +2,7 @@
 //! (or a broken editor) might, is read without a panic; a refusal names the file, a line
 //! inside it and a fix; whatever is accepted satisfies every rule the reader checks.
 
-use crate::props::{apply, cases, edit, key_lines, line_in, Edit};
+use crate::props::{apply, cases, edit, key_lines, line_in, share, Edit};
 use guichet::config::{Config, DETAILS_DAYS};
 use proptest::prelude::*;
 
@@ -60,4 +60,10 @@ proptest! {
         let again = Config::parse(&text, "g.toml").map(|c| format!("{c:?}")).map_err(|e| e.to_string());
         prop_assert_eq!(first, again);
     }
+}
+
+#[test]
+fn the_edits_reach_past_the_first_refusal() {
+    let accepted = share(edits(), 400, |e| Config::parse(&apply(EXAMPLE, &e), "g.toml").is_ok());
+    assert!((40..=360).contains(&accepted), "{accepted} of 400 edited files accepted");
 }

@@ -5,7 +5,7 @@
 //! no server error, and without a session no page shows a visitor's ticket.
 
 use crate::console::{login_as, Browser, Site};
-use crate::props::cases;
+use crate::props::{cases, share};
 use axum::body::Body;
 use axum::http::{header, Method, Request, Response};
 use guichet::core::journey::TicketRequest;
@@ -101,11 +101,52 @@ impl Fixture {
 fn segment() -> impl Strategy<Value = String> {
     let f = fixture();
     let mut words: Vec<String> = [
-        "", "queue", "login", "logout", "t", "tickets", "call", "start", "finish", "absent", "cancel", "requeue",
-        "transfer", "call-next", "day", "open", "help", "answer", "health", "borne", "admin", "compte", "journal",
-        "accounts", "add", "role", "password", "unlock", "remove", "tableau", "board", "events", "chime.wav",
-        "audio", "rapport", "rapport.csv", "rapport.json", "favicon.ico", "..", "%00", "%2F", "%", "é", "-1",
-        "99999999999999999999", "0",
+        "",
+        "queue",
+        "login",
+        "logout",
+        "t",
+        "tickets",
+        "call",
+        "start",
+        "finish",
+        "absent",
+        "cancel",
+        "requeue",
+        "transfer",
+        "call-next",
+        "day",
+        "open",
+        "help",
+        "answer",
+        "health",
+        "borne",
+        "admin",
+        "compte",
+        "journal",
+        "accounts",
+        "add",
+        "role",
+        "password",
+        "unlock",
+        "remove",
+        "tableau",
+        "board",
+        "events",
+        "chime.wav",
+        "audio",
+        "rapport",
+        "rapport.csv",
+        "rapport.json",
+        "favicon.ico",
+        "..",
+        "%00",
+        "%2F",
+        "%",
+        "é",
+        "-1",
+        "99999999999999999999",
+        "0",
     ]
     .map(String::from)
     .to_vec();
@@ -114,12 +155,79 @@ fn segment() -> impl Strategy<Value = String> {
     prop_oneof![4 => proptest::sample::select(words), 1 => "[ -~é]{0,12}".prop_map(String::from)]
 }
 
+/// One of the console's own addresses, its `{…}` filled with one of its words, mostly
+/// with the method it answers.
+fn route() -> impl Strategy<Value = (Method, String)> {
+    let gets = [
+        "/",
+        "/queue",
+        "/login",
+        "/t/{}",
+        "/health",
+        "/borne",
+        "/admin",
+        "/admin/compte",
+        "/admin/journal",
+        "/admin/tableau",
+        "/board",
+        "/board/events",
+        "/board/audio/{}",
+        "/rapport",
+        "/rapport.csv",
+        "/rapport.json",
+        "/events",
+    ];
+    let posts =
+        ["/login", "/logout", "/tickets/{}/{}", "/call-next", "/day/open", "/help/{}/answer", "/admin/accounts/{}"];
+    let route = prop_oneof![
+        proptest::sample::select(gets.to_vec()).prop_map(|r| (Method::GET, r)),
+        proptest::sample::select(posts.to_vec()).prop_map(|r| (Method::POST, r)),
+    ];
+    (route, method(), proptest::bool::weighted(0.8), segment(), segment()).prop_map(
+        |((right, route), any, keep, a, b)| {
+            (if keep { right } else { any }, route.replacen("{}", &a, 1).replacen("{}", &b, 1))
+        },
+    )
+}
+
+fn method() -> impl Strategy<Value = Method> {
+    prop_oneof![4 => Just(Method::GET), 4 => Just(Method::POST), 1 => Just(Method::HEAD),
+        1 => Just(Method::PUT), 1 => Just(Method::DELETE)]
+}
+
 fn field_value() -> impl Strategy<Value = String> {
     let f = fixture();
     let mut words: Vec<String> = [
-        "", "Bureau 1", "Bureau 7", "A", "C", "Z", "AA", "done", "redirected", "no_show", "autonomy", "oui", "non",
-        "nobody", "léa", "admin", "agent", "Tournesol 42 ! bis", "2026-11-01", "2026-02-30", "1", "-5", "0",
-        "99999999999999999999", "/", "//evil.example", "/t/", "http://x", "<script>", "%ZZ",
+        "",
+        "Bureau 1",
+        "Bureau 7",
+        "A",
+        "C",
+        "Z",
+        "AA",
+        "done",
+        "redirected",
+        "no_show",
+        "autonomy",
+        "oui",
+        "non",
+        "nobody",
+        "léa",
+        "admin",
+        "agent",
+        "Tournesol 42 ! bis",
+        "2026-11-01",
+        "2026-02-30",
+        "1",
+        "-5",
+        "0",
+        "99999999999999999999",
+        "/",
+        "//evil.example",
+        "/t/",
+        "http://x",
+        "<script>",
+        "%ZZ",
     ]
     .map(String::from)
     .to_vec();
@@ -130,21 +238,39 @@ fn field_value() -> impl Strategy<Value = String> {
 
 fn field() -> impl Strategy<Value = (String, String)> {
     let names = [
-        "csrf", "rev", "desk", "queue", "outcome", "redirect_to", "autonomy", "first_visit", "name", "password",
-        "role", "next", "from", "to", "avant", "apres", "key", "after", "lang", "recent",
+        "csrf",
+        "rev",
+        "desk",
+        "queue",
+        "outcome",
+        "redirect_to",
+        "autonomy",
+        "first_visit",
+        "name",
+        "password",
+        "role",
+        "next",
+        "from",
+        "to",
+        "avant",
+        "apres",
+        "key",
+        "after",
+        "lang",
+        "recent",
     ];
     (proptest::sample::select(names.to_vec()).prop_map(String::from), field_value())
 }
 
 fn sent() -> impl Strategy<Value = Sent> {
-    let method = prop_oneof![4 => Just(Method::GET), 4 => Just(Method::POST), 1 => Just(Method::HEAD),
-        1 => Just(Method::PUT), 1 => Just(Method::DELETE)];
     let who = prop_oneof![Just(Who::Nobody), Just(Who::Forged), Just(Who::Agent), Just(Who::Admin)];
-    let path = proptest::collection::vec(segment(), 1..5).prop_map(|s| format!("/{}", s.join("/")));
+    let anywhere = (method(), proptest::collection::vec(segment(), 1..5))
+        .prop_map(|(method, s)| (method, format!("/{}", s.join("/"))));
+    let target = prop_oneof![3 => route(), 2 => anywhere];
     let raw = proptest::option::weighted(0.2, proptest::collection::vec(any::<u8>(), 0..200));
     let fields = || proptest::collection::vec(field(), 0..5);
-    (method, who, path, fields(), fields(), any::<bool>(), raw)
-        .prop_map(|(method, who, path, query, form, csrf, raw)| Sent { method, who, path, query, form, csrf, raw })
+    (target, who, fields(), fields(), any::<bool>(), raw)
+        .prop_map(|((method, path), who, query, form, csrf, raw)| Sent { method, who, path, query, form, csrf, raw })
 }
 
 /// Percent-encodes what a browser would, and leaves a stray `%` now and then.
@@ -223,4 +349,22 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn the_requests_reach_the_pages_behind_the_login() {
+    let f = fixture();
+    let mut statuses = std::collections::BTreeMap::new();
+    let reached = share(sent(), 300, |sent| {
+        if !matches!(sent.who, Who::Agent | Who::Admin) {
+            return false;
+        }
+        let status = f.runtime.block_on(async {
+            let browser = f.browser(sent.who).await;
+            f.site.router().oneshot(request(&sent, browser.as_ref())).await.map(|r| r.status()).unwrap()
+        });
+        *statuses.entry(status.as_u16()).or_insert(0) += 1;
+        status.is_success() || status.is_redirection()
+    });
+    assert!(reached >= 30, "{reached} of 300 requests got past the login and the guard: {statuses:?}");
 }

@@ -67,8 +67,10 @@ fn is_open(s: Status) -> bool {
 }
 
 impl Model {
-    pub fn pick(&self, i: Index) -> Option<usize> {
-        (!self.tickets.is_empty()).then(|| i.index(self.tickets.len()))
+    /// A ticket (one still open when `open`, if any is).
+    pub fn pick(&self, i: Index, open: bool) -> Option<usize> {
+        let open: Vec<usize> = (0..self.tickets.len()).filter(|&k| !open || is_open(self.tickets[k].status)).collect();
+        (!open.is_empty()).then(|| open[i.index(open.len())])
     }
 
     pub fn expect(&self, t: usize, change: &Change) -> Expect {
@@ -108,7 +110,9 @@ impl Model {
                 same(ticket, &row)
             }
             (Expect::Refused(why), Err(e)) if refusal(&e) == why => Ok(()),
-            (expect, got) => Err(format!("{:?} on {:?}: expected {expect:?}, got {got:?}", change.action, self.tickets[t])),
+            (expect, got) => {
+                Err(format!("{:?} on {:?}: expected {expect:?}, got {got:?}", change.action, self.tickets[t]))
+            }
         }
     }
 
@@ -126,7 +130,8 @@ impl Model {
                 continue;
             }
             let earliest = guichet::clock::MANUAL_EARLIEST_MS;
-            let behind = (ticket.issued_at < earliest && now >= earliest) || clock.date_of(ticket.issued_at) < ticket.day;
+            let behind =
+                (ticket.issued_at < earliest && now >= earliest) || clock.date_of(ticket.issued_at) < ticket.day;
             ticket.rev += 1;
             if carry && behind {
                 ticket.day = day;
@@ -168,7 +173,12 @@ impl Model {
     }
 
     /// "Call next": priority first, then the earliest, among the waiting of `queue`.
-    pub fn called_next(&mut self, queue: Option<char>, desk: &str, got: Result<TicketRow, StoreError>) -> Result<(), String> {
+    pub fn called_next(
+        &mut self,
+        queue: Option<char>,
+        desk: &str,
+        got: Result<TicketRow, StoreError>,
+    ) -> Result<(), String> {
         let next = self
             .tickets
             .iter()
@@ -182,12 +192,20 @@ impl Model {
                 let change = Change { desk: Some(desk.into()), ..Change::new(Action::Call) };
                 self.acted(k, &change, Expect::Done(Status::Called), Ok(row))
             }
-            (next, got) => Err(format!("call next in {queue:?}: expected {:?}, got {got:?}", next.map(|k| &self.tickets[k]))),
+            (next, got) => {
+                Err(format!("call next in {queue:?}: expected {:?}, got {got:?}", next.map(|k| &self.tickets[k])))
+            }
         }
     }
 
     /// A new day opened by hand: today, or the day after the last one if the clock is behind.
-    pub fn opened_day(&mut self, day: NaiveDate, closed: usize, rows: &[TicketRow], clock: &ManualClock) -> Result<(), String> {
+    pub fn opened_day(
+        &mut self,
+        day: NaiveDate,
+        closed: usize,
+        rows: &[TicketRow],
+        clock: &ManualClock,
+    ) -> Result<(), String> {
         let want = match self.day {
             Some(last) if clock.today() <= last => last.succ_opt().unwrap_or(last),
             _ => clock.today(),
