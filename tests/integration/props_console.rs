@@ -277,7 +277,7 @@ fn sent() -> impl Strategy<Value = Sent> {
 fn encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
-            b'%' if text.len() % 3 == 0 => "%".to_string(),
+            b'%' if text.len().is_multiple_of(3) => "%".to_string(),
             b if b.is_ascii_alphanumeric() || b"-._~".contains(&b) => (b as char).to_string(),
             b => format!("%{b:02X}"),
         })

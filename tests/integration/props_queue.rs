@@ -181,7 +181,10 @@ impl Run {
                 let (day, closed) = self.store.open_day().wait().map_err(|e| format!("new day refused: {e}"))?;
                 self.model.opened_day(day, closed, &self.rows(), self.clock.as_ref())
             }
-            Step::Hours(h) => Ok(self.clock.advance(h * 3_600_000)),
+            Step::Hours(h) => {
+                self.clock.advance(h * 3_600_000);
+                Ok(())
+            }
             Step::Unset(h) => {
                 self.clock.set_day(NaiveDate::default());
                 self.clock.advance(h * 3_600_000);
