@@ -124,8 +124,9 @@ fn soak_staff_sessions() {
         store.add_staff(format!("agent{i}"), hash.clone(), Role::Agent).wait().unwrap();
     }
     let catalogue = Arc::new(guichet::assets::load_catalogue(None).unwrap());
-    let server = staff::spawn(Console::new(store.clone(), catalogue, ConsoleConfig::default()), "127.0.0.1:0".parse().unwrap())
-        .expect("the console listens");
+    let server =
+        staff::spawn(Console::new(store.clone(), catalogue, ConsoleConfig::default()), "127.0.0.1:0".parse().unwrap())
+            .expect("the console listens");
     let mut curve = Curve::new("staff");
     curve.sample(0);
     for n in 0..total {
