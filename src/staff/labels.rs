@@ -24,7 +24,7 @@ pub(super) const ACTIONS: [Action; 7] =
     [Action::Call, Action::Start, Action::Finish, Action::NoShow, Action::Transfer, Action::Requeue, Action::Cancel];
 
 /// The action's name in URLs (`/tickets/{id}/no-show`).
-pub(super) fn action_slug(action: Action) -> &'static str {
+pub fn action_slug(action: Action) -> &'static str {
     match action {
         Action::Call => "call",
         Action::Start => "start",

@@ -47,6 +47,8 @@ mod ticket_view;
 pub mod tls;
 
 pub use auth::{account_name, hash_password, password_problem, verify_password, HashError, MIN_PASSWORD};
+/// The audit verb of a ticket action (also its path: `/tickets/<id>/<verb>`).
+pub use labels::action_slug;
 
 use crate::clock::{Clock, SystemClock};
 use crate::core::catalogue::Catalogue;

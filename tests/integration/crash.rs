@@ -9,8 +9,9 @@
 //! `GUICHET_CRASH_KILLS` (default 40; `scripts/soak.sh` runs 500) and `GUICHET_CRASH_SEED`
 //! (printed at the start: a failure is replayed with it).
 
-use crate::crash_child::{verb, DB, MARK, SEED};
+use crate::crash_child::{DB, MARK, SEED};
 use guichet::core::queue::Action;
+use guichet::staff::action_slug as verb;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rusqlite::Connection;

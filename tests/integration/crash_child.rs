@@ -12,6 +12,7 @@ use guichet::core::lang::Lang;
 use guichet::core::outcome::{Ending, Outcome};
 use guichet::core::queue::{Action, Status};
 use guichet::kiosk::ticket::{self, IssueContext};
+use guichet::staff::action_slug as verb;
 use guichet::store::{self, Audit, Change, Store, StoreError, TicketRow};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -31,19 +32,6 @@ pub const DAY: (i32, u32, u32) = (2026, 3, 2);
 const CALLS_BEFORE_ABSENT: u32 = 2;
 /// A child that is never killed stops by itself (a parent that died).
 const LIFETIME: Duration = Duration::from_secs(20);
-
-/// The audit verb the console writes for each action (`staff::labels::action_slug`).
-pub fn verb(action: Action) -> &'static str {
-    match action {
-        Action::Call => "call",
-        Action::Start => "start",
-        Action::Finish => "finish",
-        Action::NoShow => "no-show",
-        Action::Cancel => "cancel",
-        Action::Requeue => "requeue",
-        Action::Transfer => "transfer",
-    }
-}
 
 /// Ignored in the suite: `crash.rs` runs it in a child process.
 #[test]
