@@ -107,18 +107,27 @@ fn idle(t: &mut Table, kiosk: &Kiosk, window: &MinimalSoftwareWindow) {
     kiosk.handle(Event::Finish);
     let _ = headless::render(window);
     let mut pixels = vec![slint::Rgb8Pixel::default(); 1280 * 800];
-    let mut drawn = 0;
-    let began = Instant::now();
-    while began.elapsed() < Duration::from_secs(10) {
-        slint::platform::update_timers_and_animations();
-        if window.draw_if_needed(|r| {
-            r.render(&mut pixels, 1280);
-        }) {
-            drawn += 1;
+    // The frames drawn over `span`, as a display's loop would draw them.
+    let mut frames = |span: Duration| {
+        let mut drawn = Vec::new();
+        let began = Instant::now();
+        while began.elapsed() < span {
+            slint::platform::update_timers_and_animations();
+            if window.draw_if_needed(|r| {
+                r.render(&mut pixels, 1280);
+            }) {
+                drawn.push(began.elapsed());
+            }
+            std::thread::sleep(Duration::from_millis(16));
         }
-        std::thread::sleep(Duration::from_millis(16));
-    }
-    t.at_most("idle attract screen: frames drawn in 10 s", drawn.to_string(), drawn as f64, 0.0, "0");
+        drawn
+    };
+    // What the change of screen still draws (its last property updates), then idle.
+    let settling = frames(Duration::from_secs(1));
+    let idle = frames(Duration::from_secs(10));
+    println!("frames while the attract screen settles (1 s): {settling:?}; then idle (10 s): {idle:?}");
+    let n = idle.len();
+    t.at_most("idle attract screen: frames drawn in 10 s", n.to_string(), n as f64, 0.0, "0");
 }
 
 fn handoff(t: &mut Table, kiosk: &Kiosk, window: &MinimalSoftwareWindow, transcript: &Transcript) {
