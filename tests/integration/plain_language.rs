@@ -74,6 +74,12 @@ fn french_sentences_have_at_most_15_words_and_abbreviations_are_explained() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// "guichet.toml", "guichet.toml," : a name with a file's extension.
+fn is_file_name(word: &str) -> bool {
+    let word = word.trim_end_matches(|c: char| !c.is_alphanumeric());
+    word.rsplit_once('.').is_some_and(|(name, ext)| !name.is_empty() && ["toml", "txt", "po"].contains(&ext))
+}
+
 #[test]
 fn the_same_idea_uses_the_same_word() {
     // Words the kiosk settled on, and synonyms that would confuse a visitor.
@@ -87,7 +93,10 @@ fn the_same_idea_uses_the_same_word() {
     let cat = guichet::assets::load_catalogue(None).unwrap();
     let ui = ui_strings();
     for text in cat.visible_texts().into_iter().map(String::from).chain(ui) {
-        let lower = text.to_lowercase();
+        // A file's name (guichet.toml on the staff panel) is not a word for an idea.
+        let lower: Vec<String> =
+            text.to_lowercase().split_whitespace().filter(|w| !is_file_name(w)).map(String::from).collect();
+        let lower = lower.join(" ");
         for (bad, good) in avoid {
             assert!(
                 !lower.split(|c: char| !c.is_alphabetic()).any(|w| w == bad),
