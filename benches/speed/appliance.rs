@@ -7,9 +7,10 @@
 
 use super::procs::{cpu_time, exists, median_run, tree_pss_mib};
 use super::table::{ms, Table};
+use super::x11::{xvfb, Reaped};
 use std::os::unix::net::UnixDatagram;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// As the window test's kiosk: 1280 × 800, a folder printer, speech off (speech-dispatcher
@@ -31,16 +32,6 @@ enabled = false
 "#;
 
 const RUNS: usize = 10;
-
-/// A child killed when dropped.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 pub fn run(t: &mut Table) {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -99,7 +90,7 @@ fn ratio_rows<T: Copy>(
 /// The real kiosk in a virtual display of its own, started as systemd starts it (a notify
 /// socket): its start to READY=1 (median of 5), then, left alone 10 s, its CPU time and PSS.
 fn kiosk_in_xvfb(t: &mut Table, mut kiosk: Command) -> Result<f64, String> {
-    let (_xvfb, display) = xvfb()?;
+    let (_xvfb, display) = xvfb();
     let sockets = tempfile::tempdir().map_err(|e| e.to_string())?;
     let mut starts = Vec::new();
     let mut last = None;
@@ -116,7 +107,7 @@ fn kiosk_in_xvfb(t: &mut Table, mut kiosk: Command) -> Result<f64, String> {
             .stderr(Stdio::null())
             .spawn()
             .map_err(|e| e.to_string())?;
-        let child = Running(child);
+        let child = Reaped(child);
         let mut buf = [0u8; 512];
         loop {
             let n = socket.recv(&mut buf).map_err(|e| format!("no READY=1 from the kiosk: {e}"))?;
@@ -143,31 +134,6 @@ fn kiosk_in_xvfb(t: &mut Table, mut kiosk: Command) -> Result<f64, String> {
     let used = cpu_time(pid).saturating_sub(before);
     t.at_most("kiosk in Xvfb: CPU time used in 10 s idle", format!("{:.0} ms", ms(used)), ms(used), 10.0, "≈ 0");
     Ok(tree_pss_mib(pid))
-}
-
-/// An X server of its own, and its display name.
-fn xvfb() -> Result<(Running, String), String> {
-    for n in 300..400 {
-        if Path::new(&format!("/tmp/.X{n}-lock")).exists() {
-            continue;
-        }
-        let child = Command::new("Xvfb")
-            .args([&format!(":{n}"), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| e.to_string())?;
-        let child = Running(child);
-        let socket = format!("/tmp/.X11-unix/X{n}");
-        let began = Instant::now();
-        while began.elapsed() < Duration::from_secs(10) {
-            if Path::new(&socket).exists() {
-                return Ok((child, format!(":{n}")));
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-    Err("no free X display".into())
 }
 
 /// Debian's Chromium, headless, on welcome.html.
@@ -204,7 +170,7 @@ impl Chromium {
     fn idle(&self, dir: &Path) -> Result<f64, String> {
         let mut c = self.command(&dir.join("chromium-idle"));
         c.arg("--remote-debugging-port=0").arg(&self.page).stdout(Stdio::null()).stderr(Stdio::null());
-        let browser = Running(c.spawn().map_err(|e| e.to_string())?);
+        let browser = Reaped(c.spawn().map_err(|e| e.to_string())?);
         let pid = browser.0.id();
         std::thread::sleep(Duration::from_secs(12));
         Ok(tree_pss_mib(pid))

@@ -13,6 +13,10 @@ mod kiosk;
 mod procs;
 mod report;
 mod table;
+// The tests' virtual X display and children reaped on drop.
+#[allow(dead_code)]
+#[path = "../../tests/integration/x11.rs"]
+mod x11;
 
 use table::Table;
 

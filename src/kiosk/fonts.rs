@@ -63,8 +63,7 @@ fn stamp(files: &[PathBuf]) -> String {
         (m.size(), m.mtime_nsec() + m.mtime() * 1_000_000_000)
     });
     let lengths: Vec<String> = CHAIN.iter().map(|(_, b)| b.len().to_string()).collect();
-    let on_disk: Vec<String> =
-        files.iter().map(|f| std::fs::metadata(f).map_or(0, |m| m.len()).to_string()).collect();
+    let on_disk: Vec<String> = files.iter().map(|f| std::fs::metadata(f).map_or(0, |m| m.len()).to_string()).collect();
     format!("{} {size} {time} {} {}\n", env!("CARGO_PKG_VERSION"), lengths.join(","), on_disk.join(","))
 }
 

@@ -3,8 +3,8 @@
 //! their cells at least that wide, and a box narrower than it reports its text as cut:
 //! a word split in two is cut text, even when every letter shows.
 
-use crate::assets::fonts::{ARABIC_BOLD, ATKINSON_BOLD, NOTO_BOLD};
 use super::view::{NOTO, NOTO_ARABIC_UI};
+use crate::assets::fonts::{ARABIC_BOLD, ATKINSON_BOLD, NOTO_BOLD};
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::OnceLock;
 use ttf_parser::Face;
@@ -16,7 +16,6 @@ struct Faces {
     noto: Face<'static>,
     arabic: Face<'static>,
 }
-
 
 fn faces() -> Option<&'static Faces> {
     static FACES: OnceLock<Option<Faces>> = OnceLock::new();

@@ -23,7 +23,10 @@ fn a_system_without_any_font_draws_the_same_screen() {
     std::fs::create_dir_all(&runtime).expect("runtime dir");
     let args = ["screenshot", "--screen", "language", "--lang", "uk", "--out"];
     let here = dir.path().join("here.png");
-    screenshot(Command::new(env!("CARGO_BIN_EXE_guichet")).arg("--data-dir").arg(&data).args(args).arg(&here), &runtime);
+    screenshot(
+        Command::new(env!("CARGO_BIN_EXE_guichet")).arg("--data-dir").arg(&data).args(args).arg(&here),
+        &runtime,
+    );
     // Every font folder and fontconfig's own configuration hidden under empty file systems.
     let script = r#"for d in /etc/fonts /usr/share/fonts /usr/local/share/fonts /var/cache/fontconfig; do
         [ -d "$d" ] && mount -t tmpfs none "$d"; done
