@@ -8,6 +8,7 @@ pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod core;
+pub mod follow;
 pub mod hardware;
 pub mod health;
 pub mod kiosk;

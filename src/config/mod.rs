@@ -9,9 +9,11 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
 mod console;
+mod follow;
 mod printer;
 
 pub use console::{ConsoleSection, TlsMode, MAX_DESK};
+pub use follow::FollowSection;
 use printer::check_printer;
 pub use printer::{PrinterKind, PrinterSection};
 
@@ -23,6 +25,8 @@ pub struct Config {
     pub catalogue_dir: Option<PathBuf>,
     pub display: Display,
     pub console: ConsoleSection,
+    /// The visitors' page to follow their turn on their phone.
+    pub follow: FollowSection,
     pub queue: QueueSection,
     pub idle: IdleSection,
     pub printer: PrinterSection,
@@ -113,6 +117,7 @@ impl Default for Config {
             catalogue_dir: None,
             display: Display::default(),
             console: ConsoleSection::default(),
+            follow: FollowSection::default(),
             queue: QueueSection::default(),
             idle: IdleSection::default(),
             printer: PrinterSection::default(),
@@ -263,6 +268,8 @@ impl Config {
         check_printer(&config.printer).map_err(|(key, problem, fix)| err(line_of_key(text, key), problem, &fix))?;
         console::check_console(&config.console)
             .map_err(|(key, problem, fix)| err(line_of_key(text, key), problem, &fix))?;
+        follow::check_follow(&config.follow, &config.console.bind)
+            .map_err(|(key, problem, fix)| err(follow::line_in_section(text, "follow", key), problem, &fix))?;
         Ok(config)
     }
 

@@ -5,6 +5,7 @@
 mod accounts;
 mod calls;
 mod day;
+mod follow;
 mod open;
 mod read;
 mod report;
@@ -16,6 +17,7 @@ pub use accounts::{
     AuditPlace, Role, StaffAccount,
 };
 pub use calls::{board_key, calls_after, last_calls, BoardCall, SHOWN};
+pub use follow::{follow_hash, follow_ticket, is_follow_token, service_day_now, FollowTicket};
 pub use read::{open_tickets, ticket_by_id, ticket_by_token, ReadPool, TicketRow};
 pub use report::{kept as report_kept, visits as report_visits, Purged};
 pub use write::{Audit, Change, IssuedTicket};

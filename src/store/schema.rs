@@ -130,6 +130,12 @@ const MIGRATIONS: &[&str] = &[
     DROP TABLE staff;
     ALTER TABLE staff_new RENAME TO staff;
     "#,
+    // 7: the visitor's own link to follow their turn ("Suivre mon tour"): the SHA-256 of
+    // a token given only to the visitor; tickets made before have none.
+    r#"
+    ALTER TABLE tickets ADD COLUMN follow_hash TEXT;
+    CREATE UNIQUE INDEX tickets_follow ON tickets (follow_hash) WHERE follow_hash IS NOT NULL;
+    "#,
 ];
 
 /// The first schema, for the tests of the migrations that follow it.

@@ -24,6 +24,9 @@ pub struct IssuedTicket {
     /// Today's finished visits in its queue, start to finish (ms): the wait estimate's base.
     pub service_ms: Vec<i64>,
     pub issued_at: i64,
+    /// The visitor's token for following their turn (`follow::follow_url`); `None` when
+    /// the operating system gave no random bytes.
+    pub follow: Option<String>,
 }
 
 /// 128 random bits, hex: the only thing the QR code carries.
@@ -49,12 +52,13 @@ pub fn issue(conn: &mut Connection, req: &TicketRequest, clock: &dyn Clock) -> R
     let service_ms = read::service_times(&tx, &day, req.queue)?;
     let number = queue::format_number(req.queue, seq);
     let token = new_token();
+    let (follow, follow_hash) = super::follow::new_follow_token().unzip();
     let issued_at = clock.now_ms();
     let have = serde_json::to_string(&req.have).unwrap_or_else(|_| "[]".into());
     tx.execute(
         "INSERT INTO tickets (number, queue, seq, service_day, token, lang, theme, procedure, have,
-                              priority, status, issued_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'waiting', ?11)",
+                              priority, status, issued_at, follow_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'waiting', ?11, ?12)",
         params![
             number,
             prefix,
@@ -66,12 +70,13 @@ pub fn issue(conn: &mut Connection, req: &TicketRequest, clock: &dyn Clock) -> R
             req.procedure,
             have,
             req.priority,
-            issued_at
+            issued_at,
+            follow_hash
         ],
     )?;
     let id = tx.last_insert_rowid();
     tx.commit()?;
-    Ok(IssuedTicket { id, number, token, queue: req.queue, service_day: day, ahead, service_ms, issued_at })
+    Ok(IssuedTicket { id, number, token, queue: req.queue, service_day: day, ahead, service_ms, issued_at, follow })
 }
 
 /// What a staff member asks of one ticket.

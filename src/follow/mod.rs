@@ -1,0 +1,188 @@
+//! "Suivre mon tour": the visitor's own page to follow their turn on their phone, on the
+//! office network, in plain HTTP on a port of its own (phones open it without a
+//! certificate warning; nothing secret is on it). The ticket's second QR code carries
+//! `<public_url>/s/<token>` ([`follow_url`]); the page shows the ticket's number, its
+//! place in the queue and the estimated wait, live, in the visitor's language, and rings
+//! and vibrates when the number is called. Nothing about the request is on it.
+//!
+//! Map of the module: `text` (the words, gettext), `view` (the pages), `routes` (the
+//! handlers and the security headers), `live` (the server-sent events), `limits` (caps
+//! and the rate per client), `listener` (accepts within the caps, HTTP/1 with a
+//! header-read time limit). It reads the store and the core, never the staff console.
+
+mod limits;
+mod listener;
+mod live;
+mod routes;
+pub mod text;
+mod view;
+
+use crate::clock::{Clock, SystemClock};
+use crate::core::follow::{self, Office, Turn};
+use crate::store::{FollowTicket, ReadPool, Store, StoreError};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use tokio::sync::watch;
+
+/// The path of a ticket's follow page, before its token.
+pub const PATH: &str = "/s/";
+
+/// The address a ticket's "Suivre mon tour" QR code carries: `base` is `[follow]
+/// public_url` (a trailing `/` is tolerated), `token` the ticket's `IssuedTicket::follow`.
+pub fn follow_url(base: &str, token: &str) -> String {
+    format!("{}{PATH}{token}", base.trim_end_matches('/'))
+}
+
+/// What the page needs besides the store.
+#[derive(Debug, Clone)]
+pub struct FollowConfig {
+    /// The office's name, at the top of the page.
+    pub site_name: String,
+    /// `[queue]`: the figures the wait estimate starts from, as on the kiosk.
+    pub office: Office,
+}
+
+/// The follow server's shared state; cheap to clone (one clone per request).
+#[derive(Clone)]
+pub struct Follow {
+    store: Store,
+    reader: ReadPool,
+    readers: Arc<tokio::sync::Semaphore>,
+    config: Arc<FollowConfig>,
+    clock: Arc<dyn Clock>,
+    limits: Arc<limits::Limits>,
+    shutdown: watch::Receiver<bool>,
+}
+
+impl Follow {
+    pub fn new(store: Store, config: FollowConfig) -> Follow {
+        let (_, shutdown) = watch::channel(false);
+        Follow {
+            reader: store.reader(),
+            readers: Arc::new(tokio::sync::Semaphore::new(limits::READERS)),
+            store,
+            config: Arc::new(config),
+            clock: Arc::new(SystemClock),
+            limits: Arc::default(),
+            shutdown,
+        }
+    }
+
+    /// Uses another clock for the service day (tests move the date by hand).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Follow {
+        self.clock = clock;
+        self
+    }
+
+    /// Every page of the server.
+    pub fn router(&self) -> axum::Router {
+        routes::router(self.clone())
+    }
+
+    /// The ticket of `token` today and where it stands (`None`: unknown or another day's).
+    async fn lookup(&self, token: String) -> Result<Option<(FollowTicket, Turn)>, StoreError> {
+        let _turn = self.readers.acquire().await;
+        let reader = self.reader.clone();
+        let today = self.clock.today();
+        let found = tokio::task::spawn_blocking(move || reader.with(|c| crate::store::follow_ticket(c, &token, today)))
+            .await
+            .map_err(|_| StoreError::Closed)??;
+        let office = self.config.office;
+        Ok(found.map(|t| {
+            let turn = follow::turn(t.status, t.ahead, t.desk.as_deref(), &t.service_ms, office);
+            (t, turn)
+        }))
+    }
+}
+
+/// A running follow server; dropping it (or [`FollowServer::stop`]) shuts it down.
+pub struct FollowServer {
+    pub addr: SocketAddr,
+    stop: Option<watch::Sender<bool>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl FollowServer {
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(true);
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for FollowServer {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// Starts the server on its own thread ("follow") with a small tokio runtime; returns
+/// once bound, with the real address (port 0 picks a free one).
+pub fn spawn(follow: Follow, addr: SocketAddr) -> std::io::Result<FollowServer> {
+    let (stop, shutdown) = watch::channel(false);
+    let follow = Follow { shutdown, ..follow };
+    let (bound_tx, bound_rx) = std::sync::mpsc::channel();
+    let thread = std::thread::Builder::new().name("follow".into()).spawn(move || serve(follow, addr, bound_tx))?;
+    let mut server = FollowServer { addr, stop: Some(stop), thread: Some(thread) };
+    match bound_rx.recv() {
+        Ok(Ok(addr)) => {
+            server.addr = addr;
+            Ok(server)
+        }
+        Ok(Err(e)) => {
+            server.shutdown();
+            Err(e)
+        }
+        Err(_) => {
+            server.shutdown();
+            Err(std::io::Error::other("the follow thread stopped before binding"))
+        }
+    }
+}
+
+fn serve(follow: Follow, addr: SocketAddr, bound: std::sync::mpsc::Sender<std::io::Result<SocketAddr>>) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .max_blocking_threads(limits::READERS + 1)
+        .thread_name("follow-worker")
+        .enable_all()
+        .build();
+    let runtime = match runtime {
+        Ok(rt) => rt,
+        Err(e) => {
+            let _ = bound.send(Err(e));
+            return;
+        }
+    };
+    runtime.block_on(async move {
+        let listener = match tokio::net::TcpListener::bind(addr).await {
+            Ok(l) => l,
+            Err(e) => {
+                let _ = bound.send(Err(e));
+                return;
+            }
+        };
+        let _ = bound.send(listener.local_addr());
+        let stop = follow.shutdown.clone();
+        let served = listener::run(listener, follow.router(), follow.limits.clone(), stop.clone());
+        tokio::select! {
+            () = served => {}
+            () = async { stopped(stop).await; tokio::time::sleep(limits::GRACE).await } => {}
+        }
+    });
+}
+
+/// Resolves when the server is told to stop (never without a [`FollowServer`]).
+async fn stopped(mut shutdown: watch::Receiver<bool>) {
+    if shutdown.wait_for(|stop| *stop).await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
