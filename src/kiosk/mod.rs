@@ -9,6 +9,7 @@ mod help;
 mod issuer;
 pub mod measure;
 mod paging;
+pub mod rest;
 pub mod staff;
 pub mod ticket;
 mod view;
@@ -74,6 +75,10 @@ struct Inner {
     jobs: mpsc::Sender<TicketRequest>,
     done: mpsc::Receiver<Done>,
     ticker: Timer,
+    /// Started when the attract screen comes back: hands back unused memory (rest.rs).
+    rest: Timer,
+    /// How long the attract screen stays still before that; `None`: never (tests).
+    rest_after: std::cell::Cell<Option<Duration>>,
     help: help::HelpLine,
     /// Button texts that do not fit, counted per text (layout may clip for a moment
     /// while a screen is being built; what counts is what stays clipped).
@@ -120,6 +125,8 @@ impl Kiosk {
             jobs,
             done: done_rx,
             ticker: Timer::default(),
+            rest: Timer::default(),
+            rest_after: std::cell::Cell::new(None),
             help,
             clipped: RefCell::default(),
         });
@@ -149,6 +156,13 @@ impl Kiosk {
     pub fn set_console_port_taken(&self, port: Option<u16>) {
         let text = port.map(|p| p.to_string()).unwrap_or_default();
         self.window.global::<KioskApi>().set_console_fault(text.into());
+    }
+
+    /// Once the attract screen has stayed `after` (now, and after every visit), the kiosk
+    /// hands back the memory it is not using (rest.rs).
+    pub fn rest_when_idle(&self, after: Duration) {
+        self.inner.rest_after.set(Some(after));
+        self.inner.update_ticker();
     }
 
     /// Feeds one journey event, as a visitor action would.
@@ -291,6 +305,16 @@ impl Inner {
             });
         } else if !visiting {
             self.ticker.stop();
+        }
+        match (visiting, self.rest_after.get()) {
+            (false, Some(after)) if !self.rest.running() => {
+                self.rest.start(TimerMode::SingleShot, after, || {
+                    // Reading smaps and unmapping take a few milliseconds: not on the UI thread.
+                    let _ = std::thread::Builder::new().name("rest".into()).spawn(rest::hand_back);
+                });
+            }
+            (true, _) => self.rest.stop(),
+            _ => {}
         }
     }
 

@@ -46,6 +46,7 @@ mod qr_roundtrip;
 mod report;
 mod shots;
 mod soak_staff;
+mod rest;
 mod startup;
 mod vm;
 mod window;

@@ -151,6 +151,7 @@ fn the_real_window_takes_clicks_draws_like_the_headless_render_and_issues_a_tick
         .spawn()
         .unwrap();
     let stdout = kiosk.stdout.take().unwrap();
+    let pid = kiosk.id();
     let _kiosk = Reaped(kiosk);
     let mut lines = BufReader::new(stdout);
     // The kiosk says where its sound goes, then where its console listens.
@@ -167,6 +168,11 @@ fn the_real_window_takes_clicks_draws_like_the_headless_render_and_issues_a_tick
     let rig = rig_at(guichet::config::Display::default().px_per_mm());
     // The attract screen, drawn.
     assert!(wait_until(Duration::from_secs(20), || capture(&display).pixels.iter().any(|p| p != &[0, 0, 0])));
+    // Left still, the attract screen has the kiosk hand back its clean pages (kiosk/rest.rs);
+    // the visit below then runs on code mapped again.
+    let drawn = crate::rest::code_rss_kib(pid);
+    let rested = wait_until(Duration::from_secs(15), || crate::rest::code_rss_kib(pid) * 4 < drawn);
+    assert!(rested, "the kiosk still maps {} KiB of code ({drawn} KiB when first drawn)", crate::rest::code_rss_kib(pid));
     let start = capture(&display);
     std::thread::sleep(Duration::from_millis(500));
 
