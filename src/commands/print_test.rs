@@ -22,6 +22,7 @@ fn test_ticket(site: &Site) -> PaperTicket {
             "Cœur, Œuvre\u{a0}: «\u{a0}oe\u{a0}» et «\u{a0}OE\u{a0}» (PC858 n'a pas œ)\u{a0}; 10\u{a0}€".into(),
         ],
         qr: format!("{}/t/test", site.issue_context().public_url),
+        visitor: None,
     }
 }
 

@@ -9,6 +9,7 @@ pub mod help;
 pub mod journey;
 pub mod lang;
 pub mod outcome;
+pub mod paper_words;
 pub mod paging;
 pub mod plural;
 pub mod po;

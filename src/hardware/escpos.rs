@@ -1,14 +1,20 @@
 //! ESC/POS bytes of the paper ticket for a 58 or 80 mm thermal printer: the office, the
 //! number very large, the queue, date and time, the estimated wait, the documents to
 //! prepare (wrapped to the paper's columns), the QR code (drawn by the printer, or sent as
-//! a raster image) and a cut. Text goes out in code page PC858 (see `pc858`).
+//! a raster image) and a cut. Text goes out in code page PC858 (see `pc858`); text in
+//! scripts it lacks goes out as images (`paper_text`). What goes where is
+//! `receipt_layout`'s job; this file has the types and the commands.
 
+use super::paper_text::Dots;
 use super::pc858;
+pub use super::receipt_layout::receipt;
+pub use crate::core::paper_words::VisitorWords;
 use qrcode::{Color, EcLevel, QrCode};
 use serde::Deserialize;
 
-/// What goes on paper, already in words (French: thermal printers have Western code pages).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What goes on paper, already in words: French for staff (and for a French visitor),
+/// and the visitor's own language above it when that is another.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PaperTicket {
     pub site: String,
     pub number: String,
@@ -17,6 +23,8 @@ pub struct PaperTicket {
     pub wait: String,
     pub documents: Vec<String>,
     pub qr: String,
+    /// The visitor's language, when it is not French.
+    pub visitor: Option<VisitorWords>,
 }
 
 /// How the QR code reaches the paper.
@@ -64,7 +72,7 @@ impl Paper {
     }
 
     /// Dots per QR module (a 33-module code is 25 mm wide on 58 mm paper, 33 mm on 80 mm).
-    fn qr_module(self) -> u8 {
+    pub(super) fn qr_module(self) -> u8 {
         match self {
             Paper::Mm58 => 6,
             Paper::Mm80 => 8,
@@ -89,10 +97,9 @@ pub const ESC: u8 = 0x1b;
 pub const GS: u8 = 0x1d;
 pub const LF: u8 = 0x0a;
 
-const LEFT: u8 = 0;
-const CENTRE: u8 = 1;
-/// The largest magnification used for the number (6 × 24 dots = 18 mm high).
-const NUMBER_MAX: usize = 6;
+pub(super) const LEFT: u8 = 0;
+pub(super) const CENTRE: u8 = 1;
+pub(super) const RIGHT: u8 = 2;
 const CHECKBOX: &str = "[ ] ";
 
 /// `text` cut into lines of at most `width` characters, at spaces (not at no-break
@@ -126,39 +133,43 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 /// The byte stream being built, and the paper it is for.
-struct Out {
-    bytes: Vec<u8>,
-    paper: Paper,
+pub(super) struct Out {
+    pub(super) bytes: Vec<u8>,
+    pub(super) paper: Paper,
 }
 
 impl Out {
-    fn command(&mut self, bytes: &[u8]) {
+    pub(super) fn new(paper: Paper) -> Out {
+        Out { bytes: Vec::with_capacity(1024), paper }
+    }
+
+    pub(super) fn command(&mut self, bytes: &[u8]) {
         self.bytes.extend_from_slice(bytes);
     }
 
-    fn align(&mut self, n: u8) {
+    pub(super) fn align(&mut self, n: u8) {
         self.command(&[ESC, b'a', n]);
     }
 
-    fn bold(&mut self, on: bool) {
+    pub(super) fn bold(&mut self, on: bool) {
         self.command(&[ESC, b'E', u8::from(on)]);
     }
 
     /// `GS !`: characters `times` as wide and as high (1 to 8).
-    fn size(&mut self, times: usize) {
+    pub(super) fn size(&mut self, times: usize) {
         let t = times.clamp(1, 8) as u8 - 1;
         self.command(&[GS, b'!', (t << 4) | t]);
     }
 
     /// `text` on as many lines as it needs at magnification `times`.
-    fn text(&mut self, text: &str, times: usize) {
+    pub(super) fn text(&mut self, text: &str, times: usize) {
         for line in wrap(&pc858::fold(text), self.paper.columns() / times.max(1)) {
             self.line(&line);
         }
     }
 
     /// One list item: the checkbox, then the text wrapped under itself.
-    fn item(&mut self, text: &str) {
+    pub(super) fn item(&mut self, text: &str) {
         let indent = CHECKBOX.len();
         let lines = wrap(&pc858::fold(text), self.paper.columns() - indent);
         for (i, line) in lines.iter().enumerate() {
@@ -172,12 +183,12 @@ impl Out {
         self.bytes.push(LF);
     }
 
-    fn blank(&mut self) {
+    pub(super) fn blank(&mut self) {
         self.bytes.push(LF);
     }
 
     /// `GS ( k`: QR model 2, module size, error correction M, store the data, print it.
-    fn qr_native(&mut self, data: &str) {
+    pub(super) fn qr_native(&mut self, data: &str) {
         let Ok(stored) = u16::try_from(data.len() + 3) else { return };
         let [pl, ph] = stored.to_le_bytes();
         self.command(&[GS, b'(', b'k', 4, 0, 49, 65, 50, 0]);
@@ -188,8 +199,17 @@ impl Out {
         self.command(&[GS, b'(', b'k', 3, 0, 49, 81, 48]);
     }
 
+    /// `GS v 0`: one image of dots (a line of drawn text), placed by `align` (`ESC a`).
+    pub(super) fn image(&mut self, dots: &Dots, align: u8) {
+        let (Ok(x), Ok(y)) = (u16::try_from(dots.width / 8), u16::try_from(dots.height)) else { return };
+        let ([xl, xh], [yl, yh]) = (x.to_le_bytes(), y.to_le_bytes());
+        self.align(align);
+        self.command(&[GS, b'v', b'0', 0, xl, xh, yl, yh]);
+        self.command(&dots.bits);
+    }
+
     /// `GS v 0`: the same QR code (error correction M) as dots, one bit a dot.
-    fn qr_raster(&mut self, data: &str) {
+    pub(super) fn qr_raster(&mut self, data: &str) {
         let Ok(code) = QrCode::with_error_correction_level(data.as_bytes(), EcLevel::M) else { return };
         let n = code.width();
         let colors = code.to_colors();
@@ -213,53 +233,4 @@ impl Out {
             }
         }
     }
-}
-
-/// Magnification of the number: as large as fits on one line, at most [`NUMBER_MAX`].
-fn number_size(number: &str, columns: usize) -> usize {
-    (columns / pc858::fold(number).chars().count().max(1)).clamp(1, NUMBER_MAX)
-}
-
-/// The whole byte stream of one ticket, from `ESC @` to the cut.
-pub fn receipt(t: &PaperTicket, layout: &Layout) -> Vec<u8> {
-    let mut out = Out { bytes: Vec::with_capacity(1024), paper: layout.paper };
-    out.command(&[ESC, b'@', ESC, b't', pc858::CODE_PAGE]);
-    out.align(CENTRE);
-    out.bold(true);
-    out.text(&t.site, 1);
-    out.bold(false);
-    out.text(&t.issued, 1);
-    out.blank();
-    out.size(2);
-    out.text("Votre numéro", 2);
-    let big = number_size(&t.number, layout.paper.columns());
-    out.size(big);
-    out.text(&t.number, big);
-    out.size(1);
-    out.bold(true);
-    out.text(&t.queue, 1);
-    out.bold(false);
-    out.text(&t.wait, 1);
-    if !t.documents.is_empty() {
-        out.blank();
-        out.align(LEFT);
-        out.bold(true);
-        out.text("À préparer :", 1);
-        out.bold(false);
-        for d in &t.documents {
-            out.item(d);
-        }
-        out.align(CENTRE);
-    }
-    out.blank();
-    match layout.qr {
-        QrMode::Native => out.qr_native(&t.qr),
-        QrMode::Raster => out.qr_raster(&t.qr),
-    }
-    out.blank();
-    out.text("Code à montrer à l'accueil", 1);
-    out.text("Gardez ce ticket jusqu'à votre passage.", 1);
-    // GS V 66 0: feed to the cutter, then a partial cut (the ticket waits in the slot).
-    out.command(&[GS, b'V', 66, 0]);
-    out.bytes
 }

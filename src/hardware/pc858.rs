@@ -76,6 +76,12 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// Whether PC858 prints `text` as it is meant: every character is in the code page or
+/// has a plain stand-in (a typographic quote, a ligature), none becomes `?`.
+pub fn prints(text: &str) -> bool {
+    text.chars().all(|c| byte_of(c).is_some() || stand_in(c) != "?")
+}
+
 /// The PC858 bytes of `text` (folded first).
 pub fn encode(text: &str) -> Vec<u8> {
     fold(text).chars().filter_map(byte_of).collect()
@@ -102,6 +108,14 @@ mod tests {
         assert_eq!(encode("a\u{2060}-b ☃"), *b"a-b ?");
         assert_eq!(fold("10\u{202f}€ :"), "10\u{a0}€ :", "no-break spaces stay unbreakable");
         assert_eq!(encode("10\u{a0}€"), [b'1', b'0', b' ', 0xD5]);
+    }
+
+    #[test]
+    fn french_spanish_and_portuguese_print_turkish_and_romanian_do_not() {
+        assert!(prints("Cœur : l’été, « 10\u{a0}€ » — ñ ¿ ã õ"));
+        assert!(!prints("Sıranız"), "dotless i");
+        assert!(!prints("Păstrați"));
+        assert!(!prints("Ваш номер") && !prints("رقمك"));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! printing sequence (state before, bytes, state after) on the simulated printer and on
 //! ports that fail or never answer.
 
-use super::escpos::{receipt, wrap, Layout, Paper, PaperTicket, QrMode};
+use super::escpos::{receipt, wrap, Layout, Paper, PaperTicket, QrMode, VisitorWords};
 use super::escpos_read::{pc858_char, read, text_lines, Align, Block, ReadError};
 use super::printer::{print_through, FolderPrinter, NotPrinted, TicketPrinter};
 use super::printer_status::PrinterState;
@@ -26,6 +26,7 @@ fn ticket() -> PaperTicket {
             "é è à ç œ €".into(),
         ],
         qr: URL.into(),
+        visitor: None,
     }
 }
 
@@ -93,6 +94,81 @@ fn receipt_reads_back_line_by_line_on_58_and_80_mm() {
         assert_eq!(blocks.last(), Some(&Block::Cut { partial: true }));
         assert!(bytes.starts_with(&[0x1b, b'@', 0x1b, b't', 19]), "reset, then code page PC858");
     }
+}
+
+/// The same ticket for a visitor reading `lang`'s words.
+fn visitor_ticket(rtl: bool, words: [&str; 4], documents: &[&str]) -> PaperTicket {
+    let [heading, queue, wait, keep] = words.map(String::from);
+    let visitor = VisitorWords {
+        rtl,
+        heading,
+        queue,
+        wait,
+        instruction: "…".into(),
+        prepare: "…:".into(),
+        documents: documents.iter().map(|d| d.to_string()).collect(),
+        code: "QR".into(),
+        keep,
+        french_follows: "…".into(),
+    };
+    PaperTicket { visitor: Some(visitor), ..ticket() }
+}
+
+fn arabic() -> PaperTicket {
+    let words = ["هذا رقمك", "الاستقبال العام", "الانتظار: بين 10 و20 دقيقة.", "احتفظ بهذه التذكرة."];
+    visitor_ticket(true, words, &["ورقة البيع الموقعة (certificat de cession)", "رخصة السياقة الخاصة بي"])
+}
+
+#[test]
+fn arabic_goes_out_as_right_aligned_images_above_the_french() {
+    for layout in LAYOUTS {
+        let bytes = receipt(&arabic(), &layout);
+        let blocks = read(&bytes).unwrap_or_else(|e| panic!("{layout:?}: {e}"));
+        let images: Vec<_> = blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Raster(r) if r.align == Align::Right => Some(r),
+                _ => None,
+            })
+            .collect();
+        assert!(images.len() >= 8, "{layout:?}: {} right-aligned images", images.len());
+        for r in &images {
+            assert!(r.width <= layout.paper.dots() && r.height >= 24, "{layout:?}: {}×{}", r.width, r.height);
+            // Ink at the right end of each line (under a list item's box, past its width).
+            let right = (0..r.height).any(|y| (r.width.saturating_sub(48)..r.width).any(|x| r.dot(x, y)));
+            assert!(right, "{layout:?}: an image without ink at its right end");
+        }
+        // The French part follows, as text: the queue, the documents, the number.
+        let lines = text_lines(&blocks);
+        let has = |t: &str| lines.iter().any(|l| l.text == t);
+        assert!(has("C-042") && has("Famille, logement, énergie") && has("À préparer :"), "{layout:?}");
+        let first_image = blocks.iter().position(|b| matches!(b, Block::Raster(r) if r.align == Align::Right));
+        let french_queue =
+            blocks.iter().position(|b| matches!(b, Block::Text(l) if l.text == "Famille, logement, énergie"));
+        assert!(first_image < french_queue, "the visitor's words first");
+        println!("{layout:?}: {} bytes, {} images", bytes.len(), images.len());
+    }
+}
+
+#[test]
+fn spanish_goes_out_as_code_page_text() {
+    let words = ["Este es su número", "Acogida general", "Espera: entre 10 y 20 minutos.", "Guarde este ticket."];
+    let bytes = receipt(&visitor_ticket(false, words, &["Mi permiso de conducción"]), &Layout::default());
+    let blocks = read(&bytes).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!blocks.iter().any(|b| matches!(b, Block::Raster(_))), "no image");
+    let lines = text_lines(&blocks);
+    let heading = lines.iter().find(|l| l.text == "Este es su número");
+    assert_eq!(heading.map(|l| (l.width, l.align)), Some((2, Align::Centre)));
+    assert!(lines.iter().any(|l| l.text == "[ ] Mi permiso de conducción"));
+}
+
+#[test]
+fn drawing_that_fails_leaves_the_ticket_in_french() {
+    let french = receipt(&ticket(), &Layout::default());
+    super::receipt_layout::BROKEN.set(true);
+    let fallback = std::panic::catch_unwind(|| receipt(&arabic(), &Layout::default()));
+    super::receipt_layout::BROKEN.set(false);
+    assert_eq!(fallback.ok(), Some(french), "the French ticket, whole");
 }
 
 #[test]

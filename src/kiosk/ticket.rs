@@ -3,6 +3,7 @@
 use crate::core::catalogue::Catalogue;
 use crate::core::journey::TicketRequest;
 use crate::core::lang::Lang;
+use crate::core::paper_words;
 use crate::core::queue;
 use crate::hardware::escpos::PaperTicket;
 use crate::hardware::printer::{PrintOutcome, TicketPrinter};
@@ -88,8 +89,8 @@ fn view_of(cat: &Catalogue, ctx: &IssueContext, req: &TicketRequest, t: &IssuedT
     }
 }
 
-/// The paper ticket, in French (thermal printers only have Western code pages); the
-/// printer turns it into bytes for its own paper width.
+/// The paper ticket: French for staff, and the visitor's language when it is another
+/// (`core::paper_words`); the printer turns it into bytes for its own paper width.
 pub fn paper(
     cat: &Catalogue,
     ctx: &IssueContext,
@@ -107,6 +108,8 @@ pub fn paper(
         .unwrap_or_default();
     let wait = view.wait.french();
     let queue = cat.queue(req.queue).map(|q| q.name.clone()).unwrap_or_default();
+    let visitor =
+        paper_words::visitor(req.lang, cat.tr(req.lang, &queue).to_string(), view.documents.clone(), view.wait);
     PaperTicket {
         site: ctx.site_name.clone(),
         number: view.number.clone(),
@@ -115,6 +118,7 @@ pub fn paper(
         wait,
         documents,
         qr: view.url.clone(),
+        visitor,
     }
 }
 
