@@ -48,3 +48,39 @@ fn image(bytes: &[u8]) -> Vec<u8> {
     reader.next_frame(&mut pixels).expect("its pixels");
     pixels
 }
+
+/// Counts the closed outlines of a glyph.
+struct Contours(usize);
+
+impl ttf_parser::OutlineBuilder for Contours {
+    fn move_to(&mut self, _: f32, _: f32) {
+        self.0 += 1;
+    }
+    fn line_to(&mut self, _: f32, _: f32) {}
+    fn quad_to(&mut self, _: f32, _: f32, _: f32, _: f32) {}
+    fn curve_to(&mut self, _: f32, _: f32, _: f32, _: f32, _: f32, _: f32) {}
+    fn close(&mut self) {}
+}
+
+/// Atkinson Hyperlegible's zero had a slash through it, read as "Ø" ("entre 1Ø et 2Ø
+/// minutes"): in every font the kiosk draws with, a zero is an outline and one hole
+/// (tools/fonts/plain-zero.py made Atkinson's so), not an outline split by a stroke.
+#[test]
+fn every_embedded_font_has_a_plain_zero() {
+    use guichet::assets::fonts::*;
+    let fonts = [
+        ("Atkinson regular", ATKINSON_REGULAR),
+        ("Atkinson bold", ATKINSON_BOLD),
+        ("Noto Sans regular", NOTO_REGULAR),
+        ("Noto Sans bold", NOTO_BOLD),
+        ("Noto Sans Arabic UI regular", ARABIC_REGULAR),
+        ("Noto Sans Arabic UI bold", ARABIC_BOLD),
+    ];
+    for (name, bytes) in fonts {
+        let face = ttf_parser::Face::parse(bytes, 0).expect("an embedded font parses");
+        let zero = face.glyph_index('0').unwrap_or_else(|| panic!("{name} has no zero"));
+        let mut contours = Contours(0);
+        face.outline_glyph(zero, &mut contours);
+        assert_eq!(contours.0, 2, "{name}: its zero has {} outlines (a slashed zero has 3)", contours.0);
+    }
+}
