@@ -63,11 +63,20 @@ impl Lang {
         }
     }
 
-    /// "Start" in the languages a visitor who reads no French most likely reads, for the
-    /// first screen's button, without the word the button already shows in this language.
+    /// "Start" in every other language of the kiosk, for the first screen's button, without
+    /// the word the button already shows in this language: a visitor who reads no French
+    /// finds their own word (all seven, whatever the language of the button).
     pub fn start_elsewhere(self) -> String {
-        const WORDS: [(Lang, &str); 4] =
-            [(Lang::En, "Start"), (Lang::Ar, "ابدأ"), (Lang::Es, "Empezar"), (Lang::Uk, "Почати")];
+        const WORDS: [(Lang, &str); 8] = [
+            (Lang::Fr, "Commencer"),
+            (Lang::En, "Start"),
+            (Lang::Ar, "ابدأ"),
+            (Lang::Es, "Empezar"),
+            (Lang::Pt, "Começar"),
+            (Lang::Tr, "Başla"),
+            (Lang::Uk, "Почати"),
+            (Lang::Ro, "Începe"),
+        ];
         WORDS.iter().filter(|(l, _)| *l != self).map(|(_, w)| *w).collect::<Vec<_>>().join(" · ")
     }
 
@@ -89,9 +98,11 @@ mod tests {
 
     #[test]
     fn start_is_not_said_twice() {
-        assert_eq!(Lang::Fr.start_elsewhere(), "Start · ابدأ · Empezar · Почати");
-        assert_eq!(Lang::Uk.start_elsewhere(), "Start · ابدأ · Empezar");
-        assert_eq!(Lang::En.start_elsewhere(), "ابدأ · Empezar · Почати");
+        assert_eq!(Lang::Fr.start_elsewhere(), "Start · ابدأ · Empezar · Começar · Başla · Почати · Începe");
+        assert_eq!(Lang::Uk.start_elsewhere(), "Commencer · Start · ابدأ · Empezar · Começar · Başla · Începe");
+        for lang in Lang::ALL {
+            assert_eq!(lang.start_elsewhere().split(" · ").count(), 7, "{lang}: every other language greets");
+        }
     }
 
     #[test]
