@@ -65,6 +65,8 @@ pub fn kiosk(site: &Site, no_console: bool) -> anyhow::Result<()> {
         true => super::degraded::ConsoleStart::default(),
         false => super::degraded::console(site, store.clone(), catalogue.clone(), &health),
     };
+    // "Suivre mon tour" on the visitors' phones, when [follow] is on.
+    let _follow = super::follow::start(site, store.clone(), Some(&health));
     println!(
         "display: {}x{} px, {}x{} mm ({from}), turned {} degrees",
         display.width_px, display.height_px, display.width_mm, display.height_mm, display.rotation
@@ -174,6 +176,7 @@ pub fn serve(site: &Site, bind: Option<String>) -> anyhow::Result<()> {
     super::Retention::of(site).every_day(store.clone());
     let catalogue = super::degraded::catalogue(site, None)?;
     let bind = bind.unwrap_or_else(|| site.config.console.bind.clone());
+    let _follow = super::follow::start(site, store.clone(), None);
     let _server = start_console(site.console(store, catalogue, &bind)?, &bind)?;
     if let Some(n) = Notifier::from_env() {
         n.ready("staff console listening");

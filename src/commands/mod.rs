@@ -8,6 +8,7 @@ mod doctor_devices;
 mod doctor_limit;
 mod doctor_network;
 mod doctor_time;
+mod follow;
 mod kiosk;
 mod print_test;
 mod report;

@@ -105,7 +105,7 @@ pub fn tr(lang: Lang, msg: Msg) -> String {
 
 /// `msg` in `lang` for the count `n` (its `{n}` replaced), in the form `n` takes there.
 pub fn trn(lang: Lang, msg: Msg, n: u64) -> String {
-    let form = plural::form(lang, n);
+    let form = if msg.plural.is_some() { plural::form(lang, n) } else { 0 };
     let translated = catalogue(lang).get(msg.fr).and_then(|forms| forms.get(form)).cloned();
     let french = match msg.plural {
         Some(many) if plural::form(Lang::Fr, n) == 1 => many,
@@ -160,5 +160,8 @@ mod tests {
         assert!(trn(Lang::Ar, AHEAD, 5).contains("5 أشخاص"), "{}", trn(Lang::Ar, AHEAD, 5));
         assert_eq!(tr(Lang::Fr, TITLE), "Suivre mon tour");
         assert_eq!(tr(Lang::Es, SOUND_ON), "Activar el sonido");
+        // A message that counts nothing has one form, whatever the language's rule says of 1.
+        assert_eq!(tr(Lang::Ar, TITLE), "متابعة دوري");
+        assert_eq!(tr(Lang::Uk, CALLED), "Ваша черга!");
     }
 }

@@ -27,6 +27,7 @@ mod degraded_printer;
 mod degraded_speech;
 mod degraded_start;
 mod doctor;
+mod follow;
 mod fonts;
 mod gallery;
 mod help_calls;
