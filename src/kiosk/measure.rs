@@ -87,6 +87,70 @@ pub fn line_width(text: &str, size: f32, family: &str) -> f32 {
     faces().map_or(0.0, |faces| piece_width(faces, family, text, size))
 }
 
+/// Right-to-left text with a Latin run (`core::bidi`), laid out in lines by the kiosk
+/// itself: a line break where the next piece no longer fits `width` (in bold `family` at
+/// `size`), so each line reaches the renderer as a paragraph of its own. A Latin run
+/// goes whole to the next line when it fits one; only a run longer than a line is broken
+/// (each part stays in order on its own line). Wrapped by the renderer, the run
+/// "(carte grise)" at a line's end was drawn out of order with a letter cut
+/// ("( arte" / "grise)"). Other text is left to the renderer.
+pub fn wrap_mixed(text: &str, size: f32, family: &str, width: f32) -> String {
+    use crate::core::bidi::{LRI, PDI};
+    if !text.contains(LRI) || faces().is_none() || line_width(text, size, family) <= width {
+        return text.to_string();
+    }
+    // Pieces between break opportunities, those inside one isolate kept together.
+    let mut units: Vec<Vec<&str>> = Vec::new();
+    let (mut start, mut depth) = (0, 0i32);
+    for (end, _) in unicode_linebreak::linebreaks(text) {
+        let piece = &text[start..end];
+        match units.last_mut() {
+            Some(unit) if depth > 0 => unit.push(piece),
+            _ => units.push(vec![piece]),
+        }
+        depth += piece.chars().map(|c| i32::from(c == LRI) - i32::from(c == PDI)).sum::<i32>();
+        start = end;
+    }
+    let fits = |s: &str| line_width(s.trim_end(), size, family) <= width;
+    let (mut out, mut line) = (String::with_capacity(text.len() + 4), String::new());
+    let flush = |out: &mut String, line: &mut String| {
+        if !line.is_empty() {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(line.trim_end());
+            line.clear();
+        }
+    };
+    for unit in units {
+        let whole = unit.concat();
+        if fits(&format!("{line}{whole}")) {
+            line.push_str(&whole);
+            continue;
+        }
+        flush(&mut out, &mut line);
+        if fits(&whole) {
+            line = whole;
+            continue;
+        }
+        for piece in unit {
+            if !line.is_empty() && !fits(&format!("{line}{piece}")) {
+                flush(&mut out, &mut line);
+            }
+            line.push_str(piece);
+        }
+    }
+    flush(&mut out, &mut line);
+    out
+}
+
+/// Whether some line of `text` (drawn in bold `family` at `size`) is wider than `width`
+/// and holds a Latin run of right-to-left text: the renderer would wrap it, and a run at
+/// a line's end is then drawn out of order, a letter cut. Reported as cut text.
+pub fn splits_run(text: &str, size: f32, family: &str, width: f32) -> bool {
+    text.split('\n').any(|l| l.contains(crate::core::bidi::LRI) && line_width(l.trim_end(), size, family) > width + 0.5)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,6 +171,27 @@ mod tests {
         assert_eq!(whole, mail);
         let spaced = widest_piece("a b c", 40.0, "Atkinson Hyperlegible");
         assert!(spaced < widest_piece("abc", 40.0, "Atkinson Hyperlegible"));
+    }
+
+    #[test]
+    fn mixed_text_is_cut_into_lines_that_fit_and_keep_the_latin_run_whole() {
+        let text = crate::core::bidi::isolate_latin("تغيير البطاقة الرمادية لسيارتي (carte grise)");
+        let one = line_width(&text, 34.0, NOTO_ARABIC_UI);
+        // Left whole by the renderer, a narrower box would split it.
+        assert!(splits_run(&text, 34.0, NOTO_ARABIC_UI, one * 0.8));
+        let wrapped = wrap_mixed(&text, 34.0, NOTO_ARABIC_UI, one * 0.8);
+        let lines: Vec<&str> = wrapped.lines().collect();
+        assert_eq!(lines.len(), 2, "{wrapped:?}");
+        assert!(lines[1].starts_with('(') && lines[1].contains("carte grise"), "{wrapped:?}");
+        assert!(!splits_run(&wrapped, 34.0, NOTO_ARABIC_UI, one * 0.8));
+        // Text that fits, or has no Latin run, is left as it is.
+        assert_eq!(wrap_mixed(&text, 34.0, NOTO_ARABIC_UI, one + 1.0), text);
+        assert_eq!(wrap_mixed("Changer ma carte grise", 34.0, NOTO, 10.0), "Changer ma carte grise");
+        // A run longer than a line is broken, each line still fitting.
+        let narrow = line_width("(carte", 34.0, NOTO_ARABIC_UI) + 8.0;
+        let lines = wrap_mixed(&text, 34.0, NOTO_ARABIC_UI, narrow);
+        assert!(lines.lines().any(|l| l.ends_with("grise\u{2069})")), "{lines:?}");
+        assert!(!splits_run(&lines, 34.0, NOTO_ARABIC_UI, narrow), "{lines:?}");
     }
 
     #[test]

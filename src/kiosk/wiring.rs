@@ -13,6 +13,8 @@ pub(super) fn wire(window: &AppWindow, inner: &Rc<Inner>) {
     api.on_widest_piece(|text, size, family| super::measure::widest_piece(&text, size, &family));
     api.on_line_width(|text, size, family| super::measure::line_width(&text, size, &family));
     api.on_keep_whole(|text| crate::core::compounds::keep_whole(&text).into());
+    api.on_wrap_mixed(|text, size, family, width| super::measure::wrap_mixed(&text, size, &family, width).into());
+    api.on_splits_run(|text, size, family, width| super::measure::splits_run(&text, size, &family, width));
     api.on_join_labels(|choices, first, count| super::view::join_labels(&choices, first, count));
     macro_rules! on {
         ($setter:ident, |$me:ident $(, $arg:ident : $ty:ty)*| $body:expr) => {{
