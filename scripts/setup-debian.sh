@@ -52,3 +52,8 @@ if ! command -v cargo >/dev/null 2>&1; then
     export PATH="$HOME/.cargo/bin:$PATH"
   fi
 fi
+
+# The ESC/POS printer emulator the paper ticket test prints to (emupos, from PyPI, in a
+# virtual environment under target/; kept when already there, so it works offline).
+bash "$(dirname "${BASH_SOURCE[0]}")/setup-emupos.sh" ||
+  echo "guichet setup: emupos could not be installed (offline?); the paper ticket test will say what it needs" >&2

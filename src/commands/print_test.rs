@@ -4,11 +4,15 @@
 
 use super::kiosk::printer;
 use super::Site;
+use crate::core::lang::Lang;
+use crate::core::paper_words;
+use crate::core::queue::WaitRange;
 use crate::hardware::escpos::{self, PaperTicket};
 use crate::hardware::receipt_png;
 use std::time::Instant;
 
-/// A receipt with the French accents, the euro sign and the ligature PC858 lacks.
+/// A receipt with the French accents, the euro sign and the ligature PC858 lacks, under an
+/// Arabic part drawn as images (joined letters, right-aligned, a Latin insertion).
 fn test_ticket(site: &Site) -> PaperTicket {
     PaperTicket {
         site: site.config.site_name.clone(),
@@ -22,7 +26,12 @@ fn test_ticket(site: &Site) -> PaperTicket {
             "Cœur, Œuvre\u{a0}: «\u{a0}oe\u{a0}» et «\u{a0}OE\u{a0}» (PC858 n'a pas œ)\u{a0}; 10\u{a0}€".into(),
         ],
         qr: format!("{}/t/test", site.issue_context().public_url),
-        visitor: None,
+        visitor: paper_words::visitor(
+            Lang::Ar,
+            "تجربة الطباعة".into(),
+            vec!["ورقة البيع الموقعة (certificat de cession)".into()],
+            WaitRange::Between(10, 20),
+        ),
     }
 }
 

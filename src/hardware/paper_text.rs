@@ -96,7 +96,8 @@ fn lines(text: &str, style: Style, rtl: bool, room: u32, indent: u32) -> Result<
     let room = room.saturating_sub(indent) as f32;
     let (height, baseline) = metrics(faces, size);
     let mut out = Vec::new();
-    for (i, line) in wrap(text, room, &shape).into_iter().enumerate() {
+    let keep = if rtl { brackets(text.trim(), room, &shape) } else { Vec::new() };
+    for (i, line) in wrap(text, room, &keep, &shape).into_iter().enumerate() {
         let mut dots = Dots::blank(line.width.ceil() as u32 + indent, height);
         let text_left = if rtl { dots.width as f32 - line.width - indent as f32 } else { indent as f32 };
         draw(&mut dots, &line, text_left, baseline);
@@ -109,15 +110,34 @@ fn lines(text: &str, style: Style, rtl: bool, room: u32, indent: u32) -> Result<
     Ok(out)
 }
 
-/// The lines of `text`, each as wide as `room` at most: broken where UAX #14 allows, a
-/// word wider than a whole line cut between letters.
-fn wrap(text: &str, room: f32, shape: &dyn Fn(&str) -> Shaped) -> Vec<Shaped> {
+/// The bracketed parts of `text` ("(certificat de cession)") that fit on one line. In a
+/// right-to-left line, a Latin insertion broken in two has its brackets drawn at the
+/// wrong ends ("certificat)" … "(de cession"): such a part goes to the next line whole.
+fn brackets(text: &str, room: f32, shape: &dyn Fn(&str) -> Shaped) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    for (open, close) in [('(', ')'), ('[', ']'), ('«', '»')] {
+        let mut from = 0;
+        while let Some(start) = text[from..].find(open).map(|i| from + i) {
+            let Some(end) = text[start..].find(close).map(|i| start + i + close.len_utf8()) else { break };
+            if shape(&text[start..end]).width <= room {
+                out.push(start..end);
+            }
+            from = end;
+        }
+    }
+    out
+}
+
+/// The lines of `text`, each as wide as `room` at most: broken where UAX #14 allows
+/// (never inside a range of `keep`), a word wider than a whole line cut between letters.
+fn wrap(text: &str, room: f32, keep: &[std::ops::Range<usize>], shape: &dyn Fn(&str) -> Shaped) -> Vec<Shaped> {
     let text = text.trim();
     let mut lines = Vec::new();
     let mut start = 0;
     // The end of the longest piece from `start` that fits so far.
     let mut fits: Option<usize> = None;
-    let mut breaks = unicode_linebreak::linebreaks(text).map(|(at, _)| at).peekable();
+    let inside = |at: usize| keep.iter().any(|r| r.start < at && at < r.end);
+    let mut breaks = unicode_linebreak::linebreaks(text).map(|(at, _)| at).filter(|&at| !inside(at)).peekable();
     while let Some(&end) = breaks.peek() {
         let candidate = text[start..end].trim_end();
         if shape(candidate).width <= room {
@@ -220,6 +240,18 @@ mod tests {
         assert!(first < 16, "{first}");
         let long = paragraph(&"ж".repeat(60), BODY, false, 384).unwrap_or_default();
         assert!(long.len() >= 2 && long.iter().all(|l| l.width <= 384));
+    }
+
+    #[test]
+    fn a_latin_insertion_in_arabic_is_not_broken_inside_its_brackets() {
+        // As a list item on 58 mm paper, "(certificat" would still fit on the first line.
+        let text = "ورقة البيع الموقعة (certificat de cession)";
+        let lines = paragraph(text, BODY, true, 354).unwrap_or_default();
+        let faces = shaping::faces().unwrap_or_else(|| panic!("fonts"));
+        let whole = shaping::shape(faces, "(certificat de cession)", size_for(BODY, true), false, true).width;
+        // The last line holds the whole insertion, brackets included.
+        let last = lines.last().map_or(0, |l| inked_columns(l).1 - inked_columns(l).0);
+        assert!(lines.len() == 2 && last as f32 >= whole - 4.0, "{} lines, last {last} of {whole}", lines.len());
     }
 
     #[test]

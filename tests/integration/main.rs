@@ -34,6 +34,7 @@ mod help_calls;
 mod mirror;
 mod pixels;
 mod plain_language;
+mod paper_emulator;
 mod printer;
 mod props;
 mod props_catalogue;
