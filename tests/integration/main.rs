@@ -6,6 +6,7 @@ mod board_remote;
 mod board_window;
 mod browser;
 mod browser_board;
+mod browser_follow;
 #[path = "../common/mod.rs"]
 mod common;
 mod console;
@@ -34,7 +35,6 @@ mod help_calls;
 mod mirror;
 mod pixels;
 mod plain_language;
-mod paper_emulator;
 mod printer;
 mod props;
 mod props_catalogue;

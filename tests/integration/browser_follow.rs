@@ -1,0 +1,105 @@
+//! "Suivre mon tour" in a real browser on a phone-sized touch screen
+//! (tests/browser/follow.mjs): the visitor opens the page from the ticket's follow
+//! address, turns the sound on; staff call the tickets ahead one by one, then this one.
+//! The place changes live, the "near" note comes, and the phone rings (the chime played
+//! to its end) and vibrates when the number is called.
+
+use crate::browser::{ensure_playwright, require_node, run_script, CHROMIUM};
+use guichet::core::follow::Office;
+use guichet::core::journey::TicketRequest;
+use guichet::core::lang::Lang;
+use guichet::follow::{self, Follow, FollowConfig};
+use guichet::store::Store;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+const DESK: &str = "Bureau 2";
+
+fn request(lang: Lang) -> TicketRequest {
+    TicketRequest {
+        theme: "papiers".into(),
+        procedure: "carte-identite".into(),
+        queue: 'A',
+        lang,
+        have: vec![],
+        priority: None,
+    }
+}
+
+#[test]
+fn a_visitor_follows_their_turn_live_on_a_phone_and_it_rings_when_called() {
+    require_node();
+    assert!(Path::new(CHROMIUM).is_file(), "{CHROMIUM} is needed: run scripts/setup-debian.sh");
+    ensure_playwright();
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let store = Store::open(&dir.path().join("guichet.sqlite")).expect("a store");
+    let config = FollowConfig {
+        site_name: "France Services de test".into(),
+        office: Office { minutes_per_visit: 15, desks: 2 },
+    };
+    let server = follow::spawn(Follow::new(store.clone(), config), "127.0.0.1:0".parse().unwrap())
+        .expect("the follow page starts");
+    for _ in 0..3 {
+        store.issue(request(Lang::Fr)).wait().expect("a ticket");
+    }
+    let mine = store.issue(request(Lang::Ar)).wait().expect("the visitor's ticket");
+    let token = mine.follow.clone().expect("a follow token");
+    let url = follow::follow_url(&format!("http://{}", server.addr), &token);
+
+    let ready = dir.path().join("ready");
+    let result = dir.path().join("result.json");
+    let shots = std::env::var_os("GUICHET_BROWSER_SHOTS").map_or_else(|| dir.path().join("shots"), PathBuf::from);
+    let env = [
+        ("GUICHET_FOLLOW_URL", url),
+        ("GUICHET_NUMBER", mine.number.clone()),
+        ("GUICHET_DESK", DESK.to_string()),
+        ("GUICHET_READY_FILE", ready.display().to_string()),
+        ("GUICHET_RESULT_FILE", result.display().to_string()),
+        ("GUICHET_SHOTS_DIR", shots.display().to_string()),
+        ("CHROMIUM_PATH", CHROMIUM.to_string()),
+    ];
+    let staff = {
+        let store = store.clone();
+        std::thread::spawn(move || {
+            let began = Instant::now();
+            while !ready.exists() {
+                if began.elapsed() > Duration::from_secs(90) {
+                    return Err("the page never said it was ready".to_string());
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            // The three tickets ahead, then the visitor's, a moment apart as at desks.
+            let mut called = Vec::new();
+            for desk in ["Bureau 1", "Bureau 3", "Bureau 1", DESK] {
+                std::thread::sleep(Duration::from_millis(800));
+                called.push(store.call_next(desk.into(), None).wait().map_err(|e| e.to_string())?.number);
+            }
+            Ok(called)
+        })
+    };
+    let log = dir.path().join("follow.mjs.log");
+    let status = run_script("follow.mjs", &env, &log);
+    let output = std::fs::read_to_string(&log).unwrap_or_default();
+    println!("{output}");
+    assert!(status.success(), "the follow page in the browser failed ({status}):\n{output}");
+    let called = staff.join().expect("the staff thread").expect("staff called");
+    assert_eq!(called.last(), Some(&mine.number), "the visitor's ticket came last");
+
+    let seen: serde_json::Value = serde_json::from_slice(&std::fs::read(&result).expect("the result")).unwrap();
+    assert_eq!(seen["dir"], "rtl", "an Arabic ticket reads right to left");
+    let kinds: Vec<&str> = seen["kinds"].as_array().unwrap().iter().map(|k| k.as_str().unwrap()).collect();
+    assert_eq!(kinds.first(), Some(&"waiting"), "three ahead at first: {kinds:?}");
+    assert_eq!(kinds.last(), Some(&"called"), "{kinds:?}");
+    let near = kinds.iter().position(|k| *k == "near").expect("the near note came");
+    assert!(near < kinds.len() - 1, "near before called: {kinds:?}");
+    let played: Vec<&str> = seen["played"].as_array().unwrap().iter().map(|p| p["end"].as_str().unwrap()).collect();
+    assert_eq!(played, ["ended"], "the chime rang once, to its end");
+    let vibrations = seen["vibrations"].as_array().unwrap();
+    assert!(
+        vibrations.iter().any(|v| v.as_array().is_some_and(|p| p.len() == 5)),
+        "the call's long vibration: {vibrations:?}"
+    );
+    let live = seen["live"].as_str().unwrap();
+    assert!(live.contains("حان دورك") && live.contains(DESK), "called, in Arabic, with the desk: {live}");
+    server.stop();
+}
