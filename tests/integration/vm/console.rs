@@ -59,3 +59,59 @@ pub fn host_kiosk(dir: &Path, port: u16) -> (ServerHandle, String, String, Store
     let key = store.new_board_key().wait().unwrap();
     (server, key, fingerprint, store)
 }
+
+/// A member of staff at the console from the host, with curl (cookies kept in a jar),
+/// trusting the kiosk's certificate alone (its key pinned; the name and dates are the
+/// pin's business, as with the fingerprint staff compare).
+pub struct Desk {
+    base: String,
+    pin: String,
+    jar: tempfile::TempDir,
+}
+
+impl Desk {
+    /// Logged in as `name`, as the login form does (its CSRF field and cookie).
+    pub fn login(port: u16, cert: &Path, name: &str, password: &str) -> Desk {
+        let desk = Desk {
+            base: format!("https://127.0.0.1:{port}"),
+            pin: format!("sha256//{}", spki_pin(cert)),
+            jar: tempfile::tempdir().unwrap(),
+        };
+        let form = desk.get("/login");
+        let marker = r#"name="csrf" value=""#;
+        let at = form.find(marker).unwrap_or_else(|| panic!("no login form:\n{form}")) + marker.len();
+        let csrf = form[at..].split('"').next().unwrap_or_default().to_string();
+        let fields = [format!("name={name}"), format!("password={password}"), format!("csrf={csrf}"), "next=".into()];
+        let welcome = desk.curl(&["-L"], &fields, "/login");
+        assert!(welcome.contains("Se déconnecter") || welcome.contains("logout"), "login refused:\n{welcome}");
+        desk
+    }
+
+    /// The page at `path`, as its HTML.
+    pub fn get(&self, path: &str) -> String {
+        self.curl(&[], &[], path)
+    }
+
+    fn curl(&self, flags: &[&str], fields: &[String], path: &str) -> String {
+        let jar = self.jar.path().join("cookies");
+        let mut command = Command::new("curl");
+        command.args(["-sS", "-k", "--max-time", "60", "--pinnedpubkey", &self.pin]);
+        command.arg("-c").arg(&jar).arg("-b").arg(&jar).args(flags);
+        for field in fields {
+            command.args(["--data-urlencode", field]);
+        }
+        let out = command.arg(format!("{}{path}", self.base)).output().expect("curl (apt-get install curl)");
+        assert!(out.status.success(), "curl {path}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+}
+
+/// The agent at the console of machine `m` (its certificate fetched from the guest, kept in
+/// `scratch`).
+pub fn desk(m: &super::machine::Machine, scratch: &Path) -> Desk {
+    let (code, pem, _) = m.run("cat /var/lib/guichet/console-cert.pem", std::time::Duration::from_secs(60));
+    assert_eq!(code, 0, "the kiosk made no console certificate");
+    let cert = scratch.join("console-cert.pem");
+    std::fs::write(&cert, pem).unwrap();
+    Desk::login(m.console_port, &cert, "agent", super::steps::PASSWORD)
+}

@@ -12,11 +12,15 @@
 
 mod agent;
 mod card;
+mod clock;
 mod console;
+mod disk;
 mod machine;
 mod printer;
 mod sound;
 mod steps;
+mod visits;
+mod words;
 
 use machine::{Arch, Image, Machine};
 use printer::Printer;
@@ -49,6 +53,31 @@ fn start(disk: &str, image: &std::path::Path) -> (PathBuf, PathBuf) {
         std::process::Command::new("cp").args(["--sparse=always", "--reflink=auto"]).arg(image).arg(&copy).status();
     assert!(copied.is_ok_and(|s| s.success()), "could not copy {}", image.display());
     (dir, copy)
+}
+
+/// Only these stages after the installation: GUICHET_VM_STAGES=disk,clock (vm-test.sh --run
+/// --stages disk,clock). Unset: the appliance's run as CI makes it, which does not hold the
+/// two fault stages yet (they go after the power cut, on boot 2, once seen passing whole).
+fn only_stages() -> Option<String> {
+    std::env::var("GUICHET_VM_STAGES").ok().filter(|s| !s.is_empty())
+}
+
+/// The stages that leave the machine as they found it: the SD card failing while the kiosk
+/// runs (the data folder back on the root file system after), then the clock starting in
+/// 1970 and set while it runs (put back to the host's time at the end).
+fn faults(kiosk: &steps::Kiosk, stages: &str) {
+    if stages.contains("disk") {
+        timed("the card turning read-only", || disk::card_turns_read_only(kiosk));
+    }
+    if stages.contains("clock") {
+        timed("the clock in 1970, then set", || clock::wrong_then_set(kiosk));
+    }
+}
+
+fn timed(what: &str, stage: impl FnOnce()) {
+    let started = std::time::Instant::now();
+    stage();
+    println!("---- stage: {what}: {} s", started.elapsed().as_secs());
 }
 
 fn setting(name: &str) -> PathBuf {
@@ -93,6 +122,12 @@ fn the_appliance_installs_offline_boots_on_drm_and_serves_visitors_and_staff() {
     assert!(again.contains(" 0 change(s)"), "a second run must change nothing:\n{again}");
     steps::add_staff(&m);
     steps::reboot(&m);
+    if let Some(stages) = only_stages() {
+        let kiosk = steps::Kiosk::new(&m, landscape);
+        kiosk.wait_up();
+        faults(&kiosk, &stages);
+        return;
+    }
 
     // ---- A visitor, with keys, a finger and a pointer; the staff; the self-test.
     let kiosk = steps::Kiosk::new(&m, landscape);

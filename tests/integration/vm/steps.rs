@@ -9,7 +9,7 @@ use crate::xwd::{differing, Capture};
 use slint::{ComponentHandle, LogicalPosition};
 use std::time::Duration;
 
-const PASSWORD: &str = "essai-appareil-2026";
+pub(super) const PASSWORD: &str = "essai-appareil-2026";
 const MINUTE: Duration = Duration::from_secs(60);
 
 /// The service's property (`systemctl show -p NAME --value guichet`).
@@ -117,7 +117,7 @@ impl<'a> Kiosk<'a> {
     }
 
     /// Waits for the panel to change from `before` and stop changing.
-    fn settled(&self, before: &Capture) -> Capture {
+    pub(super) fn settled(&self, before: &Capture) -> Capture {
         let mut last = self.m.screen();
         let changed = wait(Duration::from_secs(30), || {
             last = self.m.screen();
@@ -137,13 +137,18 @@ impl<'a> Kiosk<'a> {
 
     /// The service is up, has drawn its welcome screen on DRM, and has not restarted.
     pub fn wait_on_screen(&self) {
+        self.wait_up();
+        self.looks_like(&self.m.screen(), "attract", &[]);
+    }
+
+    /// The service is up and has drawn on DRM (after a restart the stages make).
+    pub fn wait_up(&self) {
         let active = wait(Duration::from_secs(240), || unit(self.m, "guichet", "ActiveState") == "active");
         let status = self.m.run("systemctl status guichet --no-pager -n 30", MINUTE).1;
         assert!(active, "guichet is not active:\n{status}");
         let drawn = wait(Duration::from_secs(120), || self.m.screen().pixels.iter().any(|p| p != &[0, 0, 0]));
         assert!(drawn, "nothing drawn on the DRM screen:\n{status}");
         std::thread::sleep(Duration::from_secs(3));
-        self.looks_like(&self.m.screen(), "attract", &[]);
     }
 
     /// libinput opened the keyboard, the tablet and the touch screen inside the sandbox.
@@ -156,7 +161,7 @@ impl<'a> Kiosk<'a> {
 
     /// Says something within 60 s of `mark` (a busy emulated machine is slow): half a
     /// second of voice at least for a new screen.
-    fn spoke(&self, what: &str, mark: u64) -> f64 {
+    pub(super) fn spoke(&self, what: &str, mark: u64) -> f64 {
         let least = 0.5;
         let mut voiced = 0.0;
         let started = std::time::Instant::now();
@@ -171,7 +176,7 @@ impl<'a> Kiosk<'a> {
         voiced
     }
 
-    fn centre(&self, label: &str) -> LogicalPosition {
+    pub(super) fn centre(&self, label: &str) -> LogicalPosition {
         self.rig.centre_of(label).unwrap_or_else(|| panic!("{label:?} is not on screen: {:?}", self.rig.buttons()))
     }
 
@@ -238,7 +243,7 @@ impl<'a> Kiosk<'a> {
     }
 
     /// Enter twice on the welcome screen: the keys' help, then the language screen.
-    fn start_by_keys(&self) {
+    pub(super) fn start_by_keys(&self) {
         let start = self.m.screen();
         self.m.key(&["ret"]);
         let ringed = self.settled(&start);
