@@ -1,5 +1,5 @@
 // "Suivre mon tour": follows the ticket's live stream, replaces the live part, and
-// rings and vibrates once when the number is called (sound only after the visitor
+// rings and vibrates when the number is called, and again at each recall (sound only after the visitor
 // touched "Activer le son": browsers allow no sound before). Nothing is sent anywhere.
 (function () {
   'use strict';
@@ -10,6 +10,7 @@
   var box = document.getElementById('sound-box');
   var button = document.getElementById('sound');
   var kind = main.dataset.kind;
+  var calls = Number(main.dataset.calls) || 0;
   var sound = false;
   // What happened, for the browser test.
   var seen = window.guichetFollow = { kinds: [kind], played: [], vibrated: 0, connected: false };
@@ -58,7 +59,8 @@
     live.innerHTML = turn.html;
     main.dataset.kind = turn.kind;
     seen.kinds.push(turn.kind);
-    if (turn.kind === 'called' && kind !== 'called') { ring(); }
+    if (turn.kind === 'called' && (kind !== 'called' || turn.calls > calls)) { ring(); }
+    calls = turn.calls;
     if (turn.kind === 'near' && kind === 'waiting' && navigator.vibrate) { navigator.vibrate(200); }
     kind = turn.kind;
     if (FINAL[kind]) { source.close(); }

@@ -1,7 +1,7 @@
 //! `GET /s/<token>/events`: the ticket's turn as server-sent events. The first event is
 //! the turn now; then one each time it changes (looked at again on every store event,
 //! and every few seconds for changes made by another process). `turn` events carry the
-//! kind (`called` makes the phone ring) and the live part's HTML; `gone` says the link
+//! kind (`called` makes the phone ring, and each recall again: `calls`) and the live part's HTML; `gone` says the link
 //! is no longer valid (a new day). The stream ends when the visit is over.
 
 use super::routes::{not_found, unavailable};
@@ -65,9 +65,12 @@ async fn forward(
     loop {
         match follow.lookup(token.clone()).await {
             Ok(Some((ticket, turn))) => {
-                let data =
-                    serde_json::json!({ "kind": turn.kind(), "html": view::live(ticket.lang, &turn).into_string() })
-                        .to_string();
+                let data = serde_json::json!({
+                    "kind": turn.kind(),
+                    "calls": ticket.calls,
+                    "html": view::live(ticket.lang, &turn).into_string(),
+                })
+                .to_string();
                 if data != sent {
                     if tx.send(Ok(Event::default().event("turn").data(&data))).await.is_err() {
                         return;

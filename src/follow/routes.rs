@@ -106,6 +106,7 @@ async fn page(
             lang: ticket.lang,
             number: &ticket.number,
             turn: &turn,
+            calls: ticket.calls,
             events: &events,
         })
         .into_response(),

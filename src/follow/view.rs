@@ -60,6 +60,8 @@ pub(super) struct Page<'a> {
     pub lang: Lang,
     pub number: &'a str,
     pub turn: &'a Turn,
+    /// Times called so far (a recall rings again).
+    pub calls: u32,
     /// The live stream's address.
     pub events: &'a str,
 }
@@ -92,7 +94,7 @@ pub(super) fn page(p: &Page<'_>) -> Markup {
         html lang=(lang.code()) dir=(dir(lang)) {
             (head(&title))
             body {
-                main #follow data-events=(p.events) data-kind=(p.turn.kind())
+                main #follow data-events=(p.events) data-kind=(p.turn.kind()) data-calls=(p.calls)
                     data-sound-on=(tr(lang, text::SOUND_IS_ON)) {
                     p.site { (p.site) }
                     h1 { (tr(lang, text::TITLE)) }

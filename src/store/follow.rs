@@ -41,6 +41,8 @@ pub struct FollowTicket {
     pub lang: crate::core::lang::Lang,
     pub status: Status,
     pub desk: Option<String>,
+    /// Times called (the first call and the recalls): each one rings the phone.
+    pub calls: u32,
     /// Waiting tickets of its queue called before it (0 when it is not waiting).
     pub ahead: usize,
     /// Today's finished visits in its queue, start to finish (ms): the estimate's base.
@@ -59,7 +61,7 @@ pub fn follow_ticket(conn: &Connection, token: &str, today: NaiveDate) -> Result
     let day = service_day_now(conn, today)?.to_string();
     let found = conn
         .query_row(
-            "SELECT id, number, COALESCE(moved_to, queue), lang, status, desk FROM tickets
+            "SELECT id, number, COALESCE(moved_to, queue), lang, status, desk, calls FROM tickets
              WHERE follow_hash = ?1 AND service_day = ?2",
             params![follow_hash(token), day],
             |r| {
@@ -70,11 +72,12 @@ pub fn follow_ticket(conn: &Connection, token: &str, today: NaiveDate) -> Result
                     r.get::<_, String>(3)?,
                     r.get::<_, String>(4)?,
                     r.get::<_, Option<String>>(5)?,
+                    r.get::<_, u32>(6)?,
                 ))
             },
         )
         .optional()?;
-    let Some((id, number, queue_name, lang, status, desk)) = found else { return Ok(None) };
+    let Some((id, number, queue_name, lang, status, desk, calls)) = found else { return Ok(None) };
     let queue = queue_name.chars().next().unwrap_or('?');
     let status = Status::parse(&status).unwrap_or(Status::Cancelled);
     let waiting: Vec<Waiting> = super::read::waiting(conn, Some(queue))?;
@@ -87,6 +90,7 @@ pub fn follow_ticket(conn: &Connection, token: &str, today: NaiveDate) -> Result
         lang: crate::core::lang::Lang::from_code(&lang).unwrap_or_default(),
         status,
         desk,
+        calls,
         ahead,
         service_ms,
     }))

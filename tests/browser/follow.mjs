@@ -2,8 +2,9 @@
 // a 360x740 touch screen): the page opens from the ticket's second QR code, the visitor
 // touches "Activer le son", staff call the tickets ahead (the Rust test does it once this
 // script says it is ready): the place changes live, the note shows when the turn is near,
-// and the phone rings and vibrates when the number is called. axe-core (with the 7:1
-// contrast rule) checks the page at each step, at 200 % zoom too, and the "not found" page.
+// and the phone rings and vibrates when the number is called, and again at a recall.
+// axe-core (with the 7:1 contrast rule) checks the page at each step, at 200 % zoom too,
+// and the "not found" page.
 // Any console error or CSP violation fails the run.
 //
 // Run by tests/integration/browser_follow.rs, which passes:
@@ -115,7 +116,9 @@ try {
   await page.waitForFunction(() => window.guichetFollow.kinds.includes('near'), null, { timeout: 60_000 });
   await sizes('near');
   await page.waitForFunction(() => window.guichetFollow.kinds.includes('called'), null, { timeout: 60_000 });
-  await page.waitForFunction(() => window.guichetFollow.played.some((p) => p.end !== ''), null, { timeout: 15_000 });
+  // Called, then recalled: the chime rings twice, each to its end.
+  await page.waitForFunction(() => window.guichetFollow.played.filter((p) => p.end !== '').length >= 2, null,
+    { timeout: 20_000 });
   const deskShown = (await page.locator('.desk').textContent()).trim();
   if (deskShown !== desk) problems.push(`called to "${deskShown}", not "${desk}"`);
   await sizes('called');

@@ -2,14 +2,15 @@
 //! (tests/browser/follow.mjs): the visitor opens the page from the ticket's follow
 //! address, turns the sound on; staff call the tickets ahead one by one, then this one.
 //! The place changes live, the "near" note comes, and the phone rings (the chime played
-//! to its end) and vibrates when the number is called.
+//! to its end) and vibrates when the number is called, and again when it is recalled.
 
 use crate::browser::{ensure_playwright, require_node, run_script, CHROMIUM};
 use guichet::core::follow::Office;
 use guichet::core::journey::TicketRequest;
 use guichet::core::lang::Lang;
+use guichet::core::queue::{Action, Status};
 use guichet::follow::{self, Follow, FollowConfig};
-use guichet::store::Store;
+use guichet::store::{Change, Store};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -74,6 +75,13 @@ fn a_visitor_follows_their_turn_live_on_a_phone_and_it_rings_when_called() {
                 std::thread::sleep(Duration::from_millis(800));
                 called.push(store.call_next(desk.into(), None).wait().map_err(|e| e.to_string())?.number);
             }
+            // The visitor does not come at once: recalled, the phone rings again.
+            std::thread::sleep(Duration::from_millis(2500));
+            let last = store.reader().with(guichet::store::open_tickets).map_err(|e| e.to_string())?;
+            let mine = last.iter().find(|t| t.status == Status::Called && t.desk.as_deref() == Some(DESK));
+            let id = mine.ok_or("the visitor's ticket is called")?.id;
+            let change = Change { desk: Some(DESK.into()), ..Change::new(Action::Call) };
+            store.act(id, change).wait().map_err(|e| e.to_string())?;
             Ok(called)
         })
     };
@@ -93,7 +101,7 @@ fn a_visitor_follows_their_turn_live_on_a_phone_and_it_rings_when_called() {
     let near = kinds.iter().position(|k| *k == "near").expect("the near note came");
     assert!(near < kinds.len() - 1, "near before called: {kinds:?}");
     let played: Vec<&str> = seen["played"].as_array().unwrap().iter().map(|p| p["end"].as_str().unwrap()).collect();
-    assert_eq!(played, ["ended"], "the chime rang once, to its end");
+    assert_eq!(played, ["ended", "ended"], "the chime rang at the call and at the recall, to its end");
     let vibrations = seen["vibrations"].as_array().unwrap();
     assert!(
         vibrations.iter().any(|v| v.as_array().is_some_and(|p| p.len() == 5)),

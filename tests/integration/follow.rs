@@ -11,8 +11,9 @@ use guichet::clock::ManualClock;
 use guichet::core::follow::Office;
 use guichet::core::journey::TicketRequest;
 use guichet::core::lang::Lang;
+use guichet::core::queue::Action;
 use guichet::follow::{follow_url, Follow, FollowConfig};
-use guichet::store::{IssuedTicket, Store};
+use guichet::store::{Change, IssuedTicket, Store};
 use http_body_util::BodyExt;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -189,6 +190,12 @@ async fn the_stream_tells_each_change_and_the_call_with_its_desk() {
     assert_eq!(kind, "called");
     assert!(html.contains("It's your turn!") && html.contains("Salle Marianne"), "{html}");
     assert!(!html.contains(&mine.token));
+    // Recalled (the visitor did not come): told again, so the phone rings again.
+    let change = Change { desk: Some("Salle Marianne".into()), ..Change::new(Action::Call) };
+    o.store.act(called.id, change).await.unwrap();
+    let (event, data) = next_event(&mut body).await;
+    let recall: serde_json::Value = serde_json::from_str(&data).unwrap();
+    assert_eq!((event.as_str(), recall["kind"].as_str(), recall["calls"].as_u64()), ("turn", Some("called"), Some(2)));
 }
 
 #[tokio::test]
