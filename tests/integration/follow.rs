@@ -348,3 +348,33 @@ fn the_server_listens_on_its_port_and_answers_in_plain_http() {
     assert!(answer.contains("Su número") && answer.contains(&mine.number));
     server.stop();
 }
+
+/// Any address a phone (or anyone on the guest Wi-Fi) may ask for: never a server error,
+/// never a ticket's page but from its own token.
+#[test]
+fn no_address_makes_a_server_error_or_opens_a_ticket() {
+    use proptest::prelude::*;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let o = office();
+    let mine = runtime.block_on(issue(&o, Lang::Fr));
+    let token = mine.follow.clone().unwrap();
+    let paths = prop_oneof![
+        "/[a-z0-9/%._~?=&-]{0,60}",
+        "/s/[0-9a-f]{30,34}(/events)?",
+        Just(format!("/s/{}", &token[..31])),
+        Just(format!("/s/{}", token.to_uppercase())),
+    ];
+    let mut runner = proptest::test_runner::TestRunner::new(crate::props::cases(120));
+    runner
+        .run(&paths, |path| {
+            let Ok(uri) = path.parse::<axum::http::Uri>() else { return Ok(()) };
+            // One client, under its rate (the rate is tested on its own).
+            let response = runtime.block_on(get_from(&o.app, &uri.to_string(), "10.1.2.3:5000"));
+            let status = response.status();
+            prop_assert!(!status.is_server_error(), "{path}: {status}");
+            let body = runtime.block_on(text(response));
+            prop_assert!(!body.contains(&mine.number), "{path} shows the ticket");
+            Ok(())
+        })
+        .unwrap();
+}
