@@ -87,9 +87,9 @@ pub fn kiosk(site: &Site, no_console: bool) -> anyhow::Result<()> {
     // Shown on the kiosk's staff panel.
     kiosk.set_console(console.info.as_ref());
     kiosk.set_console_port_taken(console.taken);
+    kiosk.rest_when_idle(std::time::Duration::from_secs(REST_AFTER_SECS));
     start_gpio(&site.config, &kiosk, &health);
     if site.config.board.speak_on_kiosk {
-    kiosk.rest_when_idle(std::time::Duration::from_secs(REST_AFTER_SECS));
         speak_calls(calls, &health)?;
     }
     let _alive = watchdog::keep_systemd_told("kiosk on screen");
@@ -97,11 +97,11 @@ pub fn kiosk(site: &Site, no_console: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `[board] speak_on_kiosk`: each call said on the kiosk's speaker, in order (a sound
-/// failure goes to the kiosk's health, seen on "État de la borne").
 /// Seconds the attract screen stays still before the kiosk hands back unused memory.
 const REST_AFTER_SECS: u64 = 3;
 
+/// `[board] speak_on_kiosk`: each call said on the kiosk's speaker, in order (a sound
+/// failure goes to the kiosk's health, seen on "État de la borne").
 fn speak_calls(calls: crate::store::ReadPool, health: &crate::health::Health) -> anyhow::Result<()> {
     use crate::board::announcer::{follow, Announcer, Hooks, Speaker};
     let health = health.clone();
