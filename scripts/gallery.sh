@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Renders every screen into docs/screenshots/: French in normal, high contrast and large
-# print, plus Arabic and Ukrainian. Uses a scratch data directory (real demo tickets).
+# Renders every screen into docs/screenshots/ on the 10.1" display: French in normal, high
+# contrast and large print, plus Arabic and Ukrainian; then a subset on each other
+# reference display, and large print in Arabic and Ukrainian. Uses a scratch data
+# directory (real demo tickets).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${GUICHET_BIN:-target/release/guichet}
@@ -16,5 +18,40 @@ for s in $screens; do
   $bin --data-dir "$data" screenshot --screen "$s" --lang ar --out "$out/$s-ar.png" >/dev/null
   $bin --data-dir "$data" screenshot --screen "$s" --lang uk --out "$out/$s-uk.png" >/dev/null
 done
+# Each reference display beyond the 10.1" (a chosen subset: the repository keeps them),
+# and large print in Arabic and Ukrainian: what the tests check, as a person sees it.
+display() { # name width height width_mm height_mm
+  printf 'site_name = "Démo"\n[display]\nwidth_px = %s\nheight_px = %s\nwidth_mm = %s\nheight_mm = %s\n' \
+    "$2" "$3" "$4" "$5" >"$data/$1.toml"
+}
+display 7in-landscape 800 480 154 86
+display 7in-portrait 720 1280 88 155
+display 15in 1920 1080 344 194
+display 21in-portrait 1080 1920 268 477
+display 10in 1280 800 217 136
+shot() { # config screen lang name [more args]
+  local config=$1 screen=$2 lang=$3 name=$4
+  shift 4
+  $bin --data-dir "$data" --config "$data/$config.toml" screenshot --size "$(size "$config")" \
+    --screen "$screen" --lang "$lang" --out "$out/$name.png" "$@" >/dev/null
+}
+size() {
+  sed -n 's/^width_px = //p;s/^height_px = //p' "$data/$1.toml" | paste -sd x
+}
+for s in attract theme have ticket; do
+  shot 7in-landscape "$s" fr "$s-fr-7in-landscape"
+  shot 7in-portrait "$s" fr "$s-fr-7in-portrait"
+done
+shot 7in-landscape procedure ar procedure-ar-7in-landscape
+shot 15in ticket fr ticket-fr-15in
+shot 21in-portrait theme fr theme-fr-21in-portrait
+shot 21in-portrait ticket fr ticket-fr-21in-portrait --large
+for lang in ar uk; do
+  for s in theme summary ticket; do
+    shot 10in "$s" "$lang" "$s-$lang-large" --large
+  done
+done
 rm -rf "$data"
+# Flat colours: a lossless recompression keeps the repository's growth small.
+if command -v optipng >/dev/null; then optipng -quiet -o2 "$out"/*.png; fi
 echo "screenshots in $out"
