@@ -208,7 +208,7 @@ impl WaitRange {
     /// In French, for the paper ticket.
     pub fn french(self) -> String {
         match self {
-            WaitRange::Next => "Vous êtes le prochain".into(),
+            WaitRange::Next => "Personne n'attend avant vous".into(),
             WaitRange::Under(h) => format!("Attente : moins de {h} minutes"),
             WaitRange::Between(l, h) => format!("Attente : entre {l} et {h} minutes"),
             WaitRange::OverAnHour => "Attente : plus d'une heure".into(),

@@ -1,6 +1,6 @@
 //! Counts read right in every language: "1 seconde", "21 секунду", "ثانيتين", tried over
 //! 0, 1, 2, 5 and 21 on the inactivity warning and the ticket's wait (no wait at all is
-//! "Vous êtes le prochain.").
+//! "Personne n'attend avant vous.").
 
 use crate::common::{rig, Rig};
 use crate::screens::show;
@@ -83,7 +83,7 @@ fn plurals() -> Result<(), Failed> {
                 r.settle();
                 let want = if screen == "ticket" && n == 0 {
                     // No wait at all is said in words.
-                    crate::common::ui_tr(lang, "Vous êtes le prochain.")
+                    crate::common::ui_tr(lang, "Personne n'attend avant vous.")
                 } else {
                     let form = forms.get(form(lang, n)).cloned().unwrap_or_default();
                     form.replace("{n}", &n.to_string()).replace("{0}", "1")
