@@ -172,7 +172,11 @@ fn the_real_window_takes_clicks_draws_like_the_headless_render_and_issues_a_tick
     // the visit below then runs on code mapped again.
     let drawn = crate::rest::code_rss_kib(pid);
     let rested = wait_until(Duration::from_secs(15), || crate::rest::code_rss_kib(pid) * 4 < drawn);
-    assert!(rested, "the kiosk still maps {} KiB of code ({drawn} KiB when first drawn)", crate::rest::code_rss_kib(pid));
+    assert!(
+        rested,
+        "the kiosk still maps {} KiB of code ({drawn} KiB when first drawn)",
+        crate::rest::code_rss_kib(pid)
+    );
     let start = capture(&display);
     std::thread::sleep(Duration::from_millis(500));
 
