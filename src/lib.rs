@@ -12,6 +12,7 @@ pub mod follow;
 pub mod hardware;
 pub mod health;
 pub mod kiosk;
+pub mod server_thread;
 pub mod speech;
 pub mod staff;
 pub mod store;

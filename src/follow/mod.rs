@@ -22,7 +22,6 @@ use crate::core::follow::{self, Office, Turn};
 use crate::store::{FollowTicket, ReadPool, Store, StoreError};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::thread::JoinHandle;
 use tokio::sync::watch;
 
 /// The path of a ticket's follow page, before its token.
@@ -96,56 +95,15 @@ impl Follow {
     }
 }
 
-/// A running follow server; dropping it (or [`FollowServer::stop`]) shuts it down.
-pub struct FollowServer {
-    pub addr: SocketAddr,
-    stop: Option<watch::Sender<bool>>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl FollowServer {
-    pub fn stop(mut self) {
-        self.shutdown();
-    }
-
-    fn shutdown(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(true);
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-impl Drop for FollowServer {
-    fn drop(&mut self) {
-        self.shutdown();
-    }
-}
+/// A running follow server; dropping it (or calling `stop`) shuts it down.
+pub type FollowServer = crate::server_thread::ServerHandle;
 
 /// Starts the server on its own thread ("follow") with a small tokio runtime; returns
 /// once bound, with the real address (port 0 picks a free one).
 pub fn spawn(follow: Follow, addr: SocketAddr) -> std::io::Result<FollowServer> {
-    let (stop, shutdown) = watch::channel(false);
-    let follow = Follow { shutdown, ..follow };
-    let (bound_tx, bound_rx) = std::sync::mpsc::channel();
-    let thread = std::thread::Builder::new().name("follow".into()).spawn(move || serve(follow, addr, bound_tx))?;
-    let mut server = FollowServer { addr, stop: Some(stop), thread: Some(thread) };
-    match bound_rx.recv() {
-        Ok(Ok(addr)) => {
-            server.addr = addr;
-            Ok(server)
-        }
-        Ok(Err(e)) => {
-            server.shutdown();
-            Err(e)
-        }
-        Err(_) => {
-            server.shutdown();
-            Err(std::io::Error::other("the follow thread stopped before binding"))
-        }
-    }
+    crate::server_thread::spawn("follow", addr, move |shutdown, bound| {
+        serve(Follow { shutdown, ..follow }, addr, bound)
+    })
 }
 
 fn serve(follow: Follow, addr: SocketAddr, bound: std::sync::mpsc::Sender<std::io::Result<SocketAddr>>) {

@@ -58,7 +58,6 @@ use auth::Auth;
 use rusqlite::Connection;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::thread::JoinHandle;
 use tokio::sync::watch;
 
 /// How the console behaves on this site.
@@ -221,34 +220,7 @@ pub fn ticket_url(public_url: &str, token: &str) -> String {
     format!("{}/t/{token}", public_url.trim_end_matches('/'))
 }
 
-/// A running console server. Dropping it (or calling [`ServerHandle::stop`]) shuts it
-/// down gracefully: live streams end, requests in progress finish.
-pub struct ServerHandle {
-    pub addr: SocketAddr,
-    stop: Option<watch::Sender<bool>>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl ServerHandle {
-    pub fn stop(mut self) {
-        self.shutdown();
-    }
-
-    fn shutdown(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(true);
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-impl Drop for ServerHandle {
-    fn drop(&mut self) {
-        self.shutdown();
-    }
-}
+pub use crate::server_thread::ServerHandle;
 
 /// How long requests in progress may take to finish once the server is told to stop.
 const GRACE: std::time::Duration = std::time::Duration::from_secs(5);
@@ -256,22 +228,9 @@ const GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 /// Starts a tokio runtime on its own thread ("console"), binds `addr` and serves the
 /// console. Returns once bound, with the real address (port 0 picks a free one).
 pub fn spawn(console: Console, addr: SocketAddr) -> std::io::Result<ServerHandle> {
-    let (stop, shutdown) = watch::channel(false);
-    let console = Console { shutdown, ..console };
-    let (bound_tx, bound_rx) = std::sync::mpsc::channel();
-    let thread = std::thread::Builder::new().name("console".into()).spawn(move || serve(console, addr, bound_tx))?;
-    let bound = bound_rx.recv().map_err(|_| std::io::Error::other("the console thread stopped before binding"));
-    let mut handle = ServerHandle { addr, stop: Some(stop), thread: Some(thread) };
-    match bound.and_then(|r| r) {
-        Ok(addr) => {
-            handle.addr = addr;
-            Ok(handle)
-        }
-        Err(e) => {
-            handle.shutdown();
-            Err(e)
-        }
-    }
+    crate::server_thread::spawn("console", addr, move |shutdown, bound| {
+        serve(Console { shutdown, ..console }, addr, bound)
+    })
 }
 
 fn serve(console: Console, addr: SocketAddr, bound: std::sync::mpsc::Sender<std::io::Result<SocketAddr>>) {
