@@ -143,7 +143,11 @@ impl Clock for ManualClock {
 pub fn was_behind(clock: &dyn Clock, at_ms: i64, filed_under: NaiveDate, new_day: NaiveDate) -> bool {
     let earliest = clock.earliest_ms();
     let jump = clock.jumped();
-    let before_jump = jump.forward_ms >= JUMP_MS && at_ms >= jump.since_ms;
+    // Recorded by this process's clock before it jumped: from its first reading to what
+    // that clock would read now. A time of an earlier process (yesterday's, on time) is
+    // after the first reading of a clock that started in 1970, but not in that span.
+    let behind_now = clock.now_ms().saturating_sub(jump.forward_ms);
+    let before_jump = jump.forward_ms >= JUMP_MS && (jump.since_ms..=behind_now).contains(&at_ms);
     (at_ms < earliest && clock.now_ms() >= earliest)
         || clock.date_of(at_ms) < filed_under
         || (before_jump && clock.date_of(at_ms.saturating_add(jump.forward_ms)) >= new_day)
@@ -205,6 +209,7 @@ mod tests {
         let set = evening + (15 * 60 + 30) * 60_000;
         let (filed, today) = (day(2026, 11, 22), day(2026, 11, 23));
         let clock = ManualClock::start_at(evening);
+        clock.advance(20 * 60_000); // the ticket is taken, then the clock is set
         clock.jump_to(set);
         assert!(was_behind(&clock, ticket, filed, today), "this morning's, by a stale clock");
         assert!(!was_behind(&clock, left_yesterday, filed, today), "before this process: yesterday's");

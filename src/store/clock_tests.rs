@@ -143,3 +143,38 @@ fn a_clock_back_an_hour_or_a_day_mid_day_keeps_the_day_and_no_wait_is_negative()
     }
     assert_eq!(row(&store, second.id).status, Status::Called);
 }
+
+/// Seen on the booted appliance: the kiosk restarted with its clock in 1970, then the clock
+/// was set while it ran. Yesterday's tickets, issued on time by the kiosk before the
+/// restart, were taken for tickets of the behind clock (their times are after the 1970
+/// reading the process started with), so they moved the shift's reference: the carried 1970
+/// tickets kept times of 1970 plus a few hours.
+#[test]
+fn a_kiosk_started_in_1970_then_set_carries_only_what_it_issued_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.sqlite");
+    let yesterday = {
+        let on_time = Arc::new(ManualClock::new(day(22)));
+        let store = open(&path, &on_time);
+        store.issue(request('C', false)).wait().unwrap()
+    };
+    // The next morning, a new process whose clock starts in 1970.
+    let clock = Arc::new(ManualClock::start_at(8 * 3_600_000));
+    let store = open(&path, &clock);
+    let early = store.issue(request('C', false)).wait().unwrap();
+    clock.advance(20 * MINUTE);
+    let later = store.issue(request('C', false)).wait().unwrap();
+    assert_eq!(early.service_day, "2026-11-22", "the day does not go back to 1970");
+    // Set while the kiosk runs.
+    clock.jump_to(at(day(23), 8) + 30 * MINUTE);
+    let after = store.issue(request('C', false)).wait().unwrap();
+    assert_eq!((after.number.as_str(), after.service_day.as_str()), ("C-004", "2026-11-23"));
+    for ticket in [&early, &later] {
+        let now = row(&store, ticket.id);
+        assert_eq!((now.status, now.service_day.as_str()), (Status::Waiting, "2026-11-23"), "{}", now.number);
+        let waited = clock.now_ms() - now.issued_at;
+        assert!((0..=60 * MINUTE).contains(&waited), "{}: waited {waited} ms", now.number);
+    }
+    assert!(row(&store, early.id).issued_at < row(&store, later.id).issued_at, "their order is kept");
+    assert_eq!(row(&store, yesterday.id).status, Status::NotSeen, "yesterday's ticket, issued on time, is closed");
+}
