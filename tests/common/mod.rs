@@ -99,9 +99,10 @@ impl Rig {
         let _ = self.buttons();
     }
 
-    /// Pumps until `cond` holds (worker results arrive asynchronously).
+    /// Pumps until `cond` holds (worker results arrive asynchronously). Up to 10 s: the
+    /// ticket's durable commit on a machine busy with builds took more than 2 s.
     pub fn pump_until(&self, what: &str, cond: impl Fn(&Rig) -> bool) {
-        for _ in 0..400 {
+        for _ in 0..2000 {
             self.pump();
             if cond(self) {
                 return;
