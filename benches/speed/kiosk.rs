@@ -28,6 +28,7 @@ pub fn run(t: &mut Table) {
         public_url: "http://192.168.1.20:8080".into(),
         minutes_per_visit: 15,
         desks: 2,
+        follow_base: Some("http://192.168.1.20:8081".into()),
     };
     let transcript = Transcript::default();
     let kiosk = Kiosk::new(KioskServices {

@@ -6,6 +6,7 @@ use crate::hardware::keys;
 use crate::hardware::printer::{EscPosPrinter, FolderPrinter, TicketPrinter};
 use crate::hardware::transport::{DevicePort, Port, TcpPort};
 use crate::hardware::watchdog::{self, Notifier};
+use crate::kiosk::ticket::IssueContext;
 use crate::kiosk::{press, wake, Kiosk, KioskServices};
 use crate::speech::{SpeakerFactory, SpeechError};
 use anyhow::Context;
@@ -66,7 +67,9 @@ pub fn kiosk(site: &Site, no_console: bool) -> anyhow::Result<()> {
         false => super::degraded::console(site, store.clone(), catalogue.clone(), &health),
     };
     // "Suivre mon tour" on the visitors' phones, when [follow] is on.
-    let _follow = super::follow::start(site, store.clone(), Some(&health));
+    let follow_page = super::follow::start(site, store.clone(), Some(&health));
+    // Tickets carry its link only when it runs.
+    let issue = IssueContext { follow_base: follow_page.as_ref().and(site.follow_base()), ..site.issue_context() };
     println!(
         "display: {}x{} px, {}x{} mm ({from}), turned {} degrees",
         display.width_px, display.height_px, display.width_mm, display.height_mm, display.rotation
@@ -78,7 +81,7 @@ pub fn kiosk(site: &Site, no_console: bool) -> anyhow::Result<()> {
         catalogue,
         speaker: speaker(&site.config),
         printer: printer(site),
-        issue: site.issue_context(),
+        issue,
         idle: site.config.idle.policy(),
         px_per_mm: display.px_per_mm(),
         health: health.clone(),

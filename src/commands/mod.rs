@@ -86,6 +86,7 @@ impl Site {
             public_url: c.console.public_url.trim_end_matches('/').to_string(),
             minutes_per_visit: c.queue.minutes_per_visit,
             desks: c.queue.desks,
+            follow_base: None,
         }
     }
 

@@ -26,6 +26,9 @@ fn test_ticket(site: &Site) -> PaperTicket {
             "Cœur, Œuvre\u{a0}: «\u{a0}oe\u{a0}» et «\u{a0}OE\u{a0}» (PC858 n'a pas œ)\u{a0}; 10\u{a0}€".into(),
         ],
         qr: format!("{}/t/test", site.issue_context().public_url),
+        // When the office offers it, the visitors' page: a phone on the Wi-Fi that scans it
+        // reaches the page (which says the ticket is unknown).
+        follow: site.follow_base().map(|base| crate::follow::follow_url(&base, &"0".repeat(32))),
         visitor: paper_words::visitor(
             Lang::Ar,
             "تجربة الطباعة".into(),

@@ -27,6 +27,8 @@ pub struct VisitorWords {
     pub documents: Vec<String>,
     /// "Code pour l'accueil", under the QR code.
     pub code: String,
+    /// Under the "Suivre mon tour" code ([`FOLLOW`]).
+    pub follow: String,
     /// "Gardez ce ticket jusqu'à votre passage."
     pub keep: String,
     /// "En français, pour l'accueil :", over the French part.
@@ -45,11 +47,14 @@ pub const BETWEEN: &str = "Attente : entre {0} et {n} minute.";
 /// The paper's own sentences (msgids of `assets/paper`).
 pub const KEEP: &str = "Gardez ce ticket jusqu'à votre passage.";
 pub const FRENCH_FOLLOWS: &str = "En français, pour l'accueil :";
+/// Under the second code, when the office offers "Suivre mon tour".
+pub const FOLLOW: &str =
+    "Pour suivre votre tour sur votre téléphone, connectez-le au Wi-Fi de l'accueil et scannez ce code.";
 
 /// Every sentence (without the counted ones), for the test that each language has them.
 pub const UI_SENTENCES: [&str; 6] = [HEADING, INSTRUCTION, PREPARE, CODE, NEXT, OVER_AN_HOUR];
 pub const UI_COUNTED: [&str; 2] = [UNDER, BETWEEN];
-pub const PAPER_SENTENCES: [&str; 2] = [KEEP, FRENCH_FOLLOWS];
+pub const PAPER_SENTENCES: [&str; 3] = [KEEP, FRENCH_FOLLOWS, FOLLOW];
 
 /// The UI's catalogue of `lang` (`None` for French, the source).
 pub fn ui_source(lang: Lang) -> Option<&'static str> {
@@ -137,6 +142,7 @@ pub fn visitor(lang: Lang, queue: String, documents: Vec<String>, range: WaitRan
         prepare: tr(lang, PREPARE),
         documents,
         code: tr(lang, CODE),
+        follow: tr(lang, FOLLOW),
         keep: tr(lang, KEEP),
         french_follows: tr(lang, FRENCH_FOLLOWS),
     })

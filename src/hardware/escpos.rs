@@ -23,6 +23,8 @@ pub struct PaperTicket {
     pub wait: String,
     pub documents: Vec<String>,
     pub qr: String,
+    /// The visitor's "Suivre mon tour" page, when the office offers it: a second code.
+    pub follow: Option<String>,
     /// The visitor's language, when it is not French.
     pub visitor: Option<VisitorWords>,
 }

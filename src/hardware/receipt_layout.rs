@@ -7,13 +7,17 @@
 //! fonts (`paper_text`). Drawing that fails in any way, a panic included, leaves the
 //! ticket in French: a ticket always comes out.
 //!
+//! When the office offers "Suivre mon tour", a second code under the one for staff opens
+//! the visitor's own page on their phone, with a line that says so (and that the phone
+//! must join the office's Wi-Fi).
+//!
 //! The page is a sequence of blocks (`header`, `number`, `details`, `code`...): another
-//! block, a second QR code for instance, is one more call in [`receipt`].
+//! block is one more call in [`receipt`].
 
 use super::escpos::{Layout, Out, Paper, PaperTicket, QrMode, CENTRE, ESC, GS, LEFT, RIGHT};
 use super::paper_text::{self, DrawError, Style, BODY, HEADING, STRONG};
 use super::pc858;
-use crate::core::paper_words::VisitorWords;
+use crate::core::paper_words::{self, VisitorWords};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// The largest magnification used for the number (6 × 24 dots = 18 mm high).
@@ -42,6 +46,11 @@ pub fn receipt(t: &PaperTicket, layout: &Layout) -> Vec<u8> {
             details(&mut out, t);
             code(&mut out, layout.qr, &t.qr);
             out.text("Code à montrer à l'accueil", 1);
+            if let Some(follow) = &t.follow {
+                code(&mut out, layout.qr, follow);
+                out.text(paper_words::FOLLOW, 1);
+                out.blank();
+            }
             out.text("Gardez ce ticket jusqu'à votre passage.", 1);
         }
         Some(v) => {
@@ -50,6 +59,12 @@ pub fn receipt(t: &PaperTicket, layout: &Layout) -> Vec<u8> {
             out.command(&v.details);
             code(&mut out, layout.qr, &t.qr);
             out.command(&v.after_code);
+            if let Some(follow) = &t.follow {
+                code(&mut out, layout.qr, follow);
+                out.command(&v.follow);
+                out.blank();
+            }
+            out.command(&v.keep);
             out.blank();
             out.text(&"-".repeat(layout.paper.columns()), 1);
             out.command(&v.french_follows);
@@ -126,6 +141,8 @@ struct VisitorBlocks {
     heading: Vec<u8>,
     details: Vec<u8>,
     after_code: Vec<u8>,
+    follow: Vec<u8>,
+    keep: Vec<u8>,
     french_follows: Vec<u8>,
 }
 
@@ -134,7 +151,8 @@ fn visitor_blocks(words: &VisitorWords, paper: Paper) -> Result<VisitorBlocks, D
 }
 
 fn draw_visitor(v: &VisitorWords, paper: Paper) -> Result<VisitorBlocks, DrawError> {
-    let all = [&v.heading, &v.queue, &v.wait, &v.instruction, &v.prepare, &v.code, &v.keep, &v.french_follows];
+    let all =
+        [&v.heading, &v.queue, &v.wait, &v.instruction, &v.prepare, &v.code, &v.follow, &v.keep, &v.french_follows];
     let drawn = !all.into_iter().chain(&v.documents).all(|t| pc858::prints(t));
     let mut w = Words { out: Out::new(paper), drawn, rtl: v.rtl };
     #[cfg(test)]
@@ -160,11 +178,14 @@ fn draw_visitor(v: &VisitorWords, paper: Paper) -> Result<VisitorBlocks, DrawErr
     }
     let details = w.take();
     w.para(&v.code, BODY, side)?;
-    w.para(&v.keep, STRONG, side)?;
     let after_code = w.take();
+    w.para(&v.follow, BODY, side)?;
+    let follow = w.take();
+    w.para(&v.keep, STRONG, side)?;
+    let keep = w.take();
     w.para(&v.french_follows, BODY, if v.rtl { RIGHT } else { LEFT })?;
     let french_follows = w.take();
-    Ok(VisitorBlocks { heading, details, after_code, french_follows })
+    Ok(VisitorBlocks { heading, details, after_code, follow, keep, french_follows })
 }
 
 /// Writes the visitor's words as code-page text or as drawn lines.

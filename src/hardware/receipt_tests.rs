@@ -26,6 +26,7 @@ fn ticket() -> PaperTicket {
             "é è à ç œ €".into(),
         ],
         qr: URL.into(),
+        follow: None,
         visitor: None,
     }
 }
@@ -108,6 +109,7 @@ fn visitor_ticket(rtl: bool, words: [&str; 4], documents: &[&str]) -> PaperTicke
         prepare: "…:".into(),
         documents: documents.iter().map(|d| d.to_string()).collect(),
         code: "QR".into(),
+        follow: "FOLLOW".into(),
         keep,
         french_follows: "…".into(),
     };
@@ -313,4 +315,43 @@ fn unreachable_or_failing_printers_say_why() {
     assert_eq!((outcome.before, outcome.sent, port.asked), (PrinterState::Ready, false, 6));
     let json = serde_json::to_string(&outcome).unwrap_or_default();
     assert!(json.contains("\"state\":\"ready\"") && json.contains("\"why\":\"io\""), "{json}");
+}
+
+const FOLLOW_URL: &str = "http://192.168.1.20:8081/s/fedcba9876543210fedcba9876543210";
+
+/// How many times `needle` appears in `bytes`.
+fn count(bytes: &[u8], needle: &[u8]) -> usize {
+    bytes.windows(needle.len()).filter(|w| *w == needle).count()
+}
+
+/// Where `needle` first appears in `bytes` (`usize::MAX`: nowhere).
+fn at(bytes: &[u8], needle: &[u8]) -> usize {
+    bytes.windows(needle.len()).position(|w| w == needle).unwrap_or(usize::MAX)
+}
+
+#[test]
+fn a_follow_link_prints_a_second_code_with_its_line_in_both_layouts() {
+    let layout = Layout { paper: Paper::Mm80, qr: QrMode::Native };
+    let without = receipt(&ticket(), &layout);
+    assert_eq!(count(&without, URL.as_bytes()), 1);
+    assert_eq!(count(&without, FOLLOW_URL.as_bytes()), 0);
+    let french = PaperTicket { follow: Some(FOLLOW_URL.into()), ..ticket() };
+    let bytes = receipt(&french, &layout);
+    assert_eq!(count(&bytes, URL.as_bytes()), 1, "the staff code stays");
+    assert_eq!(count(&bytes, FOLLOW_URL.as_bytes()), 1, "the follow code is stored once");
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    for words in ["Wi-Fi", "scannez", "Gardez ce ticket"] {
+        assert!(text.contains(words), "{words:?} missing");
+    }
+    // The follow code comes after the staff code, and the French line after it.
+    assert!(at(&bytes, URL.as_bytes()) < at(&bytes, FOLLOW_URL.as_bytes()));
+    assert!(at(&bytes, FOLLOW_URL.as_bytes()) < at(&bytes, b"scannez"));
+    // A visitor in another language reads its line in their words, before "keep".
+    let mut visitor = visitor_ticket(false, ["Here", "Queue", "Wait", "KEEP"], &[]);
+    visitor.follow = Some(FOLLOW_URL.into());
+    let bytes = receipt(&visitor, &layout);
+    assert_eq!(count(&bytes, FOLLOW_URL.as_bytes()), 1);
+    let follow = at(&bytes, FOLLOW_URL.as_bytes());
+    assert!(follow < at(&bytes, b"FOLLOW") && at(&bytes, b"FOLLOW") < at(&bytes, b"KEEP"));
+    assert!(at(&bytes, b"FOLLOW") < usize::MAX);
 }

@@ -21,6 +21,15 @@ pub struct TicketView {
     pub documents: Vec<String>,
     pub url: String,
     pub qr: SharedPixelBuffer<Rgb8Pixel>,
+    /// "Suivre mon tour": the visitor's own page and its QR code (`None`: the page is off).
+    pub follow: Option<Follow>,
+}
+
+/// The ticket's "Suivre mon tour" link, for the visitor's phone.
+#[derive(Clone)]
+pub struct Follow {
+    pub url: String,
+    pub qr: SharedPixelBuffer<Rgb8Pixel>,
 }
 
 /// Settings the issuing needs.
@@ -31,6 +40,8 @@ pub struct IssueContext {
     /// Minutes per visit until the day has measured enough visits of its own.
     pub minutes_per_visit: u32,
     pub desks: u32,
+    /// `[follow] public_url` when the follow page runs (tickets then carry its link).
+    pub follow_base: Option<String>,
 }
 
 /// A QR code as black modules on white, with the 4-module quiet zone, `scale` px a module.
@@ -75,6 +86,10 @@ fn view_of(cat: &Catalogue, ctx: &IssueContext, req: &TicketRequest, t: &IssuedT
         .unwrap_or_default();
     let url = ticket_url(&ctx.public_url, &t.token);
     let qr = qr_pixels(&url, 8).unwrap_or_else(|| SharedPixelBuffer::new(1, 1));
+    let follow = ctx.follow_base.as_deref().zip(t.follow.as_deref()).and_then(|(base, token)| {
+        let url = crate::follow::follow_url(base, token);
+        Some(Follow { qr: qr_pixels(&url, 8)?, url })
+    });
     TicketView {
         number: t.number.clone(),
         spelled: queue::spell_out(&t.number),
@@ -86,6 +101,7 @@ fn view_of(cat: &Catalogue, ctx: &IssueContext, req: &TicketRequest, t: &IssuedT
         documents,
         url,
         qr,
+        follow,
     }
 }
 
@@ -118,6 +134,7 @@ pub fn paper(
         wait,
         documents,
         qr: view.url.clone(),
+        follow: view.follow.as_ref().map(|f| f.url.clone()),
         visitor,
     }
 }

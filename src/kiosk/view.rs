@@ -217,6 +217,8 @@ pub fn show_ticket(window: &AppWindow, view: Option<&TicketView>) {
         sync(api.get_documents(), Vec::new(), |m| api.set_documents(m));
         api.set_documents_spoken(SharedString::new());
         api.set_qr(Image::default());
+        api.set_follow_qr(Image::default());
+        api.set_has_follow(false);
         api.set_print_state(ui::PrintState::None);
         return;
     };
@@ -230,4 +232,6 @@ pub fn show_ticket(window: &AppWindow, view: Option<&TicketView>) {
     });
     api.set_documents_spoken(v.documents.join(". ").into());
     api.set_qr(Image::from_rgb8(v.qr.clone()));
+    api.set_has_follow(v.follow.is_some());
+    api.set_follow_qr(v.follow.as_ref().map(|f| Image::from_rgb8(f.qr.clone())).unwrap_or_default());
 }

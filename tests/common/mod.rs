@@ -52,6 +52,8 @@ pub fn rig_at(px_per_mm: f32) -> Rig {
             public_url: "http://kiosk.test:8080".into(),
             minutes_per_visit: 15,
             desks: 2,
+            // The follow page on, as an office that offers it: the ticket shows both codes.
+            follow_base: Some("http://kiosk.test:8081".into()),
         },
         idle: POLICY,
         px_per_mm,

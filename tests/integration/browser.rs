@@ -89,6 +89,7 @@ fn issue(store: &Store, catalogue: &Catalogue, public_url: &str, priority: Optio
         public_url: public_url.into(),
         minutes_per_visit: 15,
         desks: 2,
+        follow_base: None,
     };
     let request = TicketRequest {
         theme: "papiers".into(),

@@ -53,6 +53,7 @@ fn run(db: &Path, seed: u64) {
         public_url: "http://kiosk.test".into(),
         minutes_per_visit: 15,
         desks: 2,
+        follow_base: None,
     };
     let mut rng = StdRng::seed_from_u64(seed);
     println!("{MARK} ready");

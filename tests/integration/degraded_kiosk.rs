@@ -64,6 +64,7 @@ pub(crate) fn kiosk(data: &Path, printer: Option<Box<dyn TicketPrinter>>, health
             public_url: "http://kiosk.test:8080".into(),
             minutes_per_visit: 15,
             desks: 2,
+            follow_base: None,
         },
         idle: crate::common::POLICY,
         px_per_mm: guichet::config::Display::default().px_per_mm(),

@@ -3,8 +3,9 @@
 //! asked) into emupos, an ESC/POS printer emulator from PyPI that shares nothing with
 //! guichet: its own command parser, code-page fonts, raster and QR drawing. Then, from
 //! emupos's picture and text dump only:
-//! - zbarimg reads the printed QR code, and it is the URL of the screen's QR code (itself
-//!   read by zbarimg from the ticket screen's QR image);
+//! - zbarimg reads both printed QR codes, and they are the URLs of the screen's codes
+//!   (themselves read by zbarimg from the ticket screen's images): the staff's, and the
+//!   visitor's "Suivre mon tour";
 //! - the French part for staff is there as text (number, queue, wait, documents);
 //! - a language PC858 lacks is printed as images with ink in them, right-aligned for
 //!   Arabic; English, Spanish and Portuguese as text.
@@ -21,6 +22,7 @@ use guichet::hardware::printer::{EscPosPrinter, TicketPrinter};
 use guichet::hardware::transport::TcpPort;
 use guichet::kiosk::ticket::{self, IssueContext};
 use guichet::store::Store;
+use slint::{Rgb8Pixel, SharedPixelBuffer};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -181,13 +183,13 @@ fn bands(width: u32, height: u32, grey: &[u8]) -> Vec<(u32, u32)> {
 }
 
 /// The screen's QR image, as the ticket screen shows it, saved for zbarimg.
-fn save_screen_qr(view: &ticket::TicketView, path: &Path) {
-    let (w, h) = (view.qr.width(), view.qr.height());
+fn save_screen_qr(qr: &SharedPixelBuffer<Rgb8Pixel>, path: &Path) {
+    let (w, h) = (qr.width(), qr.height());
     let file = std::io::BufWriter::new(std::fs::File::create(path).expect("a PNG file"));
     let mut encoder = png::Encoder::new(file, w, h);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
-    let bytes: Vec<u8> = view.qr.as_slice().iter().flat_map(|p| [p.r, p.g, p.b]).collect();
+    let bytes: Vec<u8> = qr.as_slice().iter().flat_map(|p| [p.r, p.g, p.b]).collect();
     encoder.write_header().and_then(|mut w| w.write_image_data(&bytes)).expect("the screen's QR saved");
 }
 
@@ -202,6 +204,7 @@ fn every_language_prints_on_58_and_80_mm_and_the_emulator_reads_it_back() {
         public_url: "http://192.168.1.20:8080".into(),
         minutes_per_visit: 12,
         desks: 2,
+        follow_base: Some("http://192.168.1.20:8081".into()),
     };
     let shots = std::env::var_os("GUICHET_PAPER_SHOTS").map(PathBuf::from);
     let started = Instant::now();
@@ -216,9 +219,16 @@ fn every_language_prints_on_58_and_80_mm_and_the_emulator_reads_it_back() {
         };
         let (issued, view) = ticket::issue(&store, &catalogue, &context, &request).expect("a ticket is issued");
         let screen_qr = dir.path().join(format!("screen-{lang}.png"));
-        save_screen_qr(&view, &screen_qr);
+        save_screen_qr(&view.qr, &screen_qr);
         let screen_url = zbarimg(&screen_qr);
         assert_eq!(screen_url, view.url, "{lang}: the screen's QR code");
+        // The visitor's own code, on screen and on paper.
+        let follow = view.follow.as_ref().expect("the follow page is on: a second code");
+        let follow_qr = dir.path().join(format!("follow-{lang}.png"));
+        save_screen_qr(&follow.qr, &follow_qr);
+        let follow_url = zbarimg(&follow_qr);
+        assert!(follow_url.starts_with("http://192.168.1.20:8081/s/"), "{lang}: {follow_url}");
+        let codes = [screen_url.as_str(), follow_url.as_str()];
         let paper = ticket::paper(&catalogue, &context, &request, &view, issued.issued_at);
         for (size, qr) in [(Paper::Mm58, QrMode::Native), (Paper::Mm80, QrMode::Raster)] {
             let layout = Layout { paper: size, qr };
@@ -233,16 +243,22 @@ fn every_language_prints_on_58_and_80_mm_and_the_emulator_reads_it_back() {
                 let _ = std::fs::create_dir_all(shots);
                 let _ = std::fs::copy(&png, shots.join(&name));
             }
-            check(lang, size, &png, &text, &screen_url, &issued.number);
+            check(lang, size, &png, &text, codes, &issued.number);
         }
     }
     println!("16 tickets printed and read back in {:.1} s", started.elapsed().as_secs_f64());
     assert!(!emulator.log().contains("unknown"), "emupos met a command it does not know:\n{}", emulator.log());
 }
 
-fn check(lang: Lang, size: Paper, png: &Path, text: &str, screen_url: &str, number: &str) {
+fn check(lang: Lang, size: Paper, png: &Path, text: &str, codes: [&str; 2], number: &str) {
     let what = format!("{lang} {size:?}");
-    assert_eq!(zbarimg(png), screen_url, "{what}: the printed QR code");
+    // Both printed codes, each the screen's: the staff's, then the visitor's.
+    let printed = zbarimg(png);
+    let mut read: Vec<&str> = printed.lines().collect();
+    read.sort_unstable();
+    let mut want = codes.to_vec();
+    want.sort_unstable();
+    assert_eq!(read, want, "{what}: the printed QR codes");
     // The French part, read by emupos from the code page.
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     for french in [number, "Votre numéro", "Accueil général", "À préparer :", "Mon permis de conduire"] {
@@ -255,9 +271,13 @@ fn check(lang: Lang, size: Paper, png: &Path, text: &str, screen_url: &str, numb
     // Lines flush with the right edge, with room on their left: right-aligned text.
     let right = bands.iter().filter(|(l, r)| *r + 6 >= width && *l > 24).count();
     match lang {
-        Lang::Fr => assert!(!flat.contains("Here is") && images <= 1, "{what}: French only"),
+        Lang::Fr => {
+            assert!(!flat.contains("Here is") && images <= 2, "{what}: French only");
+            assert!(flat.contains("Wi-Fi de l'accueil et scannez ce code"), "{what}: the follow code's line");
+        }
         Lang::En | Lang::Es | Lang::Pt => {
-            assert!(images <= 1, "{what}: PC858 prints it as text: {images} images");
+            // At most the two codes (drawn as images in raster mode).
+            assert!(images <= 2, "{what}: PC858 prints it as text: {images} images");
             let heading = match lang {
                 Lang::En => "Here is your number",
                 Lang::Es => "Este es su número",

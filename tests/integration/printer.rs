@@ -32,6 +32,7 @@ fn ticket() -> PaperTicket {
         wait: "Attente : entre 10 et 20 minutes".into(),
         documents: vec!["Une pièce d'identité".into(), "Cœur à l'ouvrage : 10 €".into()],
         qr: URL.into(),
+        follow: None,
         visitor: None,
     }
 }
