@@ -47,16 +47,21 @@ fn set_clock(k: &Kiosk, when: &str) {
 }
 
 /// `guichet doctor` inside the kiosk's sandbox (guichet-doctor.service): its clock and
-/// time sync lines. Its journal is found by the run's id, not by time (the clock jumps).
+/// time sync lines. Its journal is read from a cursor taken just before the run, not by
+/// time (the clock jumps) nor by the unit's InvocationID (a finished oneshot unit may be
+/// unloaded, and its ID then reads empty: that made this step flaky).
 fn doctor_clock_lines(k: &Kiosk) -> (String, String) {
-    let script = "systemctl start guichet-doctor.service; journalctl --sync; \
-                  id=$(systemctl show -p InvocationID --value guichet-doctor.service); \
-                  journalctl -q -o cat _SYSTEMD_INVOCATION_ID=$id";
-    let (_, out, _) = k.m.run(script, Duration::from_secs(180));
+    let script = "c=$(journalctl -q -n 1 --show-cursor | sed -n 's/^-- cursor: //p'); \
+                  systemctl start guichet-doctor.service; journalctl --sync; \
+                  journalctl -q -o cat -u guichet-doctor.service --after-cursor=\"$c\"";
+    let (_, out, err) = k.m.run(script, Duration::from_secs(180));
     let line = |part: &str| {
         let found =
             out.lines().map(str::trim).find(|l| l.get(4..).is_some_and(|rest| rest.trim_start().starts_with(part)));
-        found.unwrap_or_else(|| panic!("doctor printed no {part:?} line:\n{out}")).to_string()
+        found.map(str::to_string).unwrap_or_else(|| {
+            let status = k.m.run("systemctl status --no-pager guichet-doctor.service", MINUTE).1;
+            panic!("doctor printed no {part:?} line:\n{out}\n{err}\n{status}")
+        })
     };
     (line("clock"), line("time sync"))
 }
