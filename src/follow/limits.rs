@@ -4,12 +4,14 @@
 //! stream. A client is an IPv4 address or an IPv6 /64. A guest Wi-Fi that puts every
 //! phone behind one address (NAT) still gets a few dozen visitors through.
 
+use crate::server_thread::listener::Caps;
+use crate::server_thread::places::{client_net, StreamPlaces, Streams};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
-use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -25,6 +27,9 @@ pub(super) const WINDOW: Duration = Duration::from_secs(60);
 const MAX_CLIENTS: usize = 4096;
 /// Longest wait for a request's head (also the idle time of a kept-alive connection).
 pub(super) const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// The listener's caps (plain HTTP: no handshake).
+pub(super) const CONNECTIONS: Caps =
+    Caps { total: MAX_CONNECTIONS, per_client: MAX_PER_CLIENT, handshake: HEADER_TIMEOUT, header: HEADER_TIMEOUT };
 /// Longest time a request (other than the live stream) may take.
 pub(super) const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// Live streams at once, all tickets together, and per ticket.
@@ -35,70 +40,23 @@ pub(super) const READERS: usize = 3;
 /// How long requests in progress may take to finish once the server is told to stop.
 pub(super) const GRACE: Duration = Duration::from_secs(3);
 
-/// The key one client is counted under.
-pub(super) fn client(ip: IpAddr) -> IpAddr {
-    match ip.to_canonical() {
-        IpAddr::V6(v6) => IpAddr::V6(Ipv6Addr::from(u128::from(v6) >> 64 << 64)),
-        v4 => v4,
-    }
-}
-
-type Counts<K> = Arc<Mutex<HashMap<K, usize>>>;
-
-/// A taken place among [`Limits`]' counts; given back when dropped.
-pub(super) struct Place<K: std::hash::Hash + Eq + Clone> {
-    counts: Counts<K>,
-    key: K,
-}
-
-impl<K: std::hash::Hash + Eq + Clone> Place<K> {
-    /// One of `max` places for `key`, or `None` when all are taken.
-    fn take(counts: &Counts<K>, key: K, max: usize) -> Option<Place<K>> {
-        let mut map = counts.lock().unwrap_or_else(PoisonError::into_inner);
-        let count = map.entry(key.clone()).or_insert(0);
-        if *count >= max {
-            return None;
-        }
-        *count += 1;
-        Some(Place { counts: counts.clone(), key })
-    }
-}
-
-impl<K: std::hash::Hash + Eq + Clone> Drop for Place<K> {
-    fn drop(&mut self) {
-        let mut map = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(count) = map.get_mut(&self.key) {
-            *count = count.saturating_sub(1);
-            if *count == 0 {
-                map.remove(&self.key);
-            }
-        }
-    }
-}
-
-/// The server's counts.
-#[derive(Default)]
+/// The server's counts (its connections are counted by the listener).
 pub(super) struct Limits {
-    connections: Counts<IpAddr>,
-    streams: Counts<String>,
-    all_streams: Counts<()>,
+    streams: Streams,
     /// Per client: when its window began and the requests in it.
     rate: Mutex<HashMap<IpAddr, (Instant, u32)>>,
 }
 
-/// The places one live stream holds.
-pub(super) type StreamPlaces = (Place<()>, Place<String>);
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { streams: Streams::new(MAX_STREAMS, MAX_STREAMS_PER_TICKET), rate: Mutex::default() }
+    }
+}
 
 impl Limits {
-    /// A connection's place for the client at `ip`, or `None` over its share.
-    pub fn connection(&self, ip: IpAddr) -> Option<Place<IpAddr>> {
-        Place::take(&self.connections, client(ip), MAX_PER_CLIENT)
-    }
-
     /// Places for one more stream of a ticket (its token's hash), or `None` over a cap.
     pub fn stream(&self, ticket: &str) -> Option<StreamPlaces> {
-        let all = Place::take(&self.all_streams, (), MAX_STREAMS)?;
-        Some((all, Place::take(&self.streams, ticket.to_string(), MAX_STREAMS_PER_TICKET)?))
+        self.streams.open(ticket)
     }
 
     /// Counts a request of the client at `ip` at `now`; `false` when over its rate.
@@ -114,7 +72,7 @@ impl Limits {
             let cut = began[began.len() / 2];
             rate.retain(|_, (b, _)| *b > cut);
         }
-        let (began, count) = rate.entry(client(ip)).or_insert((now, 0));
+        let (began, count) = rate.entry(client_net(ip)).or_insert((now, 0));
         if now.duration_since(*began) >= WINDOW {
             (*began, *count) = (now, 0);
         }
@@ -152,21 +110,8 @@ mod tests {
     }
 
     #[test]
-    fn a_client_is_an_ipv4_address_or_an_ipv6_64() {
-        assert_eq!(client(ip("192.168.1.7")), ip("192.168.1.7"));
-        assert_eq!(client(ip("::ffff:192.168.1.7")), ip("192.168.1.7"));
-        assert_eq!(client(ip("2001:db8:1:2:3:4:5:6")), ip("2001:db8:1:2::"));
-    }
-
-    #[test]
-    fn connections_and_streams_are_capped_and_given_back() {
+    fn streams_are_capped_per_ticket_and_given_back() {
         let limits = Limits::default();
-        let held: Vec<_> = (0..MAX_PER_CLIENT).map(|_| limits.connection(ip("10.0.0.9")).unwrap()).collect();
-        assert!(limits.connection(ip("10.0.0.9")).is_none());
-        assert!(limits.connection(ip("::ffff:10.0.0.9")).is_none(), "the same client");
-        assert!(limits.connection(ip("10.0.0.10")).is_some());
-        drop(held);
-        assert!(limits.connection(ip("10.0.0.9")).is_some());
         let streams: Vec<_> = (0..MAX_STREAMS_PER_TICKET).map(|_| limits.stream("a").unwrap()).collect();
         assert!(limits.stream("a").is_none());
         assert!(limits.stream("b").is_some());

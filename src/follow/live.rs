@@ -5,7 +5,8 @@
 //! is no longer valid (a new day). The stream ends when the visit is over.
 
 use super::routes::{not_found, unavailable};
-use super::{stopped, view, Follow};
+use super::{view, Follow};
+use crate::server_thread::stop_requested;
 use crate::store::{follow_hash, is_follow_token};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -58,7 +59,7 @@ async fn forward(
     mut store_events: tokio::sync::broadcast::Receiver<crate::store::DomainEvent>,
     tx: Sending,
 ) {
-    let stop = stopped(follow.shutdown.clone());
+    let stop = stop_requested(follow.shutdown.clone());
     tokio::pin!(stop);
     let mut recheck = tokio::time::interval(RECHECK);
     let mut sent = String::new();

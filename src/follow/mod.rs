@@ -7,11 +7,11 @@
 //!
 //! Map of the module: `text` (the words, gettext), `view` (the pages), `routes` (the
 //! handlers and the security headers), `live` (the server-sent events), `limits` (caps
-//! and the rate per client), `listener` (accepts within the caps, HTTP/1 with a
-//! header-read time limit). It reads the store and the core, never the staff console.
+//! and the rate per client); the shared `server_thread` runs it (its thread and runtime,
+//! and the listener: accepts within the caps, HTTP/1 with a header-read time limit). It
+//! reads the store and the core, never the staff console.
 
 mod limits;
-mod listener;
 mod live;
 mod routes;
 pub mod text;
@@ -101,46 +101,15 @@ pub type FollowServer = crate::server_thread::ServerHandle;
 /// Starts the server on its own thread ("follow") with a small tokio runtime; returns
 /// once bound, with the real address (port 0 picks a free one).
 pub fn spawn(follow: Follow, addr: SocketAddr) -> std::io::Result<FollowServer> {
-    crate::server_thread::spawn("follow", addr, move |shutdown, bound| {
-        serve(Follow { shutdown, ..follow }, addr, bound)
-    })
-}
-
-fn serve(follow: Follow, addr: SocketAddr, bound: std::sync::mpsc::Sender<std::io::Result<SocketAddr>>) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .max_blocking_threads(limits::READERS + 1)
-        .thread_name("follow-worker")
-        .enable_all()
-        .build();
-    let runtime = match runtime {
-        Ok(rt) => rt,
-        Err(e) => {
-            let _ = bound.send(Err(e));
-            return;
-        }
+    let runtime = crate::server_thread::Runtime {
+        name: "follow",
+        workers: 1,
+        blocking: limits::READERS + 1,
+        grace: limits::GRACE,
     };
-    runtime.block_on(async move {
-        let listener = match tokio::net::TcpListener::bind(addr).await {
-            Ok(l) => l,
-            Err(e) => {
-                let _ = bound.send(Err(e));
-                return;
-            }
-        };
-        let _ = bound.send(listener.local_addr());
-        let stop = follow.shutdown.clone();
-        let served = listener::run(listener, follow.router(), follow.limits.clone(), stop.clone());
-        tokio::select! {
-            () = served => {}
-            () = async { stopped(stop).await; tokio::time::sleep(limits::GRACE).await } => {}
-        }
-    });
-}
-
-/// Resolves when the server is told to stop (never without a [`FollowServer`]).
-async fn stopped(mut shutdown: watch::Receiver<bool>) {
-    if shutdown.wait_for(|stop| *stop).await.is_err() {
-        std::future::pending::<()>().await;
-    }
+    crate::server_thread::spawn(runtime, addr, move |shutdown, listener| {
+        let follow = Follow { shutdown: shutdown.clone(), ..follow };
+        let app = follow.router();
+        crate::server_thread::listener::run("follow", listener, None, limits::CONNECTIONS, app, shutdown)
+    })
 }

@@ -6,10 +6,11 @@
 use super::auth::same_secret;
 use super::extract::PageNonce;
 use super::pages::{self, Plain};
-use super::{board_view, sse, stop_requested, Console};
+use super::{board_view, sse, Console};
 use crate::board::audio;
 use crate::core::announce;
 use crate::core::lang::Lang;
+use crate::server_thread::stop_requested;
 use crate::store::{self, BoardCall, DomainEvent};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};

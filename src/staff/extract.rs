@@ -49,11 +49,10 @@ impl Staff {
 /// The client's IP address ("" when the server was not told, as in router tests).
 pub(super) struct ClientAddr(pub String);
 
-/// From the capped listener, or a plain `SocketAddr` (router tests set one); an
-/// IPv4-mapped IPv6 address (a dual-stack listener's IPv4 client) as its IPv4 address.
+/// From the capped listener (router tests set one too); an IPv4-mapped IPv6 address (a
+/// dual-stack listener's IPv4 client) as its IPv4 address.
 fn client_addr(parts: &Parts) -> String {
-    let peer = parts.extensions.get::<ConnectInfo<super::listener::Peer>>().map(|c| c.0 .0);
-    let addr = peer.or_else(|| parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0));
+    let addr = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
     addr.map(|a| a.ip().to_canonical().to_string()).unwrap_or_default()
 }
 

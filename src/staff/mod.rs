@@ -13,8 +13,8 @@
 //! - `login`, `routes`, `actions`, `sse`: the handlers;
 //! - `pages`, `queue_view`, `ticket_view`, `action_view`, `labels`: what staff read, in French;
 //! - `limits`: caps on connections and live streams, the request time limit;
-//! - `listener`: accepts within the caps, TLS handshakes (`tls`: the certificate), serves
-//!   HTTP/1 with a header-read time limit;
+//! - `tls`: the certificate; the shared `server_thread::listener` accepts within the caps,
+//!   does the TLS handshakes and serves HTTP/1 with a header-read time limit;
 //! - `board`, `board_view`: the waiting-room board (no login: a key in its address);
 //! - `health_view`: the kiosk's health (printer alert over the queue, "État de la borne").
 
@@ -34,7 +34,6 @@ mod health_view;
 mod help_view;
 mod labels;
 mod limits;
-mod listener;
 mod login;
 mod pages;
 mod queue_view;
@@ -107,7 +106,7 @@ pub struct Console {
     clock: Arc<dyn Clock>,
     auth: Arc<Auth>,
     /// Live streams open now (capped overall and per session).
-    streams: Arc<limits::Streams>,
+    streams: Arc<crate::server_thread::places::Streams>,
     /// Turns true when the server stops, so live streams end and shutdown completes.
     shutdown: watch::Receiver<bool>,
     /// The kiosk's health (printer, speech, last error); `None` when no kiosk runs in
@@ -141,7 +140,7 @@ impl Console {
             config: Arc::new(config),
             clock: Arc::new(SystemClock),
             auth,
-            streams: Arc::default(),
+            streams: Arc::new(limits::streams()),
             shutdown,
             health: None,
             tls: None,
@@ -228,49 +227,17 @@ const GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 /// Starts a tokio runtime on its own thread ("console"), binds `addr` and serves the
 /// console. Returns once bound, with the real address (port 0 picks a free one).
 pub fn spawn(console: Console, addr: SocketAddr) -> std::io::Result<ServerHandle> {
-    crate::server_thread::spawn("console", addr, move |shutdown, bound| {
-        serve(Console { shutdown, ..console }, addr, bound)
-    })
-}
-
-fn serve(console: Console, addr: SocketAddr, bound: std::sync::mpsc::Sender<std::io::Result<SocketAddr>>) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    let runtime = crate::server_thread::Runtime {
+        name: "console",
+        workers: 2,
         // Queries, password checks and disk checks: a few at once (queries are capped lower).
-        .max_blocking_threads(limits::BLOCKING_THREADS)
-        .thread_name("console-worker")
-        .enable_all()
-        .build();
-    let runtime = match runtime {
-        Ok(rt) => rt,
-        Err(e) => {
-            let _ = bound.send(Err(e));
-            return;
-        }
+        blocking: limits::BLOCKING_THREADS,
+        grace: GRACE,
     };
-    runtime.block_on(async move {
-        let listener = match tokio::net::TcpListener::bind(addr).await {
-            Ok(l) => l,
-            Err(e) => {
-                let _ = bound.send(Err(e));
-                return;
-            }
-        };
+    crate::server_thread::spawn(runtime, addr, move |shutdown, listener| {
+        let console = Console { shutdown: shutdown.clone(), ..console };
         let acceptor = console.tls.as_ref().map(|t| tokio_rustls::TlsAcceptor::from(t.config.clone()));
-        let _ = bound.send(listener.local_addr());
-        let server = listener::run(listener, acceptor, console.router(), console.shutdown.clone());
-        tokio::select! {
-            () = server => {}
-            () = async { stop_requested(console.shutdown.clone()).await; tokio::time::sleep(GRACE).await } => {
-                eprintln!("console: requests still running after {GRACE:?}, stopping anyway");
-            }
-        }
-    });
-}
-
-/// Resolves when the server is told to stop; never if it cannot be (no [`ServerHandle`]).
-pub(super) async fn stop_requested(mut shutdown: watch::Receiver<bool>) {
-    if shutdown.wait_for(|stop| *stop).await.is_err() {
-        std::future::pending::<()>().await;
-    }
+        let app = console.router();
+        crate::server_thread::listener::run("console", listener, acceptor, limits::CONNECTIONS, app, shutdown)
+    })
 }

@@ -4,7 +4,8 @@
 //! password changed), when the browser leaves, or when the server stops.
 
 use super::extract::Staff;
-use super::{health_view, stop_requested, Console};
+use super::{health_view, Console};
+use crate::server_thread::stop_requested;
 use crate::store::DomainEvent;
 use axum::extract::State;
 use axum::http::StatusCode;

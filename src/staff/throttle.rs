@@ -16,7 +16,7 @@
 //! as many checks as the limit allows, never more. Its end is told (`failed` or
 //! `succeeded`): the name's wait starts from there.
 //!
-//! An address here is a client's network (`limits::client_net`: an IPv6 /64).
+//! An address here is a client's network (`server_thread::places::client_net`: an IPv6 /64).
 //! Time is passed in (`now`) so the rules are tested without waiting.
 
 use super::devices::Devices;
