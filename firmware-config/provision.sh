@@ -49,6 +49,12 @@ Site (used when /etc/guichet/guichet.toml is written):
   --public-url URL         what staff phones open from the ticket's QR code
                            (default https://<hostname>.local:<port>: the console serves
                            HTTPS with a certificate it makes at first start)
+  --follow URL             offer "Suivre mon tour": the ticket carries a second QR code
+                           that opens the visitor's turn on their phone, in plain HTTP
+                           (nothing secret on it). URL is what phones open: this kiosk's
+                           address on the visitors' Wi-Fi and a port of its own, e.g.
+                           http://192.168.1.20:8081 (docs/STAFF.md says how to offer it
+                           on a guest Wi-Fi); "off" (default) leaves it off
   --force-config           rewrite an existing guichet.toml from the flags (the old one
                            is kept as guichet.toml.<date>.bak); without it, an edited
                            config is left alone
@@ -227,7 +233,7 @@ ensure_dir() { # ensure_dir PATH MODE [OWNER:GROUP]
 
 # ---------------------------------------------------------------- flags
 
-SITE="" DISPLAY_SPEC=auto PRINTER_SPEC=none PAPER="" CONSOLE_BIND=0.0.0.0:8080 PUBLIC_URL=""
+SITE="" DISPLAY_SPEC=auto PRINTER_SPEC=none PAPER="" CONSOLE_BIND=0.0.0.0:8080 PUBLIC_URL="" FOLLOW_URL=off FOLLOW_PORT=""
 HOST_WANTED="" TIMEZONE=Europe/Paris JOURNAL=persistent DEB="" ROOT="" OFFLINE=""
 FORCE_CONFIG=0 DRY=0 NO_START=0 BOARD_OF="" BOARD_FINGERPRINT=""
 LAN_EXTRA=()
@@ -236,7 +242,7 @@ CONFIG_FLAGS=() # the flags that only matter when the config is written
 ORIG_ARGS=("$@")
 need_value() { [[ $# -ge 2 && -n $2 ]] || usage_error "$1 needs a value"; }
 while (($#)); do
-  case $1 in --site | --display | --printer | --paper | --console | --public-url) CONFIG_FLAGS+=("$1") ;; esac
+  case $1 in --site | --display | --printer | --paper | --console | --public-url | --follow) CONFIG_FLAGS+=("$1") ;; esac
   case $1 in
     --site) need_value "$@"; SITE=$2; shift 2 ;;
     --display) need_value "$@"; DISPLAY_SPEC=$2; shift 2 ;;
@@ -244,6 +250,7 @@ while (($#)); do
     --paper) need_value "$@"; PAPER=$2; shift 2 ;;
     --console) need_value "$@"; CONSOLE_BIND=$2; shift 2 ;;
     --public-url) need_value "$@"; PUBLIC_URL=$2; shift 2 ;;
+    --follow) need_value "$@"; FOLLOW_URL=$2; shift 2 ;;
     --hostname) need_value "$@"; HOST_WANTED=$2; shift 2 ;;
     --board-of) need_value "$@"; BOARD_OF=$2; shift 2 ;;
     --fingerprint) need_value "$@"; BOARD_FINGERPRINT=$2; shift 2 ;;
@@ -346,6 +353,21 @@ fi
 if [[ -n $PUBLIC_URL ]]; then
   [[ $PUBLIC_URL =~ ^https?://[^[:space:]\"\\]+$ ]] ||
     usage_error "--public-url '$PUBLIC_URL' must start with http:// or https://, e.g. https://guichet-stmartin.local:8080"
+fi
+
+# "Suivre mon tour": plain http:// (a phone would warn about the kiosk's own certificate),
+# a port of its own (1024 to 65535, not the console's); the page listens on every address.
+if [[ $FOLLOW_URL != off ]]; then
+  if [[ $FOLLOW_URL =~ ^http://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):([0-9]{1,5})/?$ ]]; then
+    FOLLOW_PORT=${BASH_REMATCH[2]}
+    FOLLOW_URL=${FOLLOW_URL%/}
+  else
+    usage_error "--follow '$FOLLOW_URL': write http://, this kiosk's address on the visitors' Wi-Fi and a port, e.g. http://192.168.1.20:8081 (or off)"
+  fi
+  ((FOLLOW_PORT >= 1024 && FOLLOW_PORT <= 65535)) ||
+    usage_error "--follow port $FOLLOW_PORT: use 1024 to 65535 (the kiosk runs without privileges), e.g. 8081"
+  ((FOLLOW_PORT != CONSOLE_PORT)) ||
+    usage_error "--follow port $FOLLOW_PORT is the staff console's: give the page a port of its own, e.g. 8081"
 fi
 
 # board of another kiosk: its board address, and its fingerprint for https
@@ -715,6 +737,17 @@ height_mm = $(mm "$DISPLAY_HMM")
 bind = $(toml_string "$CONSOLE_BIND")     # staff console; the firewall lets in the office network only
 public_url = $(toml_string "$url")   # what staff phones open when they scan a ticket
 session_minutes = 480
+EOF
+  if [[ $FOLLOW_URL != off ]]; then
+    cat <<EOF
+
+[follow]                # "Suivre mon tour": the visitor's turn on their phone (plain HTTP)
+enabled = true
+bind = "0.0.0.0:$FOLLOW_PORT"
+public_url = $(toml_string "$FOLLOW_URL")   # what phones open: this kiosk on the visitors' Wi-Fi
+EOF
+  fi
+  cat <<EOF
 
 [queue]
 minutes_per_visit = 15  # used for the estimated wait
@@ -1168,6 +1201,7 @@ summary() {
     printf '    %d change(s)\n' "$CHANGES"
   fi
   printf '    staff console: %s\n' "$CONSOLE_URL"
+  [[ $FOLLOW_URL == off ]] || printf "    visitors' phones (Suivre mon tour): %s\n" "$FOLLOW_URL"
   if ((${#REBOOT_REASONS[@]})); then
     local reasons
     reasons=$(

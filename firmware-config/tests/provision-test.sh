@@ -196,9 +196,10 @@ check_config() { # check_config ROOT NAME: the real binary accepts the config wr
   if msg=$(python3 - "$r/etc/guichet/guichet.toml" <<'EOF' 2>&1
 import sys, tomllib
 known = {
-    "": {"site_name", "catalogue_dir", "display", "console", "queue", "idle", "printer", "speech", "keys"},
+    "": {"site_name", "catalogue_dir", "display", "console", "follow", "queue", "idle", "printer", "speech", "keys"},
     "display": {"width_px", "height_px", "width_mm", "height_mm"},
     "console": {"bind", "public_url", "session_minutes"},
+    "follow": {"enabled", "bind", "public_url"},
     "queue": {"minutes_per_visit", "desks"},
     "idle": {"timeout_s", "warning_s", "ticket_s"},
     "printer": {"kind", "path", "address", "baud", "paper_mm", "qr", "status_timeout_ms"},
@@ -306,12 +307,15 @@ if [[ $(config_of "$root") == "$cfg" ]]; then pass "config content unchanged"; e
 
 # 5. --force-config with a serial printer on the GPIO UART, a port and LAN of its own.
 run "$root" --force-config --site 'France Services de Saint-Martin' --display 1920x1080@344x194 \
-  --printer serial:/dev/serial0@19200 --console 0.0.0.0:9090 --lan 145.242.0.0/16 --journal volatile
+  --printer serial:/dev/serial0@19200 --console 0.0.0.0:9090 --lan 145.242.0.0/16 --journal volatile \
+  --follow http://192.168.1.20:8081/
 check "forced rewrite succeeds" test "$rc" = 0
 check "old config backed up" globbed "$root/etc/guichet/guichet.toml.*.bak"
 cfg2=$(config_of "$root")
 check "serial printer with its baud rate" grep -qzE 'kind = "serial".path = "/dev/serial0".baud = 19200' <<<"$cfg2"
 check "display from the flag" grep -qzE 'width_px = 1920.height_px = 1080.width_mm = 344\.0.height_mm = 194\.0' <<<"$cfg2"
+check "Suivre mon tour on, on its own port, the URL without its slash" \
+  grep -qzE '\[follow\][^[]*enabled = true.bind = "0\.0\.0\.0:8081".public_url = "http://192\.168\.1\.20:8081" ' <<<"$cfg2"
 check_config "$root" "forced config"
 check "serial console removed from cmdline.txt, tty1 kept" \
   grep -qx 'console=tty1 root=PARTUUID=4e639091-02 rootfstype=ext4 fsck.repair=yes rootwait cfg80211.ieee80211_regdom=FR consoleblank=0' "$root/boot/firmware/cmdline.txt"
@@ -324,7 +328,8 @@ check "volatile journal" grep -qx 'Storage=volatile' "$root/etc/systemd/journald
 snap5=$(snapshot "$root")
 cp "$root/etc/guichet/firewall.nft" "$work/firewall-9090-lan.nft"
 run "$root" --force-config --site 'France Services de Saint-Martin' --display 1920x1080@344x194 \
-  --printer serial:/dev/serial0@19200 --console 0.0.0.0:9090 --lan 145.242.0.0/16 --journal volatile
+  --printer serial:/dev/serial0@19200 --console 0.0.0.0:9090 --lan 145.242.0.0/16 --journal volatile \
+  --follow http://192.168.1.20:8081/
 check "forced rewrite again: 0 change(s), no new backup" grep -qx '    0 change(s)' <<<"$out"
 same_tree "$root" "$snap5" "forced rewrite is idempotent too"
 run "$root" --printer usb
@@ -392,6 +397,9 @@ expect_refusal 2 'Tableau d.appel' --board-of "$board_url extra" --fingerprint "
 expect_refusal 2 'Tableau d.appel' --board-of "https://guichet.local:8080/board?key=k"$'\t'
 expect_refusal 2 '32 pairs of hex' --board-of 'https://192.168.1.20:8080/board?key=k' --fingerprint $'AB\nLD_PRELOAD=/tmp/x.so'
 expect_refusal 2 'plain http:// is refused' --board-of 'http://192.168.1.20:8080/board?key=k'
+expect_refusal 2 "follow 'https://.*write http://" --follow https://192.168.1.20:8081
+expect_refusal 2 "the staff console's: give the page a port of its own" --follow http://192.168.1.20:8080
+expect_refusal 2 'follow port 80: use 1024 to 65535' --follow http://192.168.1.20:80
 expect_refusal 2 'write https://192.168.1.20:8080/board' --board-of 'http://192.168.1.20:8080/board?key=k' --fingerprint "$board_fp"
 same_tree "$root" "$snap6" "refusals change nothing"
 
