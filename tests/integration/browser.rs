@@ -58,11 +58,12 @@ pub(crate) fn require_node() {
     );
 }
 
-/// Installs the pinned playwright-core (package-lock.json) if it is not there yet.
+/// Installs the pinned playwright-core, axe-core, Lighthouse and html-validate
+/// (package-lock.json) if they are not there yet.
 pub(crate) fn ensure_playwright() {
     let dir = browser_dir();
-    let installed =
-        ["playwright-core", "axe-core"].iter().all(|p| dir.join("node_modules").join(p).join("package.json").is_file());
+    let packages = ["playwright-core", "axe-core", "lighthouse", "html-validate"];
+    let installed = packages.iter().all(|p| dir.join("node_modules").join(p).join("package.json").is_file());
     if installed {
         return;
     }

@@ -5,6 +5,7 @@ mod board;
 mod board_remote;
 mod board_window;
 mod browser;
+mod browser_audit;
 mod browser_board;
 mod browser_follow;
 #[path = "../common/mod.rs"]

@@ -1,0 +1,104 @@
+//! Every page of the staff console judged from outside (tests/browser/audit.mjs): the
+//! HTML by html-validate, the page in Debian's chromium by axe-core at desktop size, at
+//! 200 % zoom and on a phone, and by Lighthouse's accessibility audit (score 100), with a
+//! day's queue behind it (ten people waiting, two with a priority, one called to a desk, the kiosk asking
+//! for help).
+
+use super::browser::{ensure_playwright, require_node, run_script, CHROMIUM};
+use guichet::core::journey::TicketRequest;
+use guichet::core::lang::Lang;
+use guichet::kiosk::ticket::{self, IssueContext};
+use guichet::staff::{self, Console, ConsoleConfig};
+use guichet::store::{Role, Store};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+const NAME: &str = "claire";
+const PASSWORD: &str = "Mimosa en fleur 7";
+
+/// A morning's tickets: ten waiting, in four languages, two with a priority.
+fn a_morning(store: &Store, public_url: &str) -> Vec<String> {
+    let catalogue = guichet::assets::load_catalogue(None).expect("the built-in catalogue");
+    let context = IssueContext {
+        site_name: "France Services de test".into(),
+        public_url: public_url.into(),
+        minutes_per_visit: 15,
+        desks: 2,
+        follow_base: None,
+    };
+    let langs = [Lang::Fr, Lang::Ar, Lang::Uk, Lang::Fr, Lang::Tr];
+    (0..11)
+        .map(|i| {
+            let request = TicketRequest {
+                theme: "papiers".into(),
+                procedure: "carte-identite".into(),
+                queue: 'A',
+                lang: langs[i % langs.len()],
+                have: if i % 3 == 0 { vec!["id-card".into()] } else { vec![] },
+                priority: (i % 5 == 2).then(|| "mobility".to_string()),
+            };
+            let (_, view) = ticket::issue(store, &catalogue, &context, &request).expect("a ticket is issued");
+            view.url
+        })
+        .collect()
+}
+
+#[test]
+fn every_console_page_passes_html_validate_axe_core_and_lighthouse() {
+    let began = Instant::now();
+    require_node();
+    assert!(Path::new(CHROMIUM).is_file(), "{CHROMIUM} is needed for the browser test: run scripts/setup-debian.sh");
+    ensure_playwright();
+
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let store = Store::open(&dir.path().join("guichet.sqlite")).expect("a temporary store");
+    let hash = staff::hash_password(PASSWORD).expect("a password hash");
+    store.add_staff(NAME.into(), hash, Role::Admin).wait().expect("an admin account");
+    let board_key = store.new_board_key().wait().expect("a board key");
+    let catalogue = Arc::new(guichet::assets::load_catalogue(None).expect("the built-in catalogue"));
+    let config = ConsoleConfig { site_name: "France Services de test".into(), ..ConsoleConfig::default() };
+    let server = staff::spawn(Console::new(store.clone(), catalogue, config), "127.0.0.1:0".parse().expect("an address"))
+        .expect("the console starts");
+    let base = format!("http://{}", server.addr);
+    let tickets = a_morning(&store, &base);
+    let ticket_path = tickets[0].strip_prefix(&base).expect("the ticket's address is the console's").to_string();
+    // One visitor called to a desk (the ticket page then shows its actions), and the kiosk
+    // asking for help (a banner on every page).
+    let called = store.call_next("Bureau 2".into(), None).wait().expect("a ticket called");
+    let called_path = format!("/t/{}", called.token);
+    store.call_help("Borne 1".into(), "Accueil".into()).wait().expect("a call for help");
+
+    let pages = [
+        "/login",
+        "/",
+        &ticket_path,
+        &called_path,
+        "/borne",
+        "/rapport",
+        "/admin",
+        &format!("/admin/compte?name={NAME}"),
+        "/admin/journal",
+        "/admin/tableau",
+        &format!("/board?key={board_key}"),
+    ];
+    let shots = match std::env::var_os("GUICHET_BROWSER_SHOTS") {
+        Some(d) => PathBuf::from(d),
+        None => dir.path().join("audit"),
+    };
+    let env = [
+        ("GUICHET_BASE_URL", base.clone()),
+        ("GUICHET_STAFF_NAME", NAME.to_string()),
+        ("GUICHET_STAFF_PASSWORD", PASSWORD.to_string()),
+        ("GUICHET_PAGES", pages.join("\n")),
+        ("GUICHET_SHOTS_DIR", shots.display().to_string()),
+        ("CHROMIUM_PATH", CHROMIUM.to_string()),
+    ];
+    let log = dir.path().join("audit.mjs.log");
+    let status = run_script("audit.mjs", &env, &log);
+    let output = std::fs::read_to_string(&log).unwrap_or_default();
+    println!("{output}");
+    assert!(status.success(), "the console's pages did not pass the outside checks ({status}):\n{output}");
+    server.stop();
+    println!("console audit: {} pages in {:.1} s", pages.len(), began.elapsed().as_secs_f64());
+}
