@@ -4,12 +4,13 @@
 //! action applies only to the state the page showed (its revision), and says what it did
 //! on the next page.
 
-use super::auth::Notice;
+use super::access::auth::Notice;
+use super::access::guard::safe_next;
 use super::extract::{CsrfForm, Posted, Staff};
-use super::guard::safe_next;
+use super::pages::labels;
+use super::pages::queue_view::MAX_DESK;
 use super::pages::{self, Plain};
-use super::queue_view::MAX_DESK;
-use super::{labels, Console};
+use super::Console;
 use crate::core::outcome::{Autonomy, Ending, EndingError, Outcome};
 use crate::core::queue::Action;
 use crate::store::{Change, StoreError};
@@ -17,9 +18,6 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-
-/// Where "open a new day" posts.
-pub(super) const OPEN_DAY: &str = "/day/open";
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

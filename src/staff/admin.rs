@@ -2,10 +2,10 @@
 //! audit log. Every change is written to the audit log; a removed account or a changed
 //! password ends that person's sessions at once.
 
-use super::admin_view::{self, AccountFields};
-use super::auth::{account_name, hash_password, password_problem, Notice};
-use super::extract::{Admin, Posted, Staff};
-use super::pages::{self, Plain};
+use super::access::auth::{account_name, hash_password, password_problem, Notice};
+use super::extract::{Admin, CsrfForm, Posted, Staff};
+use super::pages::admin_view;
+use super::pages::{self, paths, Plain};
 use super::Console;
 use crate::store::{self, AuditPlace, Role, StoreError};
 use axum::extract::rejection::QueryRejection;
@@ -13,12 +13,22 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-/// The accounts page.
-pub(super) const PATH: &str = "/admin";
-/// The audit log page.
-pub(super) const JOURNAL: &str = "/admin/journal";
-/// How many audit entries a page of the journal shows.
-pub(super) const JOURNAL_ROWS: u32 = 100;
+/// Every account form: which fields an action reads depends on the action.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct AccountFields {
+    pub csrf: String,
+    pub name: String,
+    pub role: String,
+    pub password: String,
+    pub again: String,
+}
+
+impl CsrfForm for AccountFields {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
 
 pub(super) async fn accounts_page(State(console): State<Console>, Admin(staff): Admin) -> Response {
     match console.read(store::accounts).await {
@@ -70,7 +80,7 @@ pub(super) async fn journal_page(
         Ok(JournalQuery { apres: Some(id), .. }) => AuditPlace::After(id),
         _ => AuditPlace::Newest,
     };
-    match console.read(move |conn| store::audit_page(conn, place, JOURNAL_ROWS)).await {
+    match console.read(move |conn| store::audit_page(conn, place, admin_view::JOURNAL_ROWS)).await {
         Ok(page) => admin_view::journal(&staff.chrome(&console), &page).into_response(),
         Err(e) => console.unavailable(&staff.nonce, Some(&staff.session), e),
     }
@@ -79,7 +89,7 @@ pub(super) async fn journal_page(
 /// Shows `notice` once on the accounts page.
 fn back(console: &Console, staff: &Staff, notice: Notice) -> Response {
     console.auth.update(&staff.session_id, |s| s.notice = Some(notice));
-    Redirect::to(PATH).into_response()
+    Redirect::to(paths::ADMIN).into_response()
 }
 
 /// The store's refusal, in words; `None` for a technical problem.

@@ -3,10 +3,11 @@
 //! synthesised here (`/board/audio/{id}`) and the chime. It shows ticket numbers and
 //! desks only.
 
-use super::auth::same_secret;
+use super::access::auth::same_secret;
 use super::extract::PageNonce;
+use super::pages::board_view;
 use super::pages::{self, Plain};
-use super::{board_view, sse, Console};
+use super::{sse, Console};
 use crate::board::audio;
 use crate::core::announce;
 use crate::core::lang::Lang;
@@ -22,8 +23,6 @@ use std::sync::OnceLock;
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::mpsc;
-
-pub(super) const PATH: &str = "/board";
 
 /// Spoken calls synthesised at once (each takes a few tens of milliseconds).
 static SYNTHS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);

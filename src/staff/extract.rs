@@ -3,8 +3,8 @@
 //! that takes [`Admin`] only for an administrator; one that takes [`Posted`] also only
 //! runs when the form carries that session's CSRF token.
 
-use super::auth::{same_secret, Session};
-use super::guard::{cookie, login_url, Nonce};
+use super::access::auth::{same_secret, Session};
+use super::access::guard::{cookie, login_url, Nonce};
 use super::pages::{self, Chrome, Plain};
 use super::Console;
 use crate::store::{self, Role};

@@ -4,12 +4,12 @@
 //! (except from a browser it logged in from: a cookie only the login page gets). Every
 //! login, failure, lock and start of a wait goes to the audit log.
 
-use super::auth::{decoy_hash, new_secret, same_secret, verify_password};
-use super::devices;
+use super::access::auth::{decoy_hash, new_secret, same_secret, verify_password, MAX_NAME};
+use super::access::devices;
+use super::access::guard::{cookie, safe_next};
+use super::access::throttle::Refused;
 use super::extract::{ClientAddr, CsrfForm, PageNonce, Posted};
-use super::guard::{cookie, safe_next};
 use super::pages::{self, LoginForm, Plain};
-use super::throttle::Refused;
 use super::{Console, ConsoleError};
 use crate::server_thread::places::client_net;
 use crate::store::{self, StaffAccount};
@@ -21,9 +21,6 @@ use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
 use std::time::{Duration, Instant};
-
-/// Longest accepted name; longer ones are refused without a database look-up.
-pub(super) const MAX_NAME: usize = 64;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

@@ -18,42 +18,30 @@
 //! - `board`, `board_view`: the waiting-room board (no login: a key in its address);
 //! - `health_view`: the kiosk's health (printer alert over the queue, "État de la borne").
 
-mod action_view;
+mod access;
 mod actions;
 mod admin;
-mod admin_view;
-mod auth;
 mod board;
 mod board_admin;
-mod board_view;
-mod devices;
 mod extract;
-mod guard;
-mod hash_memory;
-mod health_view;
-mod help_view;
-mod labels;
-mod limits;
+mod health;
+mod help;
 mod login;
 mod pages;
-mod queue_view;
 pub mod report;
-mod report_view;
 mod routes;
 mod sse;
-mod throttle;
-mod ticket_view;
 pub mod tls;
 
-pub use auth::{account_name, hash_password, password_problem, verify_password, HashError, MIN_PASSWORD};
+pub use access::auth::{account_name, hash_password, password_problem, verify_password, HashError, MIN_PASSWORD};
 /// The audit verb of a ticket action (also its path: `/tickets/<id>/<verb>`).
-pub use labels::action_slug;
+pub use pages::labels::action_slug;
 
 use crate::clock::{Clock, SystemClock};
 use crate::core::catalogue::Catalogue;
 use crate::core::outcome::redirect_targets;
 use crate::store::{ReadPool, Store, StoreError};
-use auth::Auth;
+use access::auth::{Auth, LoginRules};
 use rusqlite::Connection;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -97,7 +85,7 @@ impl Default for ConsoleConfig {
 pub struct Console {
     store: Store,
     reader: ReadPool,
-    /// Turns on the read-only connections: at most [`limits::READERS`] queries at once.
+    /// Turns on the read-only connections: at most [`access::limits::READERS`] queries at once.
     readers: Arc<tokio::sync::Semaphore>,
     catalogue: Arc<Catalogue>,
     /// Where staff can send a visitor: national partners, then the catalogue's operators.
@@ -127,11 +115,16 @@ enum ConsoleError {
 
 impl Console {
     pub fn new(store: Store, catalogue: Arc<Catalogue>, config: ConsoleConfig) -> Console {
-        let auth = Arc::new(Auth::new(&config));
+        let rules = LoginRules {
+            session_minutes: config.session_minutes,
+            max_failures: config.max_failures,
+            lockout_minutes: config.lockout_minutes,
+        };
+        let auth = Arc::new(Auth::new(rules));
         let (_, shutdown) = watch::channel(false);
         Console {
             reader: store.reader(),
-            readers: Arc::new(tokio::sync::Semaphore::new(limits::READERS)),
+            readers: Arc::new(tokio::sync::Semaphore::new(access::limits::READERS)),
             store,
             targets: Arc::new(redirect_targets(
                 catalogue.themes.iter().flat_map(|t| &t.procedures).map(|p| p.operator.as_str()),
@@ -140,7 +133,7 @@ impl Console {
             config: Arc::new(config),
             clock: Arc::new(SystemClock),
             auth,
-            streams: Arc::new(limits::streams()),
+            streams: Arc::new(access::limits::streams()),
             shutdown,
             health: None,
             tls: None,
@@ -153,8 +146,8 @@ impl Console {
         self
     }
 
-    fn cookies(&self) -> guard::Cookies {
-        guard::Cookies { secure: self.tls.is_some() }
+    fn cookies(&self) -> access::guard::Cookies {
+        access::guard::Cookies { secure: self.tls.is_some() }
     }
 
     /// The SHA-256 fingerprint of the console's certificate, under HTTPS.
@@ -184,12 +177,17 @@ impl Console {
         routes::router(self.clone())
     }
 
-    fn chrome<'a>(&'a self, nonce: &'a str, staff: Option<&'a auth::Session>) -> pages::Chrome<'a> {
+    fn chrome<'a>(&'a self, nonce: &'a str, staff: Option<&'a access::auth::Session>) -> pages::Chrome<'a> {
         pages::Chrome { nonce, site: &self.config.site_name, staff }
     }
 
     /// The "technical problem" page; the cause goes to the log, not to the browser.
-    fn unavailable(&self, nonce: &str, staff: Option<&auth::Session>, error: ConsoleError) -> axum::response::Response {
+    fn unavailable(
+        &self,
+        nonce: &str,
+        staff: Option<&access::auth::Session>,
+        error: ConsoleError,
+    ) -> axum::response::Response {
         eprintln!("console: {error}");
         pages::plain(&self.chrome(nonce, staff), pages::Plain::Unavailable)
     }
@@ -231,13 +229,13 @@ pub fn spawn(console: Console, addr: SocketAddr) -> std::io::Result<ServerHandle
         name: "console",
         workers: 2,
         // Queries, password checks and disk checks: a few at once (queries are capped lower).
-        blocking: limits::BLOCKING_THREADS,
+        blocking: access::limits::BLOCKING_THREADS,
         grace: GRACE,
     };
     crate::server_thread::spawn(runtime, addr, move |shutdown, listener| {
         let console = Console { shutdown: shutdown.clone(), ..console };
         let acceptor = console.tls.as_ref().map(|t| tokio_rustls::TlsAcceptor::from(t.config.clone()));
         let app = console.router();
-        crate::server_thread::listener::run("console", listener, acceptor, limits::CONNECTIONS, app, shutdown)
+        crate::server_thread::listener::run("console", listener, acceptor, access::limits::CONNECTIONS, app, shutdown)
     })
 }

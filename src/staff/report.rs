@@ -4,9 +4,9 @@
 //! here, shared by the page and the CSV.
 
 use super::extract::Staff;
-use super::labels;
 use super::pages;
-use super::report_view;
+use super::pages::labels;
+use super::pages::report_view;
 use super::Console;
 use crate::core::catalogue::Catalogue;
 use crate::core::lang::Lang;
@@ -19,10 +19,6 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate, TimeZone, Timelike};
 use rusqlite::Connection;
 use serde::Deserialize;
-
-pub(super) const PATH: &str = "/rapport";
-pub(super) const CSV: &str = "/rapport.csv";
-pub(super) const JSON: &str = "/rapport.json";
 
 /// The longest span one report covers (a year, leap or not).
 pub const MAX_DAYS: i64 = 366;

@@ -2,20 +2,20 @@
 //! pages; the actions are in `actions`. Every POST goes through [`Posted`] (logged in + CSRF) and the
 //! guard middleware (Origin check, security headers).
 
+use super::access::auth::new_secret;
+use super::access::guard::{self, is_token, Nonce};
 use super::extract::{PageNonce, Staff};
-use super::guard::{self, is_token};
+use super::pages::queue_view;
 use super::pages::{self, Plain};
-use super::queue_view;
-use super::{
-    actions, admin, board, board_admin, health_view, help_view, labels, login, report, sse, ticket_view, Console,
-};
+use super::pages::{labels, paths, ticket_view};
+use super::{actions, admin, board, board_admin, health, help, login, report, sse, Console};
 use crate::core::help::HelpCall;
 use crate::health::{Health, Snapshot};
 use crate::store::{self, TicketRow};
 use axum::extract::rejection::PathRejection;
-use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::StatusCode;
-use axum::middleware;
+use axum::extract::{DefaultBodyLimit, Path, Request, State};
+use axum::http::{Method, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -30,40 +30,53 @@ pub(super) fn router(console: Console) -> Router {
         .route("/t/{token}", get(ticket_page))
         .route("/tickets/{id}/{action}", post(actions::ticket_action))
         .route("/call-next", post(actions::call_next))
-        .route(actions::OPEN_DAY, post(actions::open_day))
-        .route("/help/{id}/answer", post(help_view::answer))
-        .route("/health", get(health))
-        .route(health_view::PATH, get(health_view::page))
-        .route(admin::PATH, get(admin::accounts_page))
-        .route(&format!("{}/compte", admin::PATH), get(admin::account_page))
-        .route(admin::JOURNAL, get(admin::journal_page))
-        .route(&format!("{}/accounts/{{op}}", admin::PATH), post(admin::account_action))
-        .route(board_admin::PATH, get(board_admin::page).post(board_admin::renew))
-        .route(board::PATH, get(board::page))
+        .route(paths::OPEN_DAY, post(actions::open_day))
+        .route("/help/{id}/answer", post(help::answer))
+        .route("/health", get(ok))
+        .route(paths::HEALTH, get(health::page))
+        .route(paths::ADMIN, get(admin::accounts_page))
+        .route(&format!("{}/compte", paths::ADMIN), get(admin::account_page))
+        .route(paths::JOURNAL, get(admin::journal_page))
+        .route(&format!("{}/accounts/{{op}}", paths::ADMIN), post(admin::account_action))
+        .route(paths::BOARD_ADMIN, get(board_admin::page).post(board_admin::renew))
+        .route(paths::BOARD, get(board::page))
         .route("/board/chime.wav", get(board::chime))
         .route("/board/audio/{id}", get(board::spoken))
-        .route(report::PATH, get(report::page))
-        .route(report::CSV, get(report::csv_export))
-        .route(report::JSON, get(report::json_export))
+        .route(paths::REPORT, get(report::page))
+        .route(paths::REPORT_CSV, get(report::csv_export))
+        .route(paths::REPORT_JSON, get(report::json_export))
         .route("/favicon.ico", get(no_icon))
         .fallback(not_found)
         // Every request but the live stream, which is meant to last, has a time limit.
-        .layer(middleware::from_fn(super::limits::time_limit))
-        .layer(DefaultBodyLimit::max(super::limits::MAX_BODY))
+        .layer(middleware::from_fn(super::access::limits::time_limit))
+        .layer(DefaultBodyLimit::max(super::access::limits::MAX_BODY))
         .route("/events", get(sse::events))
         .route("/board/events", get(board::events))
-        .layer(middleware::from_fn_with_state(console.clone(), guard::guard))
+        .layer(middleware::from_fn_with_state(console.clone(), protect))
         .with_state(console)
 }
 
 /// For technicians and monitoring.
-async fn health() -> &'static str {
+async fn ok() -> &'static str {
     "ok"
 }
 
 /// Browsers ask for an icon with every page: "none" rather than an error in their console.
 async fn no_icon() -> StatusCode {
     StatusCode::NO_CONTENT
+}
+
+/// Middleware on every route: refuses cross-site POSTs, then adds the security headers.
+async fn protect(State(console): State<Console>, mut request: Request, next: Next) -> Response {
+    let nonce = new_secret();
+    let mut response = if request.method() == Method::POST && !guard::origin_allowed(request.headers()) {
+        pages::plain(&console.chrome(&nonce, None), Plain::Forbidden)
+    } else {
+        request.extensions_mut().insert(Nonce(nonce.clone()));
+        next.run(request).await
+    };
+    guard::add_security_headers(response.headers_mut(), &nonce);
+    response
 }
 
 async fn not_found(State(console): State<Console>, PageNonce(nonce): PageNonce) -> Response {
@@ -81,7 +94,7 @@ async fn queue_page(State(console): State<Console>, staff: Staff) -> Response {
     };
     let notice = console.auth.take_notice(&staff.session_id);
     let (calls, health) = live_extras(&console).await;
-    let live = queue_view::Live::new(&console, &tickets, &calls, health.as_ref());
+    let live = live(&console, &tickets, &calls, health.as_ref());
     queue_view::queue_page(&staff.chrome(&console), &staff.session, notice.as_ref(), &live).into_response()
 }
 
@@ -89,7 +102,7 @@ async fn queue_fragment(State(console): State<Console>, staff: Staff) -> Respons
     match open_tickets(&console, &staff).await {
         Ok(tickets) => {
             let (calls, health) = live_extras(&console).await;
-            let live = queue_view::Live::new(&console, &tickets, &calls, health.as_ref());
+            let live = live(&console, &tickets, &calls, health.as_ref());
             queue_view::queue_fragment(&live, &staff.session.csrf).into_response()
         }
         Err(page) => page,
@@ -100,6 +113,24 @@ async fn queue_fragment(State(console): State<Console>, staff: Staff) -> Respons
 async fn live_extras(console: &Console) -> (Vec<HelpCall>, Option<Snapshot>) {
     let calls = console.store.open_help().await.unwrap_or_default();
     (calls, console.health.as_ref().map(Health::snapshot))
+}
+
+/// What the live part of the queue page shows.
+fn live<'a>(
+    console: &'a Console,
+    tickets: &'a [TicketRow],
+    calls: &'a [HelpCall],
+    health: Option<&'a Snapshot>,
+) -> queue_view::Live<'a> {
+    queue_view::Live {
+        catalogue: &console.catalogue,
+        tickets,
+        calls,
+        now_ms: console.clock.now_ms(),
+        health,
+        desks: &console.config.desks,
+        calls_before_absent: console.config.calls_before_absent,
+    }
 }
 
 /// A finished ticket from an earlier service day is no longer shown.

@@ -4,7 +4,7 @@
 //! password changed), when the browser leaves, or when the server stops.
 
 use super::extract::Staff;
-use super::{health_view, Console};
+use super::{health, Console};
 use crate::server_thread::stop_requested;
 use crate::store::DomainEvent;
 use axum::extract::State;
@@ -32,7 +32,7 @@ pub(super) async fn events(State(console): State<Console>, staff: Staff) -> Resp
     // the response starts is missed.
     let events = console.store.subscribe();
     let (tx, rx) = mpsc::channel(16);
-    let alert = health_view::alert_now(&console);
+    let alert = health::alert_now(&console);
     let forwarding = forward(console, staff, (events, alert), tx);
     stream(rx, async move {
         forwarding.await;
@@ -68,7 +68,7 @@ async fn forward(
             () = tokio::time::sleep_until(expires) => break,
             () = tx.closed() => break,
             _ = health_check.tick(), if console.health.is_some() => {
-                let now = health_view::alert_now(&console);
+                let now = health::alert_now(&console);
                 if now == alert {
                     continue;
                 }

@@ -4,7 +4,6 @@
 
 use super::limits::MAX_SESSIONS_PER_ACCOUNT;
 use super::throttle::{Refused, Reserved, Throttle};
-use super::ConsoleConfig;
 use crate::store::{Role, StaffAccount};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -29,6 +28,9 @@ pub fn hash_password(password: &str) -> Result<String, HashError> {
     Ok(hash.to_string())
 }
 
+/// Longest accepted name; longer ones are refused without a database look-up.
+pub const MAX_NAME: usize = 64;
+
 /// The shortest password accepted for a staff account (ANSSI's advice for a password
 /// alone, with the lockout in front of it).
 pub const MIN_PASSWORD: usize = 12;
@@ -49,7 +51,7 @@ pub fn password_problem(password: &str) -> Option<String> {
 pub fn account_name(text: &str) -> Option<String> {
     let name = text.trim();
     let length = name.chars().count();
-    ((1..=super::login::MAX_NAME).contains(&length) && !name.chars().any(char::is_control)).then(|| name.to_string())
+    ((1..=MAX_NAME).contains(&length) && !name.chars().any(char::is_control)).then(|| name.to_string())
 }
 
 /// Whether `password` matches the PHC string `hash`; a malformed hash never matches.
@@ -60,20 +62,20 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
 
 /// A hash that matches no typed password: checked for unknown names so that a wrong
 /// name takes as long as a wrong password.
-pub(super) fn decoy_hash() -> &'static str {
+pub(crate) fn decoy_hash() -> &'static str {
     static DECOY: OnceLock<String> = OnceLock::new();
     DECOY.get_or_init(|| hash_password(&new_secret()).unwrap_or_default())
 }
 
 /// 256 random bits as 64 hex characters (session ids, CSRF tokens, CSP nonces).
-pub(super) fn new_secret() -> String {
+pub(crate) fn new_secret() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Compares two secrets in a time that does not depend on where they differ.
-pub(super) fn same_secret(given: &str, expected: &str) -> bool {
+pub(crate) fn same_secret(given: &str, expected: &str) -> bool {
     !expected.is_empty()
         && given.len() == expected.len()
         && given.bytes().zip(expected.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
@@ -81,7 +83,7 @@ pub(super) fn same_secret(given: &str, expected: &str) -> bool {
 
 /// A one-time message shown on the next page (after an action and its redirect).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Notice {
+pub(crate) struct Notice {
     pub text: String,
     /// A problem (shown in red) rather than a confirmation.
     pub problem: bool,
@@ -99,7 +101,7 @@ impl Notice {
 
 /// A logged-in member of staff.
 #[derive(Debug, Clone)]
-pub(super) struct Session {
+pub(crate) struct Session {
     /// The account's id: a removed account made again under the same name has another,
     /// and this session is out.
     pub account: i64,
@@ -118,7 +120,7 @@ pub(super) struct Session {
 }
 
 /// Sessions and the login throttle, shared by every request.
-pub(super) struct Auth {
+pub(crate) struct Auth {
     sessions: Mutex<HashMap<String, Session>>,
     throttle: Mutex<Throttle>,
     session_length: Duration,
@@ -135,12 +137,20 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// What the site's configuration says about logins (see `ConsoleConfig`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LoginRules {
+    pub session_minutes: u32,
+    pub max_failures: u32,
+    pub lockout_minutes: u32,
+}
+
 impl Auth {
-    pub fn new(config: &ConsoleConfig) -> Auth {
+    pub fn new(rules: LoginRules) -> Auth {
         Auth {
             sessions: Mutex::default(),
-            throttle: Mutex::new(Throttle::new(config.max_failures, minutes(config.lockout_minutes))),
-            session_length: minutes(config.session_minutes),
+            throttle: Mutex::new(Throttle::new(rules.max_failures, minutes(rules.lockout_minutes))),
+            session_length: minutes(rules.session_minutes),
             verify_slots: Semaphore::new(2),
         }
     }
@@ -238,7 +248,7 @@ impl Auth {
 
 /// A login attempt the throttle let through: it fails when dropped, unless its password
 /// was right (so an attempt whose client went away still ends, and starts the wait).
-pub(super) struct Attempt<'a> {
+pub(crate) struct Attempt<'a> {
     auth: &'a Auth,
     reserved: Reserved,
     right: bool,
@@ -275,7 +285,7 @@ mod tests {
     use super::*;
 
     fn auth(session_minutes: u32) -> Auth {
-        Auth::new(&ConsoleConfig { session_minutes, max_failures: 3, lockout_minutes: 15, ..ConsoleConfig::default() })
+        Auth::new(LoginRules { session_minutes, max_failures: 3, lockout_minutes: 15 })
     }
 
     fn account(id: i64, name: &str) -> StaffAccount {

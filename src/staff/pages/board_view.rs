@@ -1,7 +1,11 @@
 //! The board page: the call being announced in very large print, the calls before it,
 //! and a one-time "sound on" button (browsers play sound only after a touch). White on
 //! black (21:1); nothing blinks: a new call is shown once, steadily, while it is said.
+//! Also the administrators' page about the board's address.
 
+use super::layout::{self, Chrome};
+use super::paths;
+use crate::staff::access::auth::Notice;
 use crate::store::BoardCall;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
@@ -101,7 +105,7 @@ const JS: &str = r#"
 "#;
 
 /// The whole board, showing `calls` (oldest first) as they stand.
-pub(super) fn page(nonce: &str, site: &str, key: &str, calls: &[BoardCall]) -> Markup {
+pub(crate) fn page(nonce: &str, site: &str, key: &str, calls: &[BoardCall]) -> Markup {
     let last = calls.last().map_or(0, |c| c.id);
     let (current, before) = match calls.split_last() {
         Some((current, before)) => (Some(current), before),
@@ -139,4 +143,32 @@ pub(super) fn page(nonce: &str, site: &str, key: &str, calls: &[BoardCall]) -> M
             }
         }
     }
+}
+
+/// The administrators' page about the board's address (`/admin/tableau`): the address
+/// with its key, or none yet, and the form that makes a new key.
+pub(crate) fn admin_page(chrome: &Chrome<'_>, csrf: &str, notice: Option<&Notice>, url: Option<&str>) -> Markup {
+    let body = html! {
+        h1 { "Tableau de la salle d'attente" }
+        (layout::notice(notice))
+        p { "Sur une télévision ou un second écran, le tableau montre le numéro appelé et le bureau, "
+            "avec un carillon puis l'appel dit en français et dans la langue de la personne. "
+            "Il ne montre rien d'autre : ni nom, ni démarche. Il suffit d'ouvrir son adresse dans le navigateur "
+            "de l'écran (sans compte) et de toucher une fois « Activer le son des appels »." }
+        @match url {
+            Some(url) => {
+                h2 { "Adresse du tableau" }
+                p.address { code { (url) } }
+                p { a href=(url) { "Ouvrir le tableau" } }
+            }
+            None => p { "Aucun tableau n'est encore créé." }
+        }
+        form.stack method="post" action=(paths::BOARD_ADMIN) {
+            input type="hidden" name="csrf" value=(csrf);
+            button type="submit" {
+                @if url.is_some() { "Nouvelle adresse (l'ancienne ne marchera plus)" } @else { "Créer l'adresse du tableau" }
+            }
+        }
+    };
+    layout::page(chrome, "Tableau", false, body)
 }

@@ -1,33 +1,27 @@
 //! What protects every response: security headers with a per-response CSP nonce, the
-//! refusal of cross-site POSTs (Fetch Metadata, else Origin check), cookie reading and
-//! writing, and the only places a redirect may lead to.
+//! rule that refuses cross-site POSTs (Fetch Metadata, else Origin check; the middleware
+//! that applies both is in `http::routes`), cookie reading and writing, and the only
+//! places a redirect may lead to.
 //!
 //! CSP choice: the page's one `<style>` and one `<script>` carry a nonce that is new for
 //! every response, so the browser runs those blocks and nothing else. `'unsafe-inline'`
 //! would also run any injected inline script; separate files would cost a request each.
 
-use super::auth::new_secret;
-use super::pages::{self, Plain};
-use super::Console;
-use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderMap, HeaderValue};
-use axum::http::Method;
-use axum::middleware::Next;
-use axum::response::Response;
 use std::time::Duration;
 
-pub(super) const SESSION_COOKIE: &str = "guichet_session";
+pub(crate) const SESSION_COOKIE: &str = "guichet_session";
 /// Double-submit token for the login form, before any session exists.
-pub(super) const LOGIN_CSRF_COOKIE: &str = "guichet_csrf";
+pub(crate) const LOGIN_CSRF_COOKIE: &str = "guichet_csrf";
 /// A browser's token once a name logged in from it (see `devices`).
-pub(super) const DEVICE_COOKIE: &str = "guichet_device";
+pub(crate) const DEVICE_COOKIE: &str = "guichet_device";
 
 /// The cookies' names and attributes. Under HTTPS they are `Secure`, and prefixed so a
 /// browser only accepts them from this very origin over HTTPS: `__Host-` for the session
 /// (`Path=/`, no `Domain`), `__Secure-` for the login form's token and the browser's
 /// token (their path is `/login`).
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Cookies {
+pub(crate) struct Cookies {
     pub secure: bool,
 }
 
@@ -69,22 +63,10 @@ impl Cookies {
 
 /// This response's CSP nonce, for the `<style>` and `<script>` blocks.
 #[derive(Debug, Clone)]
-pub(super) struct Nonce(pub String);
+pub(crate) struct Nonce(pub String);
 
-/// Middleware on every route: refuses cross-site POSTs, then adds the security headers.
-pub(super) async fn guard(State(console): State<Console>, mut request: Request, next: Next) -> Response {
-    let nonce = new_secret();
-    let mut response = if request.method() == Method::POST && !origin_allowed(request.headers()) {
-        pages::plain(&console.chrome(&nonce, None), Plain::Forbidden)
-    } else {
-        request.extensions_mut().insert(Nonce(nonce.clone()));
-        next.run(request).await
-    };
-    add_security_headers(response.headers_mut(), &nonce);
-    response
-}
-
-fn add_security_headers(headers: &mut HeaderMap, nonce: &str) {
+/// The security headers of every response, with this response's CSP nonce.
+pub(crate) fn add_security_headers(headers: &mut HeaderMap, nonce: &str) {
     let csp = format!(
         "default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; connect-src 'self'; \
          img-src 'self'; media-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -113,7 +95,7 @@ const SEC_FETCH_SITE: &str = "sec-fetch-site";
 /// Without it (plain HTTP on the office LAN, older browsers), the `Origin` header must
 /// name this very host; no `Origin` at all (older browsers, tools) is allowed, and
 /// `Origin: null` (a sandboxed or privacy-redirected page) is refused.
-pub(super) fn origin_allowed(headers: &HeaderMap) -> bool {
+pub(crate) fn origin_allowed(headers: &HeaderMap) -> bool {
     if let Some(site) = headers.get(SEC_FETCH_SITE) {
         return matches!(site.to_str().map(str::to_ascii_lowercase).as_deref(), Ok("same-origin" | "none"));
     }
@@ -126,7 +108,7 @@ pub(super) fn origin_allowed(headers: &HeaderMap) -> bool {
 }
 
 /// The value of cookie `name`, if the browser sent it.
-pub(super) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -147,12 +129,12 @@ fn set_cookie(name: &str, value: &str, path: &str, max_age: Option<Duration>) ->
 }
 
 /// A ticket token as the store makes them: 32 lowercase hex characters (128 bits).
-pub(super) fn is_token(token: &str) -> bool {
+pub(crate) fn is_token(token: &str) -> bool {
     token.len() == 32 && token.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// Where a redirect may go: a ticket page or the queue, nothing else (no open redirect).
-pub(super) fn safe_next(next: &str) -> &str {
+pub(crate) fn safe_next(next: &str) -> &str {
     match next.strip_prefix("/t/") {
         Some(token) if is_token(token) => next,
         _ => "/",
@@ -160,7 +142,7 @@ pub(super) fn safe_next(next: &str) -> &str {
 }
 
 /// The login page, coming back to `next` afterwards.
-pub(super) fn login_url(next: &str) -> String {
+pub(crate) fn login_url(next: &str) -> String {
     match safe_next(next) {
         "/" => "/login".to_string(),
         next => format!("/login?next={}", percent_encode(next)),

@@ -24,13 +24,13 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 /// One address may get this many times the per-name limit wrong, across all names.
-pub(super) const ADDRESS_FACTOR: u32 = 4;
+pub(crate) const ADDRESS_FACTOR: u32 = 4;
 /// All addresses together may get a name wrong this many times the per-name limit before
 /// each attempt on it waits.
-pub(super) const NAME_FACTOR: u32 = 2;
+pub(crate) const NAME_FACTOR: u32 = 2;
 /// The longest wait between two attempts on a name: at most 60 wrong passwords an hour
 /// on one name, from however many addresses (OWASP ASVS 2.2.1 asks for no more than 100).
-pub(super) const MAX_WAIT: Duration = Duration::from_secs(60);
+pub(crate) const MAX_WAIT: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Key {
@@ -52,7 +52,7 @@ struct Count {
 
 /// Why an attempt is refused before its password is checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Refused {
+pub(crate) enum Refused {
     /// The address, or this name from it, is locked for this long.
     Locked(Duration),
     /// The name was guessed too often from everywhere: try again in this long.
@@ -65,7 +65,7 @@ const CHECKING: Duration = Duration::from_secs(30);
 
 /// An attempt that may go on to the password check.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Reserved {
+pub(crate) struct Reserved {
     address: String,
     name: String,
     /// This attempt was the last one allowed: if it fails, the lock holds.
@@ -108,7 +108,7 @@ fn wait_after(extra: u32) -> Duration {
 }
 
 #[derive(Debug)]
-pub(super) struct Throttle {
+pub(crate) struct Throttle {
     counts: HashMap<Key, Count>,
     /// The last unlock applied per name (ms since the epoch, as the store dates them).
     unlocks_seen: HashMap<String, i64>,

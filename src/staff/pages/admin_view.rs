@@ -1,31 +1,15 @@
 //! What administrators read: the accounts, one account's page, the audit log. Plain
 //! French; every form is a real form (no script), with labels and the session's token.
 
-use super::admin::{JOURNAL, JOURNAL_ROWS, PATH};
-use super::auth::{Notice, Session, MIN_PASSWORD};
-use super::extract::CsrfForm;
 use super::labels;
-use super::pages::{self, Chrome};
+use super::layout::{self, Chrome};
+use super::paths::{ADMIN as PATH, JOURNAL};
+use crate::staff::access::auth::{Notice, Session, MIN_PASSWORD};
 use crate::store::{AccountSummary, AuditPage, AuditPlace, Role, StaffAccount};
 use maud::{html, Markup};
-use serde::Deserialize;
 
-/// Every account form: which fields an action reads depends on the action.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(super) struct AccountFields {
-    pub csrf: String,
-    pub name: String,
-    pub role: String,
-    pub password: String,
-    pub again: String,
-}
-
-impl CsrfForm for AccountFields {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
+/// How many audit entries a page of the journal shows.
+pub(crate) const JOURNAL_ROWS: u32 = 100;
 
 /// The date and time of an audit entry or an account, local time.
 fn date_time(ms: i64) -> String {
@@ -46,7 +30,7 @@ fn account_link(name: &str) -> String {
     format!("{PATH}/compte?name={encoded}")
 }
 
-pub(super) fn accounts(
+pub(crate) fn accounts(
     chrome: &Chrome<'_>,
     session: &Session,
     notice: Option<&Notice>,
@@ -54,7 +38,7 @@ pub(super) fn accounts(
 ) -> Markup {
     let body = html! {
         h1 { "Comptes de la console" }
-        (pages::notice(notice))
+        (layout::notice(notice))
         p { "Les agents appellent et reçoivent les personnes. Les administrateurs gèrent aussi les comptes et lisent le "
             a href=(JOURNAL) { "journal" } "." }
         table {
@@ -74,7 +58,7 @@ pub(super) fn accounts(
         form.stack method="post" action=(format!("{PATH}/accounts/add")) {
             input type="hidden" name="csrf" value=(session.csrf);
             label for="new-name" { "Nom" }
-            input id="new-name" name="name" required maxlength=(super::login::MAX_NAME) autocomplete="off";
+            input type="text" id="new-name" name="name" required maxlength=(crate::staff::access::auth::MAX_NAME) autocomplete="off";
             label for="new-role" { "Rôle" }
             select id="new-role" name="role" {
                 option value="agent" selected { "Agent" }
@@ -84,7 +68,7 @@ pub(super) fn accounts(
             button type="submit" { "Créer le compte" }
         }
     };
-    pages::page(chrome, "Comptes", false, body)
+    layout::page(chrome, "Comptes", false, body)
 }
 
 /// The new password, twice, with what it must be.
@@ -111,7 +95,7 @@ fn account_form(session: &Session, name: &str, op: &str, fields: Markup, button:
     }
 }
 
-pub(super) fn account(chrome: &Chrome<'_>, session: &Session, account: &StaffAccount) -> Markup {
+pub(crate) fn account(chrome: &Chrome<'_>, session: &Session, account: &StaffAccount) -> Markup {
     let name = account.name.as_str();
     let (other, other_label) = match account.role {
         Role::Agent => (Role::Admin, "Nommer administrateur"),
@@ -134,7 +118,7 @@ pub(super) fn account(chrome: &Chrome<'_>, session: &Session, account: &StaffAcc
             "Ce qu'elle a fait reste dans le journal." }
         (account_form(session, name, "remove", html! {}, "Supprimer le compte"))
     };
-    pages::page(chrome, &format!("Compte de {name}"), false, body)
+    layout::page(chrome, &format!("Compte de {name}"), false, body)
 }
 
 /// The audit verb in words.
@@ -165,7 +149,7 @@ fn action_label(action: &str) -> &str {
 }
 
 /// What the audit log says the action applied to.
-pub(super) fn audit_detail(action: &str, name: &str, role: &str) -> String {
+pub(crate) fn audit_detail(action: &str, name: &str, role: &str) -> String {
     match Role::parse(role) {
         Some(role) if matches!(action, "account-add" | "role") => format!("{name} ({})", role.label()),
         _ => name.to_string(),
@@ -173,7 +157,7 @@ pub(super) fn audit_detail(action: &str, name: &str, role: &str) -> String {
 }
 
 /// The confirmation shown after an account change.
-pub(super) fn done(action: &str, name: &str) -> String {
+pub(crate) fn done(action: &str, name: &str) -> String {
     match action {
         "account-add" => format!("Le compte « {name} » est créé."),
         "account-remove" => format!("Le compte « {name} » est supprimé."),
@@ -193,7 +177,7 @@ fn journal_link(place: AuditPlace) -> String {
     }
 }
 
-pub(super) fn journal(chrome: &Chrome<'_>, page: &AuditPage) -> Markup {
+pub(crate) fn journal(chrome: &Chrome<'_>, page: &AuditPage) -> Markup {
     let entries = &page.entries;
     let body = html! {
         h1 { "Journal de la console" }
@@ -230,7 +214,7 @@ pub(super) fn journal(chrome: &Chrome<'_>, page: &AuditPage) -> Markup {
             }
         }
     };
-    pages::page(chrome, "Journal", false, body)
+    layout::page(chrome, "Journal", false, body)
 }
 
 #[cfg(test)]

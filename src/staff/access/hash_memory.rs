@@ -8,7 +8,7 @@
 //! block in a mapping of its own, returned to the system when the hash is done.
 
 /// Called before each hash; sets the threshold once per process.
-pub(super) fn give_large_blocks_back() {
+pub(crate) fn give_large_blocks_back() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(set_threshold);
 }

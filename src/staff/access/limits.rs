@@ -15,43 +15,43 @@ use axum::response::{IntoResponse, Response};
 use std::time::Duration;
 
 /// Open connections at once, all clients together (further ones wait in the kernel's queue).
-pub(super) const MAX_CONNECTIONS: usize = 128;
+pub(crate) const MAX_CONNECTIONS: usize = 128;
 /// Open connections at once from one client (further ones are closed at once).
-pub(super) const MAX_PER_ADDRESS: usize = 24;
+pub(crate) const MAX_PER_ADDRESS: usize = 24;
 /// Longest time a client may take to finish the TLS handshake.
-pub(super) const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Longest wait for a request's head: from the connection's start or the end of its
 /// previous response (a kept-alive connection idle this long is closed).
-pub(super) const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// The listener's caps, from the four above.
-pub(super) const CONNECTIONS: Caps =
+pub(crate) const CONNECTIONS: Caps =
     Caps { total: MAX_CONNECTIONS, per_client: MAX_PER_ADDRESS, handshake: HANDSHAKE_TIMEOUT, header: HEADER_TIMEOUT };
 /// Longest time a request (other than the live stream) may take.
-pub(super) const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+pub(crate) const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 /// Read queries at once (each on its own read-only connection, in a blocking thread).
-pub(super) const READERS: usize = 4;
+pub(crate) const READERS: usize = 4;
 /// Blocking threads of the console's runtime: the readers, the password checks and room
 /// for the rest (free disk space).
-pub(super) const BLOCKING_THREADS: usize = 8;
+pub(crate) const BLOCKING_THREADS: usize = 8;
 /// Longest request body: the console's forms are a few short fields (a login, a desk
 /// name, an account); a longer body gets 413 before more of it is read.
-pub(super) const MAX_BODY: usize = 16 * 1024;
+pub(crate) const MAX_BODY: usize = 16 * 1024;
 /// Sessions of one account at once (a phone and a desk computer, and a few to spare): a
 /// new login ends the account's oldest one; with the streams per session, this bounds
 /// what one account can hold open.
-pub(super) const MAX_SESSIONS_PER_ACCOUNT: usize = 5;
+pub(crate) const MAX_SESSIONS_PER_ACCOUNT: usize = 5;
 /// Live streams at once, all sessions together, and per session.
-pub(super) const MAX_STREAMS: usize = 64;
-pub(super) const MAX_STREAMS_PER_SESSION: usize = 4;
+pub(crate) const MAX_STREAMS: usize = 64;
+pub(crate) const MAX_STREAMS_PER_SESSION: usize = 4;
 
 /// The live streams' places: [`MAX_STREAMS`] at once, [`MAX_STREAMS_PER_SESSION`] per session.
-pub(super) fn streams() -> Streams {
+pub(crate) fn streams() -> Streams {
     Streams::new(MAX_STREAMS, MAX_STREAMS_PER_SESSION)
 }
 
 /// Middleware: a request that takes longer than [`REQUEST_TIMEOUT`] gets "service
 /// unavailable" (the router does not put the live stream under it).
-pub(super) async fn time_limit(request: Request, next: Next) -> Response {
+pub(crate) async fn time_limit(request: Request, next: Next) -> Response {
     match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
         Ok(response) => response,
         Err(_) => {

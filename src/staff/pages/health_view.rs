@@ -2,36 +2,29 @@
 //! printer needs someone or a part has a lasting fault, and the page "État de la borne"
 //! (version, uptime, printer, speech, free disk, faults, last error). `guichet serve` runs no kiosk: the page says so.
 
-use super::extract::Staff;
-use super::pages;
-use super::Console;
+use super::layout::{self, Chrome};
+use super::paths;
 use crate::clock::Synced;
 use crate::health::{Snapshot, SpeechHealth};
-use axum::extract::State;
-use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
-use std::path::Path;
 use std::time::{Duration, SystemTime};
-
-/// The page's address (linked from the header).
-pub(super) const PATH: &str = "/borne";
 
 const TITLE: &str = "État de la borne";
 
 /// The banners shown above the queue while the printer needs someone, and one per
 /// lasting fault of the kiosk (catalogue refused, disk full…); nothing otherwise.
-pub(super) fn printer_banner(snapshot: Option<&Snapshot>) -> Markup {
+pub(crate) fn printer_banner(snapshot: Option<&Snapshot>) -> Markup {
     html! {
         @if let Some(state) = snapshot.filter(|s| s.printer_alert()).and_then(|s| s.printer) {
             div.alert role="alert" {
                 strong { "Imprimante de la borne : " } (state.to_string()) "."
-                " " a href=(PATH) { "Voir l'état de la borne" }
+                " " a href=(paths::HEALTH) { "Voir l'état de la borne" }
             }
         }
         @for fault in snapshot.map(|s| s.faults.as_slice()).unwrap_or_default() {
             div.alert role="alert" {
                 strong { (part_name(fault.part)) " : " } (fault.problem.what)
-                " " a href=(PATH) { "Voir l'état de la borne" }
+                " " a href=(paths::HEALTH) { "Voir l'état de la borne" }
             }
         }
     }
@@ -47,33 +40,24 @@ fn part_name(part: &str) -> &str {
     }
 }
 
-/// What the banners say now (the live stream sends an event when it changes).
-pub(super) fn alert_now(console: &Console) -> Option<String> {
-    let snapshot = console.health.as_ref()?.snapshot();
-    let printer = snapshot.printer_alert().then(|| snapshot.printer.map(|s| s.to_string())).flatten();
-    let faults = snapshot.faults.iter().map(|f| f.problem.what.as_str());
-    let all: Vec<String> = printer.into_iter().chain(faults.map(str::to_string)).collect();
-    (!all.is_empty()).then(|| all.join("\n"))
-}
-
-pub(super) async fn page(State(console): State<Console>, staff: Staff) -> Response {
-    let body = match &console.health {
+/// The page "État de la borne": `kiosk` is the kiosk's health and the free disk space
+/// (`None` without a kiosk in this process), `fingerprint` the certificate's under HTTPS.
+pub(crate) fn page(
+    chrome: &Chrome<'_>,
+    kiosk: Option<(&Snapshot, Option<u64>)>,
+    now_ms: i64,
+    synced: &Synced,
+    fingerprint: Option<&str>,
+) -> Markup {
+    let body = match kiosk {
         None => html! {
             h1 { (TITLE) }
             p { "Pas de borne dans ce processus : cette console tourne seule (guichet serve)." }
         },
-        Some(health) => {
-            let data_dir = console.store.path().parent().map(Path::to_path_buf);
-            let free = match data_dir {
-                Some(dir) => tokio::task::spawn_blocking(move || free_space(&dir)).await.ok().flatten(),
-                None => None,
-            };
-            details(&health.snapshot(), free)
-        }
+        Some((snapshot, free)) => details(snapshot, free),
     };
-    let time = time_details(console.clock.now_ms(), &crate::clock::kernel_synced());
-    let body = html! { (body) (time) (https_details(&console)) };
-    pages::page(&staff.chrome(&console), TITLE, false, body).into_response()
+    let body = html! { (body) (time_details(now_ms, synced)) (https_details(fingerprint)) };
+    layout::page(chrome, TITLE, false, body)
 }
 
 /// The kiosk's time and whether the network set it (the Pi has no clock battery).
@@ -99,10 +83,10 @@ fn time_details(now_ms: i64, synced: &Synced) -> Markup {
 
 /// How staff reach the console, and the certificate's fingerprint to compare with the
 /// browser's the first time.
-fn https_details(console: &Console) -> Markup {
+fn https_details(fingerprint: Option<&str>) -> Markup {
     html! {
         h2 { "Connexion à la console" }
-        @match console.tls_fingerprint() {
+        @match fingerprint {
             Some(fingerprint) => {
                 p { "Chiffrée (HTTPS). Empreinte SHA-256 du certificat, à comparer avec celle que montre le navigateur :" }
                 p { code.fingerprint { (fingerprint) } }
@@ -156,15 +140,6 @@ fn details(s: &Snapshot, free_bytes: Option<u64>) -> Markup {
             }
         }
     }
-}
-
-/// Free bytes for an unprivileged process on the data directory's disk.
-fn free_space(dir: &Path) -> Option<u64> {
-    let s = nix::sys::statvfs::statvfs(dir).ok()?;
-    // The statvfs fields are narrower than u64 on 32-bit targets.
-    #[allow(clippy::useless_conversion)]
-    let bytes = u64::from(s.blocks_available()).saturating_mul(u64::from(s.fragment_size()));
-    Some(bytes)
 }
 
 fn megabytes(bytes: u64) -> String {

@@ -7,7 +7,7 @@ use crate::core::outcome::{Autonomy, Outcome};
 use crate::core::queue::{Action, Status};
 use crate::store::TicketRow;
 
-pub(super) fn status(status: Status) -> &'static str {
+pub(crate) fn status(status: Status) -> &'static str {
     match status {
         Status::Waiting => "en attente",
         Status::Called => "appelé",
@@ -20,7 +20,7 @@ pub(super) fn status(status: Status) -> &'static str {
 }
 
 /// Every action, in the order its button appears.
-pub(super) const ACTIONS: [Action; 7] =
+pub(crate) const ACTIONS: [Action; 7] =
     [Action::Call, Action::Start, Action::Finish, Action::NoShow, Action::Transfer, Action::Requeue, Action::Cancel];
 
 /// The action's name in URLs (`/tickets/{id}/no-show`).
@@ -36,12 +36,12 @@ pub fn action_slug(action: Action) -> &'static str {
     }
 }
 
-pub(super) fn action_from_slug(slug: &str) -> Option<Action> {
+pub(crate) fn action_from_slug(slug: &str) -> Option<Action> {
     ACTIONS.into_iter().find(|a| action_slug(*a) == slug)
 }
 
 /// The button's text; calling someone already called is calling them again.
-pub(super) fn action_button(action: Action, from: Status) -> &'static str {
+pub(crate) fn action_button(action: Action, from: Status) -> &'static str {
     match action {
         Action::Call if from == Status::Called => "Rappeler",
         Action::Call => "Appeler",
@@ -55,7 +55,7 @@ pub(super) fn action_button(action: Action, from: Status) -> &'static str {
 }
 
 /// The action in the audit log ("who did what").
-pub(super) fn action_name(action: Action) -> &'static str {
+pub(crate) fn action_name(action: Action) -> &'static str {
     match action {
         Action::Call => "Appelle un ticket",
         Action::Start => "Commence l'accompagnement",
@@ -68,7 +68,7 @@ pub(super) fn action_name(action: Action) -> &'static str {
 }
 
 /// How a visit ended, in the words staff pick it with.
-pub(super) fn outcome_label(outcome: Outcome) -> &'static str {
+pub(crate) fn outcome_label(outcome: Outcome) -> &'static str {
     match outcome {
         Outcome::Done => "Démarche faite",
         Outcome::Partly => "Faite en partie, à reprendre",
@@ -78,7 +78,7 @@ pub(super) fn outcome_label(outcome: Outcome) -> &'static str {
 }
 
 /// Who did the procedure (the levels digital-inclusion reports count).
-pub(super) fn autonomy_label(autonomy: Autonomy) -> &'static str {
+pub(crate) fn autonomy_label(autonomy: Autonomy) -> &'static str {
     match autonomy {
         Autonomy::ForThem => "Fait à sa place",
         Autonomy::WithThem => "Fait avec la personne",
@@ -87,7 +87,7 @@ pub(super) fn autonomy_label(autonomy: Autonomy) -> &'static str {
 }
 
 /// A stored outcome as staff read it (an early version stored "autonomy").
-pub(super) fn outcome(value: &str) -> Option<&'static str> {
+pub(crate) fn outcome(value: &str) -> Option<&'static str> {
     match value {
         "autonomy" => Some("La personne sait faire seule maintenant"),
         _ => Outcome::parse(value).map(outcome_label),
@@ -95,7 +95,7 @@ pub(super) fn outcome(value: &str) -> Option<&'static str> {
 }
 
 /// The confirmation shown after an action.
-pub(super) fn action_done(action: Action, ticket: &TicketRow) -> String {
+pub(crate) fn action_done(action: Action, ticket: &TicketRow) -> String {
     let number = &ticket.number;
     match action {
         Action::Call => format!("{number} est appelé au bureau « {} ».", ticket.desk.as_deref().unwrap_or("?")),
@@ -113,12 +113,12 @@ pub(super) fn action_done(action: Action, ticket: &TicketRow) -> String {
 }
 
 /// The language's French name, French included (the report).
-pub(super) fn language_name(lang: Lang) -> &'static str {
+pub(crate) fn language_name(lang: Lang) -> &'static str {
     language(lang).unwrap_or("français")
 }
 
 /// A priority reason's staff-side name; "aucun" for none.
-pub(super) fn priority_name<'a>(catalogue: &'a Catalogue, id: &'a str) -> &'a str {
+pub(crate) fn priority_name<'a>(catalogue: &'a Catalogue, id: &'a str) -> &'a str {
     priority_label(catalogue, id).unwrap_or("aucun")
 }
 
@@ -169,7 +169,7 @@ fn item_label<'a>(items: &'a [Item], id: &'a str) -> &'a str {
 }
 
 /// "12 min", "1 h 05", from a duration in milliseconds.
-pub(super) fn duration(ms: i64) -> String {
+pub(crate) fn duration(ms: i64) -> String {
     let minutes = ms.max(0) / 60_000;
     match minutes {
         0 => "moins d'une minute".to_string(),
@@ -179,14 +179,14 @@ pub(super) fn duration(ms: i64) -> String {
 }
 
 /// "14:05", local time.
-pub(super) fn clock_time(ms: i64) -> String {
+pub(crate) fn clock_time(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .map(|t| t.with_timezone(&chrono::Local).format("%H:%M").to_string())
         .unwrap_or_default()
 }
 
 /// A ticket as staff read it, with the catalogue's titles.
-pub(super) struct Described<'a> {
+pub(crate) struct Described<'a> {
     pub row: &'a TicketRow,
     pub theme: &'a str,
     pub procedure: Option<&'a Procedure>,
@@ -200,7 +200,7 @@ pub(super) struct Described<'a> {
     pub waited: String,
 }
 
-pub(super) fn describe<'a>(row: &'a TicketRow, catalogue: &'a Catalogue, now_ms: i64) -> Described<'a> {
+pub(crate) fn describe<'a>(row: &'a TicketRow, catalogue: &'a Catalogue, now_ms: i64) -> Described<'a> {
     let found = catalogue.find_procedure(&row.procedure);
     let procedure = found.map(|(_, p)| p);
     let missing = procedure

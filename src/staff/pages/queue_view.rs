@@ -3,22 +3,21 @@
 //! desk field and the have / missing lines are shared with the ticket page.
 
 use super::action_view::{action_form, Acting};
-use super::auth::{Notice, Session};
 use super::labels::{self, Described};
-use super::pages::{self, Chrome};
-use super::Console;
+use super::layout::{self, Chrome};
 use crate::core::catalogue::Catalogue;
 use crate::core::help::HelpCall;
 use crate::core::queue::Status;
 use crate::health::Snapshot;
+use crate::staff::access::auth::{Notice, Session};
 use crate::store::TicketRow;
 use maud::{html, Markup};
 
 /// Longest desk name kept.
-pub(super) use crate::config::MAX_DESK;
+pub(crate) use crate::config::MAX_DESK;
 
 /// What the live part of the page shows.
-pub(super) struct Live<'a> {
+pub(crate) struct Live<'a> {
     pub catalogue: &'a Catalogue,
     pub tickets: &'a [TicketRow],
     pub calls: &'a [HelpCall],
@@ -31,29 +30,15 @@ pub(super) struct Live<'a> {
     pub calls_before_absent: u32,
 }
 
-impl<'a> Live<'a> {
-    pub fn new(
-        console: &'a Console,
-        tickets: &'a [TicketRow],
-        calls: &'a [HelpCall],
-        health: Option<&'a Snapshot>,
-    ) -> Live<'a> {
-        let desks = &console.config.desks;
-        let calls_before_absent = console.config.calls_before_absent;
-        let now_ms = console.clock.now_ms();
-        Live { catalogue: &console.catalogue, tickets, calls, now_ms, health, desks, calls_before_absent }
-    }
-}
-
-pub(super) fn queue_page(chrome: &Chrome<'_>, session: &Session, notice: Option<&Notice>, live: &Live<'_>) -> Markup {
+pub(crate) fn queue_page(chrome: &Chrome<'_>, session: &Session, notice: Option<&Notice>, live: &Live<'_>) -> Markup {
     let body = html! {
         h1 { "File d'attente" }
-        (pages::notice(notice))
+        (layout::notice(notice))
         (call_next_form(live.catalogue, session, live.desks))
         div id="live" { (queue_fragment(live, &session.csrf)) }
         (day_form(session))
     };
-    pages::page(chrome, "File d'attente", true, body)
+    layout::page(chrome, "File d'attente", true, body)
 }
 
 /// The service day: nothing to do at night; a new day by hand when the clock is wrong
@@ -73,7 +58,7 @@ fn day_form(session: &Session) -> Markup {
                 }
             }
             @if admin {
-                form.line method="post" action=(super::actions::OPEN_DAY) {
+                form.line method="post" action=(super::paths::OPEN_DAY) {
                     input type="hidden" name="csrf" value=(session.csrf);
                     button.quiet type="submit" { "Ouvrir une nouvelle journée" }
                 }
@@ -83,12 +68,12 @@ fn day_form(session: &Session) -> Markup {
 }
 
 /// "Votre bureau": a list of the configured desks, or a text field when there are none.
-pub(super) fn desk_field(id: &str, current: &str, desks: &[String], required: bool) -> Markup {
+pub(crate) fn desk_field(id: &str, current: &str, desks: &[String], required: bool) -> Markup {
     html! {
         div {
             label for=(id) { "Votre bureau" }
             @if desks.is_empty() {
-                input id=(id) name="desk" value=(current) required[required] maxlength=(MAX_DESK) placeholder="Bureau 2";
+                input type="text" id=(id) name="desk" value=(current) required[required] maxlength=(MAX_DESK) placeholder="Bureau 2";
             } @else {
                 select id=(id) name="desk" required[required] {
                     option value="" selected[current.is_empty()] { "Choisissez votre bureau" }
@@ -123,7 +108,7 @@ fn call_next_form(catalogue: &Catalogue, session: &Session, desks: &[String]) ->
 }
 
 /// Calls for help, counts per queue and the table: what `GET /queue` returns.
-pub(super) fn queue_fragment(live: &Live<'_>, csrf: &str) -> Markup {
+pub(crate) fn queue_fragment(live: &Live<'_>, csrf: &str) -> Markup {
     let (catalogue, tickets) = (live.catalogue, live.tickets);
     html! {
         (super::health_view::printer_banner(live.health))
@@ -195,12 +180,12 @@ fn ticket_row(d: &Described<'_>, acting: &Acting<'_>) -> Markup {
     }
 }
 
-pub(super) fn status_badge(status: Status) -> Markup {
+pub(crate) fn status_badge(status: Status) -> Markup {
     html! { span class={ "status " (status.as_str()) } { (labels::status(status)) } }
 }
 
 /// Priority, language, what the visitor has and, highlighted, what they lack.
-pub(super) fn needs(d: &Described<'_>) -> Markup {
+pub(crate) fn needs(d: &Described<'_>) -> Markup {
     html! {
         @if let Some(priority) = d.priority {
             div.priority { "Prioritaire : " (priority) }

@@ -1,7 +1,7 @@
 //! The page frame (header, style, live-update script), the login page and the short
 //! message pages (refused, not found, technical problem). All text in plain French.
 
-use super::auth::{Notice, Session};
+use crate::staff::access::auth::{Notice, Session};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
@@ -91,14 +91,14 @@ const LIVE_JS: &str = r#"
 "#;
 
 /// What every page shares: this response's nonce, the site and who is logged in.
-pub(super) struct Chrome<'a> {
+pub(crate) struct Chrome<'a> {
     pub nonce: &'a str,
     pub site: &'a str,
     pub staff: Option<&'a Session>,
 }
 
 /// A full page. `live` adds the live-update script (the queue page only).
-pub(super) fn page(chrome: &Chrome<'_>, title: &str, live: bool, body: Markup) -> Markup {
+pub(crate) fn page(chrome: &Chrome<'_>, title: &str, live: bool, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="fr" {
@@ -116,12 +116,12 @@ pub(super) fn page(chrome: &Chrome<'_>, title: &str, live: bool, body: Markup) -
                         nav aria-label="Pages de la console" {
                             a href="/" { "File d'attente" } " · "
                             @if staff.role == crate::store::Role::Admin {
-                                a href=(super::admin::PATH) { "Comptes" } " · "
-                                a href=(super::admin::JOURNAL) { "Journal" } " · "
-                                a href=(super::board_admin::PATH) { "Tableau" } " · "
+                                a href=(super::paths::ADMIN) { "Comptes" } " · "
+                                a href=(super::paths::JOURNAL) { "Journal" } " · "
+                                a href=(super::paths::BOARD_ADMIN) { "Tableau" } " · "
                             }
-                            a href=(super::report::PATH) { "Rapport" } " · "
-                            a href=(super::health_view::PATH) { "État de la borne" }
+                            a href=(super::paths::REPORT) { "Rapport" } " · "
+                            a href=(super::paths::HEALTH) { "État de la borne" }
                         }
                         form.line method="post" action="/logout" {
                             span { "Connecté : " (staff.name) }
@@ -140,7 +140,7 @@ pub(super) fn page(chrome: &Chrome<'_>, title: &str, live: bool, body: Markup) -
 }
 
 /// A confirmation or a problem, shown once at the top of a page.
-pub(super) fn notice(notice: Option<&Notice>) -> Markup {
+pub(crate) fn notice(notice: Option<&Notice>) -> Markup {
     html! {
         @if let Some(n) = notice {
             p.notice.problem[n.problem] role="status" { (n.text) }
@@ -150,7 +150,7 @@ pub(super) fn notice(notice: Option<&Notice>) -> Markup {
 
 /// The short pages that only say what happened and where to go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Plain {
+pub(crate) enum Plain {
     Forbidden,
     AdminOnly,
     NotFound,
@@ -223,7 +223,7 @@ impl Plain {
     }
 }
 
-pub(super) fn plain(chrome: &Chrome<'_>, which: Plain) -> Response {
+pub(crate) fn plain(chrome: &Chrome<'_>, which: Plain) -> Response {
     let body = html! {
         h1 { (which.title()) }
         p { (which.text()) }
@@ -233,14 +233,14 @@ pub(super) fn plain(chrome: &Chrome<'_>, which: Plain) -> Response {
 }
 
 /// What the login form shows again after a refusal.
-pub(super) struct LoginForm<'a> {
+pub(crate) struct LoginForm<'a> {
     pub csrf: &'a str,
     pub next: &'a str,
     pub name: &'a str,
     pub problem: Option<String>,
 }
 
-pub(super) fn login(chrome: &Chrome<'_>, form: &LoginForm<'_>) -> Markup {
+pub(crate) fn login(chrome: &Chrome<'_>, form: &LoginForm<'_>) -> Markup {
     let body = html! {
         h1 { "Connexion" }
         p { "Connectez-vous pour voir la file d'attente et appeler les personnes." }
@@ -251,8 +251,8 @@ pub(super) fn login(chrome: &Chrome<'_>, form: &LoginForm<'_>) -> Markup {
             input type="hidden" name="csrf" value=(form.csrf);
             input type="hidden" name="next" value=(form.next);
             label for="name" { "Votre nom" }
-            input id="name" name="name" value=(form.name) autocomplete="username" required autofocus
-                maxlength=(super::login::MAX_NAME);
+            input type="text" id="name" name="name" value=(form.name) autocomplete="username" required autofocus
+                maxlength=(crate::staff::access::auth::MAX_NAME);
             label for="password" { "Mot de passe" }
             input id="password" type="password" name="password" autocomplete="current-password" required;
             button type="submit" { "Se connecter" }

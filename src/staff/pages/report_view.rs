@@ -5,10 +5,10 @@
 use crate::core::report::{Counts, Report, Spread};
 use maud::{html, Markup};
 
-pub(super) const TITLE: &str = "Rapport d'activité";
+pub(crate) const TITLE: &str = "Rapport d'activité";
 
 /// Names a report line (section, item) in French.
-pub(super) type Namer<'a> = dyn Fn(&str, &str) -> (&'static str, String) + 'a;
+pub(crate) type Namer<'a> = dyn Fn(&str, &str) -> (&'static str, String) + 'a;
 
 /// Chart geometry, in SVG units. The chart scales to its box: 320 units keep the 16-unit
 /// text at 15 px or more from a phone to a desktop column; names wrap at 32 characters.
@@ -20,7 +20,7 @@ const BAR_ROW: f32 = 30.0;
 const COLUMNS_HEIGHT: f32 = 190.0;
 const INK: &str = "#0b2e59";
 
-pub(super) fn bad_span(problem: &str) -> Markup {
+pub(crate) fn bad_span(problem: &str) -> Markup {
     html! {
         h1 { (TITLE) }
         p.notice.problem role="alert" { (problem) }
@@ -30,7 +30,7 @@ pub(super) fn bad_span(problem: &str) -> Markup {
 
 fn span_form(from: &str, to: &str) -> Markup {
     html! {
-        form.line.no-print method="get" action=(super::report::PATH) {
+        form.line.no-print method="get" action=(super::paths::REPORT) {
             div { label for="from" { "Du" } input #from type="date" name="from" value=(from); }
             div { label for="to" { "Au" } input #to type="date" name="to" value=(to); }
             button type="submit" { "Afficher" }
@@ -38,7 +38,7 @@ fn span_form(from: &str, to: &str) -> Markup {
     }
 }
 
-pub(super) fn body(r: &Report, name: &Namer<'_>) -> Markup {
+pub(crate) fn body(r: &Report, name: &Namer<'_>) -> Markup {
     let (from, to) = (r.from.to_string(), r.to.to_string());
     let query = format!("?from={from}&to={to}");
     let share = |n: u64| (n * 100).checked_div(r.tickets).map_or_else(String::new, |p| format!(" ({p} %)"));
@@ -53,8 +53,8 @@ pub(super) fn body(r: &Report, name: &Namer<'_>) -> Markup {
         h1 { (TITLE) }
         (span_form(&from, &to))
         p.no-print {
-            a href={ (super::report::CSV) (query) } { "Télécharger le tableau (CSV, pour le tableur du réseau)" }
-            " · " a href={ (super::report::JSON) (query) } { "JSON" }
+            a href={ (super::paths::REPORT_CSV) (query) } { "Télécharger le tableau (CSV, pour le tableur du réseau)" }
+            " · " a href={ (super::paths::REPORT_JSON) (query) } { "JSON" }
             " · Pour l'imprimer : Ctrl + P."
         }
         p { strong { "Du " (r.from.format("%d/%m/%Y")) " au " (r.to.format("%d/%m/%Y")) } ". Chiffres anonymes : aucun nom, aucun numéro de ticket." }

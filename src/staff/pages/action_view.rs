@@ -13,7 +13,7 @@ use crate::store::TicketRow;
 use maud::{html, Markup};
 
 /// What the action forms need besides the ticket.
-pub(super) struct Acting<'a> {
+pub(crate) struct Acting<'a> {
     pub csrf: &'a str,
     /// Where the form comes back to ("/" or the ticket's page).
     pub back: &'a str,
@@ -24,7 +24,7 @@ pub(super) struct Acting<'a> {
 }
 
 /// The ticket page's extra fields.
-pub(super) struct Full<'a> {
+pub(crate) struct Full<'a> {
     /// The desk shown in the field (the session's, else the ticket's).
     pub desk: &'a str,
     pub desks: &'a [String],
@@ -44,7 +44,7 @@ fn offered(row: &TicketRow, acting: &Acting<'_>) -> Vec<Action> {
         .collect()
 }
 
-pub(super) fn action_form(row: &TicketRow, acting: &Acting<'_>) -> Markup {
+pub(crate) fn action_form(row: &TicketRow, acting: &Acting<'_>) -> Markup {
     let allowed = offered(row, acting);
     let url = |a: Action| format!("/tickets/{}/{}", row.id, labels::action_slug(a));
     let Some(first) = allowed.first() else {

@@ -2,24 +2,24 @@
 //! and its action buttons.
 
 use super::action_view::{action_form, Acting, Full};
-use super::auth::{Notice, Session};
 use super::labels::{self, Described};
-use super::pages::{self, Chrome};
+use super::layout::{self, Chrome};
 use super::queue_view::{needs, status_badge};
 use crate::core::catalogue::Queue;
 use crate::core::outcome::Autonomy;
+use crate::staff::access::auth::{Notice, Session};
 use maud::{html, Markup};
 
 /// What the page offers besides the ticket: the office's desks, queues, where visitors
 /// can be sent, and its rule for "Absent".
-pub(super) struct Office<'a> {
+pub(crate) struct Office<'a> {
     pub desks: &'a [String],
     pub queues: &'a [Queue],
     pub targets: &'a [String],
     pub calls_before_absent: u32,
 }
 
-pub(super) fn ticket_page(
+pub(crate) fn ticket_page(
     chrome: &Chrome<'_>,
     session: &Session,
     notice: Option<&Notice>,
@@ -34,7 +34,7 @@ pub(super) fn ticket_page(
         Acting { csrf: &session.csrf, back: &back, calls_before_absent: office.calls_before_absent, full: Some(full) };
     let body = html! {
         p { a href="/" { "← File d'attente" } }
-        (pages::notice(notice))
+        (layout::notice(notice))
         h1 { "Ticket " (row.number) " " (status_badge(row.status)) }
         (action_form(row, &acting))
         dl {
@@ -73,5 +73,5 @@ pub(super) fn ticket_page(
             ul { @for doc in &p.documents { li { (doc) } } }
         }
     };
-    pages::page(chrome, &format!("Ticket {}", row.number), false, body)
+    layout::page(chrome, &format!("Ticket {}", row.number), false, body)
 }

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 /// How long a browser stays known after its last login (the cookie's `Max-Age` too).
-pub(super) const LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
+pub(crate) const LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
 /// Browsers remembered at once (the ones unused for longest are forgotten first).
 const MAX_DEVICES: usize = 256;
 /// Names one browser is known for (a shared desk computer).
@@ -27,7 +27,7 @@ struct Device {
 }
 
 #[derive(Debug, Default)]
-pub(super) struct Devices {
+pub(crate) struct Devices {
     by_token: HashMap<String, Device>,
 }
 

@@ -1,0 +1,25 @@
+//! What staff read, in plain French: one view per page family over a shared layout.
+//! `layout` is the frame (header, style, live-update script), the login page and the
+//! short message pages; `labels` the French words for the store's codes; `paths` the
+//! addresses pages link to. The views: `queue_view` (the live queue), `ticket_view` and
+//! `action_view` (a ticket's page and its action forms), `admin_view` (accounts, audit
+//! log), `board_view` (the TV board and its address), `report_view` (the report and its
+//! charts), `health_view` ("État de la borne", the alert banners), `help_view` (calls for
+//! help).
+//!
+//! Views take plain data and return markup: they may import `access` (the session shown
+//! in the header, the notices) and nothing from `act` or `http`.
+
+pub(crate) mod action_view;
+pub(crate) mod admin_view;
+pub(crate) mod board_view;
+pub(crate) mod health_view;
+pub(crate) mod help_view;
+pub(crate) mod labels;
+pub(crate) mod layout;
+pub(crate) mod paths;
+pub(crate) mod queue_view;
+pub(crate) mod report_view;
+pub(crate) mod ticket_view;
+
+pub(crate) use layout::{login, page, plain, Chrome, LoginForm, Plain};
