@@ -1,10 +1,10 @@
 //! `POST /help/{id}/answer`: "J'y vais" on a call for help from the kiosk; a second desk
 //! is told that someone already went.
 
-use super::access::auth::Notice;
+use super::console::Console;
 use super::extract::{CsrfForm, Posted};
-use super::pages::{self, Plain};
-use super::Console;
+use crate::staff::access::auth::Notice;
+use crate::staff::pages::{self, Plain};
 use crate::store::StoreError;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};

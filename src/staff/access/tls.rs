@@ -17,7 +17,7 @@ pub const SELF_KEY: &str = "console-key.pem";
 /// The console's certificate, ready to serve.
 #[derive(Clone)]
 pub struct TlsIdentity {
-    pub(super) config: Arc<rustls::ServerConfig>,
+    pub(crate) config: Arc<rustls::ServerConfig>,
     /// SHA-256 of the certificate, "AB:CD:…" (what browsers show).
     pub fingerprint: String,
     /// Made by this kiosk (browsers will warn once), not supplied by the site.

@@ -2,16 +2,16 @@
 //! a TV show the calls without logging in; a new key makes the old address stop working
 //! (a TV moved, an address seen by someone who should not have it).
 
-use super::access::auth::Notice;
 use super::actions::Bare;
+use super::console::Console;
 use super::extract::{Admin, Posted};
-use super::pages::{self, board_view, paths, Plain};
-use super::Console;
+use crate::staff::access::auth::Notice;
+use crate::staff::pages::{self, board_view, paths, Plain};
 use crate::store;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 
-pub(super) async fn page(State(console): State<Console>, Admin(staff): Admin) -> Response {
+pub(crate) async fn page(State(console): State<Console>, Admin(staff): Admin) -> Response {
     match console.read(store::board_key).await {
         Ok(key) => {
             // The key lets any screen show the calls: who saw it is in the audit log.
@@ -29,7 +29,7 @@ pub(super) async fn page(State(console): State<Console>, Admin(staff): Admin) ->
 }
 
 /// POST: a new key.
-pub(super) async fn renew(State(console): State<Console>, Posted { staff, form: _ }: Posted<Bare>) -> Response {
+pub(crate) async fn renew(State(console): State<Console>, Posted { staff, form: _ }: Posted<Bare>) -> Response {
     if !staff.is_admin() {
         return pages::plain(&staff.chrome(&console), Plain::AdminOnly);
     }

@@ -3,15 +3,15 @@
 //! may read them. The figures are `core::report`'s; the French words for its codes are
 //! here, shared by the page and the CSV.
 
+use super::console::Console;
 use super::extract::Staff;
-use super::pages;
-use super::pages::labels;
-use super::pages::report_view;
-use super::Console;
 use crate::core::catalogue::Catalogue;
 use crate::core::lang::Lang;
 use crate::core::outcome::Autonomy;
 use crate::core::report::{self, Report};
+use crate::staff::pages;
+use crate::staff::pages::labels;
+use crate::staff::pages::report_view;
 use crate::store::{self, StoreError};
 use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
@@ -50,7 +50,7 @@ pub fn check_span(from: NaiveDate, to: NaiveDate) -> Result<(), String> {
 
 /// The form's dates; an empty or missing one means this month so far.
 #[derive(Debug, Deserialize, Default)]
-pub(super) struct Span {
+pub(crate) struct Span {
     #[serde(default)]
     from: String,
     #[serde(default)]
@@ -84,7 +84,7 @@ async fn load(console: &Console, staff: &Staff, span: &Span) -> Result<Report, R
         .map_err(|e| console.unavailable(&staff.nonce, Some(&staff.session), e))
 }
 
-pub(super) async fn page(State(console): State<Console>, staff: Staff, Query(span): Query<Span>) -> Response {
+pub(crate) async fn page(State(console): State<Console>, staff: Staff, Query(span): Query<Span>) -> Response {
     match load(&console, &staff, &span).await {
         Ok(report) => {
             let body = report_view::body(&report, &|s, v| name(&console.catalogue, s, v));
@@ -94,7 +94,7 @@ pub(super) async fn page(State(console): State<Console>, staff: Staff, Query(spa
     }
 }
 
-pub(super) async fn csv_export(State(console): State<Console>, staff: Staff, Query(span): Query<Span>) -> Response {
+pub(crate) async fn csv_export(State(console): State<Console>, staff: Staff, Query(span): Query<Span>) -> Response {
     match load(&console, &staff, &span).await {
         Ok(report) => {
             exported(&console, &staff, "CSV", &report);
@@ -107,7 +107,7 @@ pub(super) async fn csv_export(State(console): State<Console>, staff: Staff, Que
     }
 }
 
-pub(super) async fn json_export(State(console): State<Console>, staff: Staff, Query(span): Query<Span>) -> Response {
+pub(crate) async fn json_export(State(console): State<Console>, staff: Staff, Query(span): Query<Span>) -> Response {
     match load(&console, &staff, &span).await {
         Ok(report) => {
             exported(&console, &staff, "JSON", &report);
@@ -151,7 +151,7 @@ fn cell(text: &str) -> String {
 }
 
 /// A report line's section and item in French.
-pub(super) fn name(catalogue: &Catalogue, section: &str, item: &str) -> (&'static str, String) {
+pub(crate) fn name(catalogue: &Catalogue, section: &str, item: &str) -> (&'static str, String) {
     let unknown = || "(non précisé)".to_string();
     match section {
         "total" => ("Total", total_name(item).to_string()),

@@ -2,11 +2,11 @@
 //! audit log. Every change is written to the audit log; a removed account or a changed
 //! password ends that person's sessions at once.
 
-use super::access::auth::{account_name, hash_password, password_problem, Notice};
+use super::console::Console;
 use super::extract::{Admin, CsrfForm, Posted, Staff};
-use super::pages::admin_view;
-use super::pages::{self, paths, Plain};
-use super::Console;
+use crate::staff::access::auth::{account_name, hash_password, password_problem, Notice};
+use crate::staff::pages::admin_view;
+use crate::staff::pages::{self, paths, Plain};
 use crate::store::{self, AuditPlace, Role, StoreError};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -30,7 +30,7 @@ impl CsrfForm for AccountFields {
     }
 }
 
-pub(super) async fn accounts_page(State(console): State<Console>, Admin(staff): Admin) -> Response {
+pub(crate) async fn accounts_page(State(console): State<Console>, Admin(staff): Admin) -> Response {
     match console.read(store::accounts).await {
         Ok(accounts) => {
             let notice = console.auth.take_notice(&staff.session_id);
@@ -42,11 +42,11 @@ pub(super) async fn accounts_page(State(console): State<Console>, Admin(staff): 
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(super) struct NameQuery {
+pub(crate) struct NameQuery {
     name: String,
 }
 
-pub(super) async fn account_page(
+pub(crate) async fn account_page(
     State(console): State<Console>,
     Admin(staff): Admin,
     query: Result<Query<NameQuery>, QueryRejection>,
@@ -63,14 +63,14 @@ pub(super) async fn account_page(
 /// (newer), neither (the newest).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(super) struct JournalQuery {
+pub(crate) struct JournalQuery {
     avant: Option<i64>,
     apres: Option<i64>,
 }
 
 /// GET the journal, a page at a time, newest first; a place that is no number shows the
 /// newest page.
-pub(super) async fn journal_page(
+pub(crate) async fn journal_page(
     State(console): State<Console>,
     Admin(staff): Admin,
     query: Result<Query<JournalQuery>, QueryRejection>,
@@ -106,7 +106,7 @@ fn refusal(error: &StoreError) -> Option<String> {
 }
 
 /// POST `/admin/accounts/{op}`: `add`, `role`, `password`, `unlock` or `remove`.
-pub(super) async fn account_action(
+pub(crate) async fn account_action(
     State(console): State<Console>,
     Path(op): Path<String>,
     Posted { staff, form }: Posted<AccountFields>,

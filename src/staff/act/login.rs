@@ -4,14 +4,14 @@
 //! (except from a browser it logged in from: a cookie only the login page gets). Every
 //! login, failure, lock and start of a wait goes to the audit log.
 
-use super::access::auth::{decoy_hash, new_secret, same_secret, verify_password, MAX_NAME};
-use super::access::devices;
-use super::access::guard::{cookie, safe_next};
-use super::access::throttle::Refused;
+use super::console::{Console, ConsoleError};
 use super::extract::{ClientAddr, CsrfForm, PageNonce, Posted};
-use super::pages::{self, LoginForm, Plain};
-use super::{Console, ConsoleError};
 use crate::server_thread::places::client_net;
+use crate::staff::access::auth::{decoy_hash, new_secret, same_secret, verify_password, MAX_NAME};
+use crate::staff::access::devices;
+use crate::staff::access::guard::{cookie, safe_next};
+use crate::staff::access::throttle::Refused;
+use crate::staff::pages::{self, LoginForm, Plain};
 use crate::store::{self, StaffAccount};
 use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Query, State};
@@ -24,13 +24,13 @@ use std::time::{Duration, Instant};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(super) struct NextQuery {
+pub(crate) struct NextQuery {
     next: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(super) struct LoginFields {
+pub(crate) struct LoginFields {
     name: String,
     password: String,
     csrf: String,
@@ -39,7 +39,7 @@ pub(super) struct LoginFields {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(super) struct CsrfOnly {
+pub(crate) struct CsrfOnly {
     csrf: String,
 }
 
@@ -61,7 +61,7 @@ enum Verdict {
     Locked { left: Duration, now: bool, known: bool, slowed: bool },
 }
 
-pub(super) async fn login_page(
+pub(crate) async fn login_page(
     State(console): State<Console>,
     PageNonce(nonce): PageNonce,
     headers: HeaderMap,
@@ -95,7 +95,7 @@ fn login_form(
     (status, [(SET_COOKIE, set)], markup).into_response()
 }
 
-pub(super) async fn login(
+pub(crate) async fn login(
     State(console): State<Console>,
     PageNonce(nonce): PageNonce,
     ClientAddr(address): ClientAddr,
@@ -212,7 +212,7 @@ fn open_session(console: &Console, account: &StaffAccount, next: &str, device: &
     (AppendHeaders([(SET_COOKIE, set), (SET_COOKIE, known)]), Redirect::to(next)).into_response()
 }
 
-pub(super) async fn logout(State(console): State<Console>, posted: Posted<CsrfOnly>) -> Response {
+pub(crate) async fn logout(State(console): State<Console>, posted: Posted<CsrfOnly>) -> Response {
     console.auth.close_session(&posted.staff.session_id);
     console.audit(&posted.staff.session.name, "logout", "", &posted.staff.address);
     let cookies = console.cookies();

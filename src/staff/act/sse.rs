@@ -3,8 +3,9 @@
 //! stream ends when the session expires or is closed (its account removed or its
 //! password changed), when the browser leaves, or when the server stops.
 
+use super::console::Console;
 use super::extract::Staff;
-use super::{health, Console};
+use super::health;
 use crate::server_thread::stop_requested;
 use crate::store::DomainEvent;
 use axum::extract::State;
@@ -22,7 +23,7 @@ const HEALTH_EVERY: Duration = Duration::from_secs(2);
 
 type Sending = mpsc::Sender<Result<Event, Infallible>>;
 
-pub(super) async fn events(State(console): State<Console>, staff: Staff) -> Response {
+pub(crate) async fn events(State(console): State<Console>, staff: Staff) -> Response {
     // Over the cap (too many pages open): "no content" tells the browser not to retry;
     // the page still refreshes itself every minute.
     let Some(places) = console.streams.open(&staff.session_id) else {
@@ -42,7 +43,7 @@ pub(super) async fn events(State(console): State<Console>, staff: Staff) -> Resp
 
 /// Runs `forwarding` (which sends on the channel `rx` reads) and answers with the stream,
 /// kept alive every 15 s. Shared by the console's and the board's live streams.
-pub(super) fn stream(
+pub(crate) fn stream(
     rx: mpsc::Receiver<Result<Event, Infallible>>,
     forwarding: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Response {

@@ -2,15 +2,16 @@
 //! pages; the actions are in `actions`. Every POST goes through [`Posted`] (logged in + CSRF) and the
 //! guard middleware (Origin check, security headers).
 
-use super::access::auth::new_secret;
-use super::access::guard::{self, is_token, Nonce};
-use super::extract::{PageNonce, Staff};
-use super::pages::queue_view;
-use super::pages::{self, Plain};
-use super::pages::{labels, paths, ticket_view};
-use super::{actions, admin, board, board_admin, health, help, login, report, sse, Console};
 use crate::core::help::HelpCall;
 use crate::health::{Health, Snapshot};
+use crate::staff::access::auth::new_secret;
+use crate::staff::access::guard::{self, is_token, Nonce};
+use crate::staff::act::console::Console;
+use crate::staff::act::extract::{PageNonce, Staff};
+use crate::staff::act::{actions, admin, board, board_admin, health, help, login, report, sse};
+use crate::staff::pages::queue_view;
+use crate::staff::pages::{self, Plain};
+use crate::staff::pages::{labels, paths, ticket_view};
 use crate::store::{self, TicketRow};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{DefaultBodyLimit, Path, Request, State};
@@ -21,7 +22,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use chrono::NaiveDate;
 
-pub(super) fn router(console: Console) -> Router {
+pub(crate) fn router(console: Console) -> Router {
     Router::new()
         .route("/", get(queue_page))
         .route("/queue", get(queue_fragment))
@@ -48,8 +49,8 @@ pub(super) fn router(console: Console) -> Router {
         .route("/favicon.ico", get(no_icon))
         .fallback(not_found)
         // Every request but the live stream, which is meant to last, has a time limit.
-        .layer(middleware::from_fn(super::access::limits::time_limit))
-        .layer(DefaultBodyLimit::max(super::access::limits::MAX_BODY))
+        .layer(middleware::from_fn(crate::staff::access::limits::time_limit))
+        .layer(DefaultBodyLimit::max(crate::staff::access::limits::MAX_BODY))
         .route("/events", get(sse::events))
         .route("/board/events", get(board::events))
         .layer(middleware::from_fn_with_state(console.clone(), protect))

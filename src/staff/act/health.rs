@@ -1,9 +1,9 @@
 //! "État de la borne" (`/borne`) and the printer alert's words for the live stream: the
 //! kiosk's health read here, drawn by `pages::health_view`.
 
+use super::console::Console;
 use super::extract::Staff;
-use super::pages::health_view;
-use super::Console;
+use crate::staff::pages::health_view;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use std::path::Path;

@@ -3,10 +3,10 @@
 //! that takes [`Admin`] only for an administrator; one that takes [`Posted`] also only
 //! runs when the form carries that session's CSRF token.
 
-use super::access::auth::{same_secret, Session};
-use super::access::guard::{cookie, login_url, Nonce};
-use super::pages::{self, Chrome, Plain};
-use super::Console;
+use super::console::Console;
+use crate::staff::access::auth::{same_secret, Session};
+use crate::staff::access::guard::{cookie, login_url, Nonce};
+use crate::staff::pages::{self, Chrome, Plain};
 use crate::store::{self, Role};
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -18,7 +18,7 @@ use std::net::SocketAddr;
 use std::time::Instant;
 
 /// A logged-in member of staff, with this response's CSP nonce and their address.
-pub(super) struct Staff {
+pub(crate) struct Staff {
     pub session_id: String,
     pub session: Session,
     pub nonce: String,
@@ -47,7 +47,7 @@ impl Staff {
 }
 
 /// The client's IP address ("" when the server was not told, as in router tests).
-pub(super) struct ClientAddr(pub String);
+pub(crate) struct ClientAddr(pub String);
 
 /// From the capped listener (router tests set one too); an IPv4-mapped IPv6 address (a
 /// dual-stack listener's IPv4 client) as its IPv4 address.
@@ -70,7 +70,7 @@ fn nonce(parts: &Parts) -> String {
 }
 
 /// The CSP nonce, for pages shown to anyone (login, not found).
-pub(super) struct PageNonce(pub String);
+pub(crate) struct PageNonce(pub String);
 
 impl<S: Send + Sync> FromRequestParts<S> for PageNonce {
     type Rejection = Infallible;
@@ -101,7 +101,7 @@ impl FromRequestParts<Console> for Staff {
 }
 
 /// A logged-in administrator; anyone else gets "refused" (and never learns more).
-pub(super) struct Admin(pub Staff);
+pub(crate) struct Admin(pub Staff);
 
 impl FromRequestParts<Console> for Admin {
     type Rejection = Response;
@@ -119,11 +119,11 @@ impl Console {
     /// The session's role as the store says now, or `None` (and the session is closed)
     /// if its account was removed (even if made again under the same name: another id)
     /// or its password changed, in this process or another.
-    pub(super) async fn current_role(
+    pub(crate) async fn current_role(
         &self,
         session_id: &str,
         session: &Session,
-    ) -> Result<Option<Role>, super::ConsoleError> {
+    ) -> Result<Option<Role>, super::console::ConsoleError> {
         let id = session.account;
         let account = self.read(move |conn| store::staff_by_id(conn, id)).await?;
         match account {
@@ -137,12 +137,12 @@ impl Console {
 }
 
 /// A form that carries a CSRF token.
-pub(super) trait CsrfForm {
+pub(crate) trait CsrfForm {
     fn csrf(&self) -> &str;
 }
 
 /// A POSTed form from a logged-in person, whose CSRF token matched the session's.
-pub(super) struct Posted<T> {
+pub(crate) struct Posted<T> {
     pub staff: Staff,
     pub form: T,
 }

@@ -4,15 +4,15 @@
 //! action applies only to the state the page showed (its revision), and says what it did
 //! on the next page.
 
-use super::access::auth::Notice;
-use super::access::guard::safe_next;
+use super::console::Console;
 use super::extract::{CsrfForm, Posted, Staff};
-use super::pages::labels;
-use super::pages::queue_view::MAX_DESK;
-use super::pages::{self, Plain};
-use super::Console;
 use crate::core::outcome::{Autonomy, Ending, EndingError, Outcome};
 use crate::core::queue::Action;
+use crate::staff::access::auth::Notice;
+use crate::staff::access::guard::safe_next;
+use crate::staff::pages::labels;
+use crate::staff::pages::queue_view::MAX_DESK;
+use crate::staff::pages::{self, Plain};
 use crate::store::{Change, StoreError};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
@@ -21,7 +21,7 @@ use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(super) struct ActionFields {
+pub(crate) struct ActionFields {
     csrf: String,
     /// The ticket's revision the page showed.
     rev: String,
@@ -44,7 +44,7 @@ impl CsrfForm for ActionFields {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(super) struct CallNextFields {
+pub(crate) struct CallNextFields {
     csrf: String,
     desk: String,
     queue: String,
@@ -59,7 +59,7 @@ impl CsrfForm for CallNextFields {
 /// A form with nothing but its CSRF token.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(super) struct Bare {
+pub(crate) struct Bare {
     csrf: String,
 }
 
@@ -198,7 +198,7 @@ fn change_from(console: &Console, staff: &Staff, action: Action, form: &ActionFi
     Ok(change)
 }
 
-pub(super) async fn ticket_action(
+pub(crate) async fn ticket_action(
     State(console): State<Console>,
     path: Result<Path<(String, String)>, PathRejection>,
     Posted { staff, form }: Posted<ActionFields>,
@@ -227,7 +227,7 @@ pub(super) async fn ticket_action(
     }
 }
 
-pub(super) async fn call_next(
+pub(crate) async fn call_next(
     State(console): State<Console>,
     Posted { staff, form }: Posted<CallNextFields>,
 ) -> Response {
@@ -251,7 +251,7 @@ pub(super) async fn call_next(
 
 /// A new service day opened by hand (the kiosk's clock is wrong, or the day is over); it
 /// closes every open ticket, so only an administrator may.
-pub(super) async fn open_day(State(console): State<Console>, Posted { staff, form: _ }: Posted<Bare>) -> Response {
+pub(crate) async fn open_day(State(console): State<Console>, Posted { staff, form: _ }: Posted<Bare>) -> Response {
     if !staff.is_admin() {
         return pages::plain(&staff.chrome(&console), Plain::AdminOnly);
     }

@@ -3,15 +3,16 @@
 //! synthesised here (`/board/audio/{id}`) and the chime. It shows ticket numbers and
 //! desks only.
 
-use super::access::auth::same_secret;
+use super::console::Console;
 use super::extract::PageNonce;
-use super::pages::board_view;
-use super::pages::{self, Plain};
-use super::{sse, Console};
+use super::sse;
 use crate::board::audio;
 use crate::core::announce;
 use crate::core::lang::Lang;
 use crate::server_thread::stop_requested;
+use crate::staff::access::auth::same_secret;
+use crate::staff::pages::board_view;
+use crate::staff::pages::{self, Plain};
 use crate::store::{self, BoardCall, DomainEvent};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -32,7 +33,7 @@ const RECHECK: Duration = Duration::from_secs(3);
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(super) struct BoardQuery {
+pub(crate) struct BoardQuery {
     key: String,
     /// The newest call the page already shows.
     after: i64,
@@ -55,7 +56,7 @@ fn no_board(console: &Console, nonce: &str) -> Response {
     pages::plain(&console.chrome(nonce, None), Plain::NotFound)
 }
 
-pub(super) async fn page(
+pub(crate) async fn page(
     State(console): State<Console>,
     PageNonce(nonce): PageNonce,
     Query(q): Query<BoardQuery>,
@@ -71,7 +72,7 @@ pub(super) async fn page(
 
 /// The live calls: every call after `after` (or after the `Last-Event-ID` the browser
 /// sends when it reconnects), oldest first, each with its id; nothing is skipped.
-pub(super) async fn events(
+pub(crate) async fn events(
     State(console): State<Console>,
     PageNonce(nonce): PageNonce,
     Query(q): Query<BoardQuery>,
@@ -171,13 +172,13 @@ fn wav(bytes: Vec<u8>, cache: &'static str) -> Response {
 }
 
 /// The chime (the same for every call; nothing secret in it).
-pub(super) async fn chime() -> Response {
+pub(crate) async fn chime() -> Response {
     static CHIME: OnceLock<Vec<u8>> = OnceLock::new();
     wav(CHIME.get_or_init(audio::chime).clone(), "public, max-age=86400")
 }
 
 /// Call `id` said in French or in the visitor's language (`?lang=`), as WAV.
-pub(super) async fn spoken(
+pub(crate) async fn spoken(
     State(console): State<Console>,
     PageNonce(nonce): PageNonce,
     Path(id): Path<i64>,
