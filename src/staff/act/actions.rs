@@ -6,12 +6,12 @@
 
 use super::console::Console;
 use super::extract::{CsrfForm, Posted, Staff};
+use crate::config::MAX_DESK;
 use crate::core::outcome::{Autonomy, Ending, EndingError, Outcome};
 use crate::core::queue::Action;
 use crate::staff::access::auth::Notice;
 use crate::staff::access::guard::safe_next;
 use crate::staff::pages::labels;
-use crate::staff::pages::queue_view::MAX_DESK;
 use crate::staff::pages::{self, Plain};
 use crate::store::{Change, StoreError};
 use axum::extract::rejection::PathRejection;

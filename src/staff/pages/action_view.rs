@@ -5,7 +5,7 @@
 //! queue's rows "Terminer" leads there.
 
 use super::labels;
-use super::queue_view::desk_field;
+use crate::config::MAX_DESK;
 use crate::core::catalogue::Queue;
 use crate::core::outcome::{Autonomy, Outcome};
 use crate::core::queue::{may_note_absent, transition, Action};
@@ -129,4 +129,23 @@ fn queue_field(row: &TicketRow, queues: &[Queue]) -> Markup {
 
 fn is_secondary(action: Action) -> bool {
     matches!(action, Action::NoShow | Action::Cancel | Action::Requeue | Action::Transfer)
+}
+
+/// "Votre bureau": a list of the configured desks, or a text field when there are none.
+pub(crate) fn desk_field(id: &str, current: &str, desks: &[String], required: bool) -> Markup {
+    html! {
+        div {
+            label for=(id) { "Votre bureau" }
+            @if desks.is_empty() {
+                input type="text" id=(id) name="desk" value=(current) required[required] maxlength=(MAX_DESK) placeholder="Bureau 2";
+            } @else {
+                select id=(id) name="desk" required[required] {
+                    option value="" selected[current.is_empty()] { "Choisissez votre bureau" }
+                    @for desk in desks {
+                        option value=(desk) selected[desk == current] { (desk) }
+                    }
+                }
+            }
+        }
+    }
 }

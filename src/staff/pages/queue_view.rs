@@ -2,7 +2,7 @@
 //! tickets (also served alone as the fragment the page reloads on each event). The
 //! desk field and the have / missing lines are shared with the ticket page.
 
-use super::action_view::{action_form, Acting};
+use super::action_view::{action_form, desk_field, Acting};
 use super::labels::{self, Described};
 use super::layout::{self, Chrome};
 use crate::core::catalogue::Catalogue;
@@ -12,9 +12,6 @@ use crate::health::Snapshot;
 use crate::staff::access::auth::{Notice, Session};
 use crate::store::TicketRow;
 use maud::{html, Markup};
-
-/// Longest desk name kept.
-pub(crate) use crate::config::MAX_DESK;
 
 /// What the live part of the page shows.
 pub(crate) struct Live<'a> {
@@ -61,25 +58,6 @@ fn day_form(session: &Session) -> Markup {
                 form.line method="post" action=(super::paths::OPEN_DAY) {
                     input type="hidden" name="csrf" value=(session.csrf);
                     button.quiet type="submit" { "Ouvrir une nouvelle journée" }
-                }
-            }
-        }
-    }
-}
-
-/// "Votre bureau": a list of the configured desks, or a text field when there are none.
-pub(crate) fn desk_field(id: &str, current: &str, desks: &[String], required: bool) -> Markup {
-    html! {
-        div {
-            label for=(id) { "Votre bureau" }
-            @if desks.is_empty() {
-                input type="text" id=(id) name="desk" value=(current) required[required] maxlength=(MAX_DESK) placeholder="Bureau 2";
-            } @else {
-                select id=(id) name="desk" required[required] {
-                    option value="" selected[current.is_empty()] { "Choisissez votre bureau" }
-                    @for desk in desks {
-                        option value=(desk) selected[desk == current] { (desk) }
-                    }
                 }
             }
         }
