@@ -7,32 +7,10 @@
 use super::doctor_checks as check;
 use super::doctor_devices::{self as devices, Places};
 use super::doctor_limit::{within, Limits, Part};
+use super::doctor_line::{Line, Status};
 use super::Site;
-use serde::Serialize;
 use std::path::Path;
 use std::sync::Arc;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Pass,
-    Warn,
-    Fail,
-}
-
-/// One line of the report.
-#[derive(Debug, Clone, Serialize)]
-pub struct Line {
-    pub status: Status,
-    pub part: &'static str,
-    pub detail: String,
-}
-
-impl Line {
-    pub fn new(status: Status, part: &'static str, detail: impl Into<String>) -> Line {
-        Line { status, part, detail: detail.into() }
-    }
-}
 
 /// What `doctor` was asked for.
 #[derive(Debug, Clone, Copy, Default)]

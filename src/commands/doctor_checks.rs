@@ -1,7 +1,7 @@
 //! The checks `guichet doctor` runs, one function per part of the kiosk.
 
-use super::doctor::{Line, Status};
 use super::doctor_devices::Places;
+use super::doctor_line::{Line, Status};
 use super::Site;
 use std::path::Path;
 

@@ -3,7 +3,7 @@
 //! (read-write), so a sandbox that lets sysfs be read but not the device be opened
 //! (systemd's `DeviceAllow=`) is a FAIL naming the device, not a PASS.
 
-use super::doctor::{Line, Status};
+use super::doctor_line::{Line, Status};
 use crate::hardware::display::{self, InputDevice};
 use nix::errno::Errno;
 use nix::fcntl::OFlag;

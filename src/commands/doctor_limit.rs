@@ -4,7 +4,7 @@
 //! report goes on. A check out of time is abandoned, its thread left behind: it ends with
 //! the process when `main` returns (the threads of a Rust program do not keep it alive).
 
-use super::doctor::{Line, Status};
+use super::doctor_line::{Line, Status};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 //! starts in 1970, or where systemd-timesyncd left it at the last shutdown. Numbering and
 //! the service day stay right whatever the clock does; dates and times shown do not.
 
-use super::doctor::{Line, Status};
+use super::doctor_line::{Line, Status};
 use crate::clock::{kernel_synced, Synced};
 
 /// The time as the technician reads it (local), or the raw seconds if out of range.

@@ -6,6 +6,7 @@ mod doctor;
 mod doctor_checks;
 mod doctor_devices;
 mod doctor_limit;
+mod doctor_line;
 mod doctor_network;
 mod doctor_time;
 mod follow;
