@@ -11,75 +11,7 @@
 use super::transport::Port;
 use std::time::Duration;
 
-/// The printer as staff need to know it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum PrinterState {
-    Ready,
-    /// Still printing; the roll needs changing soon.
-    PaperLow,
-    PaperOut,
-    CoverOpen,
-    /// Stopped, in error, or not reachable.
-    Offline,
-    /// The printer does not answer status queries (or cannot: a one-way USB printer).
-    Unknown,
-    /// No printer in the configuration.
-    NotConfigured,
-}
-
-impl PrinterState {
-    /// A ticket sent in this state would not come out (or not whole).
-    pub fn stops_printing(self) -> bool {
-        matches!(self, PrinterState::PaperOut | PrinterState::CoverOpen | PrinterState::Offline)
-    }
-
-    /// The word the simulated printer's `status` file holds for this state.
-    pub fn word(self) -> &'static str {
-        match self {
-            PrinterState::Ready => "ok",
-            PrinterState::PaperLow => "paper-low",
-            PrinterState::PaperOut => "paper-out",
-            PrinterState::CoverOpen => "cover-open",
-            PrinterState::Offline => "offline",
-            PrinterState::Unknown => "unknown",
-            PrinterState::NotConfigured => "none",
-        }
-    }
-
-    /// The state a `status` file's word names (`ok`, `paper-low`, `paper-out`,
-    /// `cover-open`, `offline`; `ready` too).
-    pub fn from_word(word: &str) -> Option<PrinterState> {
-        let word = word.trim();
-        if word == "ready" {
-            return Some(PrinterState::Ready);
-        }
-        [
-            PrinterState::Ready,
-            PrinterState::PaperLow,
-            PrinterState::PaperOut,
-            PrinterState::CoverOpen,
-            PrinterState::Offline,
-        ]
-        .into_iter()
-        .find(|s| s.word() == word)
-    }
-}
-
-impl std::fmt::Display for PrinterState {
-    /// In plain French, for the staff console and the technician.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            PrinterState::Ready => "Imprimante prête",
-            PrinterState::PaperLow => "Papier presque fini : préparez un rouleau",
-            PrinterState::PaperOut => "Plus de papier : changez le rouleau",
-            PrinterState::CoverOpen => "Capot ouvert : refermez-le",
-            PrinterState::Offline => "Imprimante hors ligne (éteinte, débranchée ou en erreur)",
-            PrinterState::Unknown => "État de l'imprimante inconnu (elle ne répond pas)",
-            PrinterState::NotConfigured => "Pas d'imprimante configurée",
-        })
-    }
-}
+pub use crate::health::PrinterState;
 
 /// The real-time status request `DLE EOT n`.
 pub fn query(n: u8) -> [u8; 3] {
