@@ -12,29 +12,18 @@
 //   GUICHET_SHOTS_DIR    screenshots (board-tv.png, board-small.png)
 //   CHROMIUM_PATH        optional, /usr/bin/chromium by default
 
-import { chromium } from 'playwright-core';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { axeSource, envOf, launch } from './launch.mjs';
 
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) {
-    console.error(`board.mjs: the environment variable ${name} is missing`);
-    process.exit(2);
-  }
-  return value;
-};
+const env = envOf('board.mjs');
 const boardUrl = env('GUICHET_BOARD_URL');
 const calls = Number(env('GUICHET_CALLS'));
 const shotsDir = env('GUICHET_SHOTS_DIR');
 mkdirSync(shotsDir, { recursive: true });
 const problems = [];
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-});
+const browser = await launch();
 const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, locale: 'fr-FR' });
 page.setDefaultTimeout(10_000);
 page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
@@ -50,7 +39,6 @@ try {
   await page.waitForFunction(() => window.guichetBoard.shown.length >= 1, null, { timeout: 15_000 });
   await page.screenshot({ path: join(shotsDir, 'board-tv.png') });
   await page.waitForFunction((n) => window.guichetBoard.done >= n, calls, { timeout: 90_000 });
-  const axeSource = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'node_modules/axe-core/axe.min.js'), 'utf8');
   await page.evaluate(axeSource);
   const axe = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   const found = axe.violations.map((v) => `${v.impact} ${v.id}: ${v.help}`);

@@ -19,24 +19,16 @@
 //   GUICHET_SHOTS_DIR        where the screenshots go (<page>-desktop.png, <page>-phone.png)
 //   CHROMIUM_PATH            optional, /usr/bin/chromium by default
 
-import { chromium } from 'playwright-core';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { axeSource, envOf, launch } from './launch.mjs';
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 /** The desktop at 200 % zoom (WCAG 1.4.4): the page lays out in half the CSS pixels. */
 const ZOOM_200 = { width: DESKTOP.width / 2, height: DESKTOP.height / 2 };
 
-function env(name) {
-  const value = process.env[name];
-  if (!value) {
-    console.error(`console.mjs: the environment variable ${name} is missing`);
-    process.exit(2);
-  }
-  return value;
-}
+const env = envOf('console.mjs');
 
 const base = new URL(env('GUICHET_BASE_URL'));
 const staffName = env('GUICHET_STAFF_NAME');
@@ -49,7 +41,6 @@ const outcomeLabel = env('GUICHET_OUTCOME_LABEL');
 const redirectLabel = env('GUICHET_REDIRECT_LABEL');
 const autonomyLabel = env('GUICHET_AUTONOMY_LABEL');
 const shotsDir = env('GUICHET_SHOTS_DIR');
-const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 mkdirSync(shotsDir, { recursive: true });
 rmSync(join(shotsDir, 'failure.png'), { force: true });
 
@@ -64,18 +55,7 @@ function fail(message) {
   throw new StepFailed(message);
 }
 
-const browser = await chromium.launch({
-  executablePath,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await launch(['--disable-quic', '--disable-component-update']);
 const context = await browser.newContext({ viewport: DESKTOP, locale: 'fr-FR' });
 // Listening is not changing the page: each violation is printed to the console too.
 await context.addInitScript(() => {
@@ -139,7 +119,6 @@ async function submit(button, action) {
 }
 
 /** axe-core, run inside the page through DevTools (the console's CSP allows no other script). */
-const axeSource = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'node_modules/axe-core/axe.min.js'), 'utf8');
 
 /** Fails on any serious or critical axe-core violation (WCAG 2.x A and AA rules and best practices). */
 async function accessible(name) {

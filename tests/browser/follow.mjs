@@ -16,19 +16,11 @@
 //   GUICHET_SHOTS_DIR     screenshots (follow-*.png)
 //   CHROMIUM_PATH         optional, /usr/bin/chromium by default
 
-import { chromium } from 'playwright-core';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { axeSource, envOf, launch } from './launch.mjs';
 
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) {
-    console.error(`follow.mjs: the environment variable ${name} is missing`);
-    process.exit(2);
-  }
-  return value;
-};
+const env = envOf('follow.mjs');
 const followUrl = env('GUICHET_FOLLOW_URL');
 const number = env('GUICHET_NUMBER');
 const desk = env('GUICHET_DESK');
@@ -40,13 +32,8 @@ const ZOOM_200 = { width: PHONE.width / 2, height: PHONE.height / 2 };
 /** 20 mm in CSS pixels (96 per inch). */
 const MM20 = (20 / 25.4) * 96;
 const problems = [];
-const axeSource = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'node_modules/axe-core/axe.min.js'), 'utf8');
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync',
-    '--autoplay-policy=user-gesture-required'],
-});
+const browser = await launch(['--autoplay-policy=user-gesture-required']);
 const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
 // The phone's vibration motor: each pattern asked for is recorded.
 await context.addInitScript(() => {

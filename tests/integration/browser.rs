@@ -77,6 +77,18 @@ pub(crate) fn ensure_playwright() {
     assert!(status.success(), "`npm ci` failed in {} ({status})", dir.display());
 }
 
+/// A request for an identity card in queue A, with nothing to show and no priority.
+pub(crate) fn request(lang: Lang) -> TicketRequest {
+    TicketRequest {
+        theme: "papiers".into(),
+        procedure: "carte-identite".into(),
+        queue: 'A',
+        lang,
+        have: vec![],
+        priority: None,
+    }
+}
+
 /// A ticket as the kiosk issues it: committed, with the URL its QR code carries.
 struct Issued {
     id: i64,
@@ -138,15 +150,62 @@ pub(crate) fn run_script(script: &str, env: &[(&str, String)], log: &Path) -> Ex
     }
 }
 
+/// One browser test's run of its script: what it needs is checked (node, Chromium, the
+/// pinned packages), and it gets a temporary folder, the file the script writes when it
+/// is ready and the one it writes its result to, and the screenshots' folder (a
+/// temporary one, or `GUICHET_BROWSER_SHOTS`).
+pub(crate) struct Run {
+    pub dir: tempfile::TempDir,
+    pub ready: PathBuf,
+    pub result: PathBuf,
+    pub shots: PathBuf,
+}
+
+impl Run {
+    pub fn start() -> Run {
+        require_node();
+        assert!(
+            Path::new(CHROMIUM).is_file(),
+            "{CHROMIUM} is needed for the browser test: run scripts/setup-debian.sh"
+        );
+        ensure_playwright();
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let shots = std::env::var_os("GUICHET_BROWSER_SHOTS").map_or_else(|| dir.path().join("shots"), PathBuf::from);
+        std::fs::create_dir_all(&shots).expect("a folder for the screenshots");
+        Run { ready: dir.path().join("ready"), result: dir.path().join("result.json"), shots, dir }
+    }
+
+    /// The test's own variables, then those every script reads.
+    pub fn env<const N: usize>(&self, own: [(&'static str, String); N]) -> Vec<(&'static str, String)> {
+        let common = [
+            ("GUICHET_READY_FILE", self.ready.display().to_string()),
+            ("GUICHET_RESULT_FILE", self.result.display().to_string()),
+            ("GUICHET_SHOTS_DIR", self.shots.display().to_string()),
+            ("CHROMIUM_PATH", CHROMIUM.to_string()),
+        ];
+        own.into_iter().chain(common).collect()
+    }
+
+    /// Runs `script` with `env`, prints what it said, and fails the test if it failed.
+    pub fn script(&self, script: &str, env: &[(&'static str, String)]) {
+        let log = self.dir.path().join(format!("{script}.log"));
+        let status = run_script(script, env, &log);
+        let output = std::fs::read_to_string(&log).unwrap_or_default();
+        println!("{output}");
+        assert!(status.success(), "{script} failed in the browser ({status}); it said:\n{output}");
+    }
+
+    /// What the script wrote to its result file.
+    pub fn result(&self) -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(&self.result).expect("the script's result")).expect("JSON")
+    }
+}
+
 #[test]
 fn staff_log_in_call_serve_and_log_out_in_a_real_browser() {
     let began = Instant::now();
-    require_node();
-    assert!(Path::new(CHROMIUM).is_file(), "{CHROMIUM} is needed for the browser test: run scripts/setup-debian.sh");
-    ensure_playwright();
-
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let store = Store::open(&dir.path().join("guichet.sqlite")).expect("a temporary store");
+    let run = Run::start();
+    let store = Store::open(&run.dir.path().join("guichet.sqlite")).expect("a temporary store");
     let hash = staff::hash_password(PASSWORD).expect("a password hash");
     store.add_staff(NAME.into(), hash, guichet::store::Role::Admin).wait().expect("a staff account");
     let catalogue = Arc::new(guichet::assets::load_catalogue(None).expect("the built-in catalogue"));
@@ -165,12 +224,7 @@ fn staff_log_in_call_serve_and_log_out_in_a_real_browser() {
     let urgent = issue(&store, &catalogue, &base, Some("mobility"));
     assert_eq!(first.qr_url, format!("{base}/t/{}", ticket_row(&store, first.id).token));
 
-    let shots = match std::env::var_os("GUICHET_BROWSER_SHOTS") {
-        Some(d) => PathBuf::from(d),
-        None => dir.path().join("shots"),
-    };
-    std::fs::create_dir_all(&shots).expect("a folder for the screenshots");
-    let env = [
+    let env = run.env([
         ("GUICHET_BASE_URL", base.clone()),
         ("GUICHET_STAFF_NAME", NAME.to_string()),
         ("GUICHET_STAFF_PASSWORD", PASSWORD.to_string()),
@@ -181,15 +235,9 @@ fn staff_log_in_call_serve_and_log_out_in_a_real_browser() {
         ("GUICHET_OUTCOME_LABEL", OUTCOME.1.to_string()),
         ("GUICHET_REDIRECT_LABEL", REDIRECT.to_string()),
         ("GUICHET_AUTONOMY_LABEL", AUTONOMY.1.to_string()),
-        ("GUICHET_SHOTS_DIR", shots.display().to_string()),
-        ("CHROMIUM_PATH", CHROMIUM.to_string()),
-    ];
-    let log = dir.path().join("console.mjs.log");
+    ]);
     let script_began = Instant::now();
-    let status = run_script("console.mjs", &env, &log);
-    let output = std::fs::read_to_string(&log).unwrap_or_default();
-    println!("{output}");
-    assert!(status.success(), "the browser visit failed ({status}); the script said:\n{output}");
+    run.script("console.mjs", &env);
 
     let called = ticket_row(&store, urgent.id);
     assert_eq!(called.status, Status::Done, "{} was finished in the browser", urgent.number);
@@ -205,6 +253,6 @@ fn staff_log_in_call_serve_and_log_out_in_a_real_browser() {
         "browser test: {:.1} s in the browser, {:.1} s in all; screenshots in {}",
         script_began.elapsed().as_secs_f64(),
         began.elapsed().as_secs_f64(),
-        shots.display()
+        run.shots.display()
     );
 }

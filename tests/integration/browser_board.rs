@@ -3,25 +3,13 @@
 //! calls are shown and said in the order made (chime, French, English, twice), the
 //! audio made on the kiosk and played to its end, none skipped.
 
-use crate::browser::{ensure_playwright, require_node, run_script, CHROMIUM};
-use guichet::core::journey::TicketRequest;
+use crate::browser::{request, Run};
 use guichet::core::lang::Lang;
 use guichet::staff::{self, Console, ConsoleConfig};
 use guichet::store::{self, Store};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-fn request(lang: Lang) -> TicketRequest {
-    TicketRequest {
-        theme: "papiers".into(),
-        procedure: "carte-identite".into(),
-        queue: 'A',
-        lang,
-        have: vec![],
-        priority: None,
-    }
-}
 
 /// Waits for `file` to appear (the script says it is ready), up to a minute.
 fn wait_for(file: &Path) {
@@ -34,11 +22,8 @@ fn wait_for(file: &Path) {
 
 #[test]
 fn two_calls_at_once_are_shown_and_said_in_order_on_a_browser_board() {
-    require_node();
-    assert!(Path::new(CHROMIUM).is_file(), "{CHROMIUM} is needed: run scripts/setup-debian.sh");
-    ensure_playwright();
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let store = Store::open(&dir.path().join("guichet.sqlite")).expect("a store");
+    let run = Run::start();
+    let store = Store::open(&run.dir.path().join("guichet.sqlite")).expect("a store");
     let catalogue = Arc::new(guichet::assets::load_catalogue(None).expect("the built-in catalogue"));
     let config = ConsoleConfig { site_name: "France Services de test".into(), ..ConsoleConfig::default() };
     let server = staff::spawn(Console::new(store.clone(), catalogue, config), "127.0.0.1:0".parse().unwrap())
@@ -47,20 +32,13 @@ fn two_calls_at_once_are_shown_and_said_in_order_on_a_browser_board() {
     let first = store.issue(request(Lang::En)).wait().expect("a ticket");
     let second = store.issue(request(Lang::Fr)).wait().expect("a ticket");
 
-    let ready = dir.path().join("ready");
-    let result = dir.path().join("result.json");
-    let shots = std::env::var_os("GUICHET_BROWSER_SHOTS").map_or_else(|| dir.path().join("shots"), PathBuf::from);
-    let env = [
+    let env = run.env([
         ("GUICHET_BOARD_URL", format!("http://{}/board?key={key}", server.addr)),
-        ("GUICHET_READY_FILE", ready.display().to_string()),
         ("GUICHET_CALLS", "2".to_string()),
-        ("GUICHET_RESULT_FILE", result.display().to_string()),
-        ("GUICHET_SHOTS_DIR", shots.display().to_string()),
-        ("CHROMIUM_PATH", CHROMIUM.to_string()),
-    ];
+    ]);
     let caller = {
         let store = store.clone();
-        let ready = ready.clone();
+        let ready = run.ready.clone();
         std::thread::spawn(move || {
             wait_for(&ready);
             // Two desks press "call next" together.
@@ -70,15 +48,11 @@ fn two_calls_at_once_are_shown_and_said_in_order_on_a_browser_board() {
             (desk1.map(|r| r.number), desk2.join().expect("desk 2").map(|r| r.number))
         })
     };
-    let log = dir.path().join("board.mjs.log");
-    let status = run_script("board.mjs", &env, &log);
-    let output = std::fs::read_to_string(&log).unwrap_or_default();
-    println!("{output}");
-    assert!(status.success(), "the board in the browser failed ({status}):\n{output}");
+    run.script("board.mjs", &env);
     let (a, b) = caller.join().expect("the calling thread");
     assert!(a.is_ok() && b.is_ok(), "both desks called: {a:?} {b:?}");
 
-    let heard: serde_json::Value = serde_json::from_slice(&std::fs::read(&result).expect("the result")).unwrap();
+    let heard = run.result();
     let made = store.reader().with(|c| store::last_calls(c, 10)).unwrap();
     let ids: Vec<i64> = made.iter().map(|c| c.id).collect();
     assert_eq!(heard["shown"], serde_json::json!(ids), "shown in the order made, none skipped");

@@ -4,36 +4,20 @@
 //! The place changes live, the "near" note comes, and the phone rings (the chime played
 //! to its end) and vibrates when the number is called, and again when it is recalled.
 
-use crate::browser::{ensure_playwright, require_node, run_script, CHROMIUM};
+use crate::browser::{request, Run};
 use guichet::core::follow::Office;
-use guichet::core::journey::TicketRequest;
 use guichet::core::lang::Lang;
 use guichet::core::queue::{Action, Status};
 use guichet::follow::{self, Follow, FollowConfig};
 use guichet::store::{Change, Store};
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 const DESK: &str = "Bureau 2";
 
-fn request(lang: Lang) -> TicketRequest {
-    TicketRequest {
-        theme: "papiers".into(),
-        procedure: "carte-identite".into(),
-        queue: 'A',
-        lang,
-        have: vec![],
-        priority: None,
-    }
-}
-
 #[test]
 fn a_visitor_follows_their_turn_live_on_a_phone_and_it_rings_when_called() {
-    require_node();
-    assert!(Path::new(CHROMIUM).is_file(), "{CHROMIUM} is needed: run scripts/setup-debian.sh");
-    ensure_playwright();
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let store = Store::open(&dir.path().join("guichet.sqlite")).expect("a store");
+    let run = Run::start();
+    let store = Store::open(&run.dir.path().join("guichet.sqlite")).expect("a store");
     let config = FollowConfig {
         site_name: "France Services de test".into(),
         office: Office { minutes_per_visit: 15, desks: 2 },
@@ -47,20 +31,14 @@ fn a_visitor_follows_their_turn_live_on_a_phone_and_it_rings_when_called() {
     let token = mine.follow.clone().expect("a follow token");
     let url = follow::follow_url(&format!("http://{}", server.addr), &token);
 
-    let ready = dir.path().join("ready");
-    let result = dir.path().join("result.json");
-    let shots = std::env::var_os("GUICHET_BROWSER_SHOTS").map_or_else(|| dir.path().join("shots"), PathBuf::from);
-    let env = [
+    let env = run.env([
         ("GUICHET_FOLLOW_URL", url),
         ("GUICHET_NUMBER", mine.number.clone()),
         ("GUICHET_DESK", DESK.to_string()),
-        ("GUICHET_READY_FILE", ready.display().to_string()),
-        ("GUICHET_RESULT_FILE", result.display().to_string()),
-        ("GUICHET_SHOTS_DIR", shots.display().to_string()),
-        ("CHROMIUM_PATH", CHROMIUM.to_string()),
-    ];
+    ]);
     let staff = {
         let store = store.clone();
+        let ready = run.ready.clone();
         std::thread::spawn(move || {
             let began = Instant::now();
             while !ready.exists() {
@@ -85,15 +63,11 @@ fn a_visitor_follows_their_turn_live_on_a_phone_and_it_rings_when_called() {
             Ok(called)
         })
     };
-    let log = dir.path().join("follow.mjs.log");
-    let status = run_script("follow.mjs", &env, &log);
-    let output = std::fs::read_to_string(&log).unwrap_or_default();
-    println!("{output}");
-    assert!(status.success(), "the follow page in the browser failed ({status}):\n{output}");
+    run.script("follow.mjs", &env);
     let called = staff.join().expect("the staff thread").expect("staff called");
     assert_eq!(called.last(), Some(&mine.number), "the visitor's ticket came last");
 
-    let seen: serde_json::Value = serde_json::from_slice(&std::fs::read(&result).expect("the result")).unwrap();
+    let seen = run.result();
     assert_eq!(seen["dir"], "rtl", "an Arabic ticket reads right to left");
     let kinds: Vec<&str> = seen["kinds"].as_array().unwrap().iter().map(|k| k.as_str().unwrap()).collect();
     assert_eq!(kinds.first(), Some(&"waiting"), "three ahead at first: {kinds:?}");
