@@ -33,6 +33,7 @@ mod follow;
 mod fonts;
 mod gallery;
 mod help_calls;
+mod imports;
 mod mirror;
 mod paper_emulator;
 mod pixels;
