@@ -114,13 +114,7 @@ pub(crate) fn page(nonce: &str, site: &str, key: &str, calls: &[BoardCall]) -> M
     html! {
         (DOCTYPE)
         html lang="fr" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="robots" content="noindex";
-                title { "Appels – " (site) }
-                style nonce=(nonce) { (PreEscaped(CSS)) }
-            }
+            (layout::head(&format!("Appels – {site}"), nonce, CSS))
             body #board data-key=(key) data-last=(last) {
                 header { h1 { (site) } span { "Présentez-vous au bureau indiqué" } }
                 main {

@@ -97,18 +97,26 @@ pub(crate) struct Chrome<'a> {
     pub staff: Option<&'a Session>,
 }
 
+/// A page's head: French text on any screen size, never indexed, `title`, and its one
+/// style block (`css`) with this response's nonce.
+pub(crate) fn head(title: &str, nonce: &str, css: &str) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            meta name="robots" content="noindex";
+            title { (title) }
+            style nonce=(nonce) { (PreEscaped(css)) }
+        }
+    }
+}
+
 /// A full page. `live` adds the live-update script (the queue page only).
 pub(crate) fn page(chrome: &Chrome<'_>, title: &str, live: bool, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="fr" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="robots" content="noindex";
-                title { (title) " – " (chrome.site) }
-                style nonce=(chrome.nonce) { (PreEscaped(CSS)) }
-            }
+            (head(&format!("{title} – {}", chrome.site), chrome.nonce, CSS))
             body {
                 header {
                     strong { (chrome.site) " – accueil" }
