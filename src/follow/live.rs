@@ -4,10 +4,10 @@
 //! kind (`called` makes the phone ring, and each recall again: `calls`) and the live part's HTML; `gone` says the link
 //! is no longer valid (a new day). The stream ends when the visit is over.
 
-use super::routes::{not_found, unavailable};
+use super::routes::{not_found, ticket_token, unavailable};
 use super::{view, Follow};
 use crate::server_thread::stop_requested;
-use crate::store::{follow_hash, is_follow_token};
+use crate::store::follow_hash;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -27,10 +27,7 @@ pub(super) async fn events(
     State(follow): State<Follow>,
     token: Result<Path<String>, axum::extract::rejection::PathRejection>,
 ) -> Response {
-    let Ok(Path(token)) = token else { return not_found() };
-    if !is_follow_token(&token) {
-        return not_found();
-    }
+    let Some(token) = ticket_token(token) else { return not_found() };
     // Subscribed before the first look: no change after it is missed.
     let store_events = follow.store.subscribe();
     match follow.lookup(token.clone()).await {

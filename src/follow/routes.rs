@@ -91,14 +91,16 @@ pub(super) fn unavailable(error: crate::store::StoreError) -> Response {
     (StatusCode::SERVICE_UNAVAILABLE, "Réessayez dans un instant.").into_response()
 }
 
+/// The ticket's token from the address, if it has the shape of one.
+pub(super) fn ticket_token(path: Result<Path<String>, axum::extract::rejection::PathRejection>) -> Option<String> {
+    path.ok().map(|Path(token)| token).filter(|token| is_follow_token(token))
+}
+
 async fn page(
     State(follow): State<Follow>,
     token: Result<Path<String>, axum::extract::rejection::PathRejection>,
 ) -> Response {
-    let Ok(Path(token)) = token else { return not_found() };
-    if !is_follow_token(&token) {
-        return not_found();
-    }
+    let Some(token) = ticket_token(token) else { return not_found() };
     let events = format!("{PATH}{token}/events");
     match follow.lookup(token).await {
         Ok(Some((ticket, turn))) => view::page(&view::Page {
