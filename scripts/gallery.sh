@@ -52,6 +52,8 @@ for lang in ar uk; do
   done
 done
 rm -rf "$data"
+# A ticket's later pages (NAME-2.png…, written by screenshot) are not kept.
+rm -f "$out"/ticket-*-[0-9].png "$out"/ticket-*-[0-9][0-9].png
 # Flat colours: a lossless recompression keeps the repository's growth small.
 if command -v optipng >/dev/null; then optipng -quiet -o2 "$out"/*.png; fi
 echo "screenshots in $out"

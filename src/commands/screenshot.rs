@@ -29,6 +29,9 @@ pub fn screenshot(site: &Site, args: &ScreenshotArgs, started: Instant) -> anyho
         Screen::from_name(&args.screen).ok_or_else(|| anyhow!("--screen {} is unknown: use attract, language, theme, procedure, have, priority, summary, ticket, help, settings, warning, staff or board", args.screen))?
     };
     let window = headless::install(width, height)?;
+    // The ticket carries its "Suivre mon tour" code when the site offers the page (its
+    // server is not started: the code is only drawn).
+    let issue = crate::kiosk::ticket::IssueContext { follow_base: site.follow_base(), ..site.issue_context() };
     let store = site.store()?;
     let catalogue = site.catalogue()?;
     let transcript = Transcript::default();
@@ -37,7 +40,7 @@ pub fn screenshot(site: &Site, args: &ScreenshotArgs, started: Instant) -> anyho
         catalogue,
         speaker: crate::speech::recording(transcript.clone()),
         printer: None,
-        issue: site.issue_context(),
+        issue: issue.clone(),
         idle: site.config.idle.policy(),
         px_per_mm: site.config.display.px_per_mm(),
         health: Default::default(),
@@ -53,7 +56,7 @@ pub fn screenshot(site: &Site, args: &ScreenshotArgs, started: Instant) -> anyho
     if screen == Screen::Ticket {
         kiosk.show(Screen::Summary, lang);
         let t = Instant::now();
-        let view = kiosk.issue_now(&store, &site.issue_context()).context("cannot issue the demo ticket")?;
+        let view = kiosk.issue_now(&store, &issue).context("cannot issue the demo ticket")?;
         commit = Some(t.elapsed());
         println!("ticket {} → {}", view.number, view.url);
     }
@@ -82,6 +85,9 @@ pub fn screenshot(site: &Site, args: &ScreenshotArgs, started: Instant) -> anyho
         bail!("nothing was rendered");
     }
     headless::save_png(&frame, &args.out).with_context(|| format!("cannot write {}", args.out.display()))?;
+    if screen == Screen::Ticket {
+        save_later_pages(app, &window, frame, &args.out)?;
+    }
     kiosk.process_worker_results();
     if args.measure {
         println!("start to first frame: {:.1} ms", first_frame.as_secs_f64() * 1e3);
@@ -101,6 +107,32 @@ pub fn screenshot(site: &Site, args: &ScreenshotArgs, started: Instant) -> anyho
     for text in transcript.said() {
         println!("spoken: {text}");
     }
+    Ok(())
+}
+
+/// A ticket on several pages: each further page beside the first one's file, as
+/// `NAME-2.png`, `NAME-3.png`… (a page past the last draws the last again: the end).
+fn save_later_pages(
+    app: &crate::ui::AppWindow,
+    window: &slint::platform::software_renderer::MinimalSoftwareWindow,
+    first: headless::Frame,
+    out: &std::path::Path,
+) -> anyhow::Result<()> {
+    let api = app.global::<KioskApi>();
+    let stem = out.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    let mut last = first;
+    for page in 1..12 {
+        api.set_ticket_page(page);
+        let frame = headless::render(window);
+        if frame.pixels == last.pixels {
+            break;
+        }
+        let path = out.with_file_name(format!("{stem}-{}.png", page + 1));
+        headless::save_png(&frame, &path).with_context(|| format!("cannot write {}", path.display()))?;
+        println!("page {}: {}", page + 1, path.display());
+        last = frame;
+    }
+    api.set_ticket_page(0);
     Ok(())
 }
 

@@ -211,6 +211,7 @@ fn ui_screen(s: Screen) -> ui::Screen {
 /// Puts a ticket on screen (or clears it with `None`: nothing stays for the next visitor).
 pub fn show_ticket(window: &AppWindow, view: Option<&TicketView>) {
     let api = window.global::<KioskApi>();
+    api.set_ticket_page(0);
     let Some(v) = view else {
         api.set_ticket_number(SharedString::new());
         api.set_ticket_spelled(SharedString::new());

@@ -73,3 +73,55 @@ fn nothing_drawn_reaches_the_screen_edge_on_any_reference_display() {
     });
     assert!(found.is_empty(), "drawn at the screen's edge:\n{}", found.join("\n"));
 }
+
+/// What zbarimg reads in a PNG (one line per code found; none: empty).
+fn codes_in(png: &std::path::Path) -> Vec<String> {
+    let out = std::process::Command::new("zbarimg")
+        .args(["-q", "--raw"])
+        .arg(png)
+        .output()
+        .expect("zbarimg is needed (package zbar-tools; scripts/setup-debian.sh installs it)");
+    String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect()
+}
+
+/// The ticket of an office that offers "Suivre mon tour" shows two codes, the staff's
+/// and the visitor's: on every reference display and print size (and mirrored in Arabic),
+/// a real decoder reads both from the rendered pixels, on the same page, and nothing is
+/// cut. `guichet screenshot` draws each page of the ticket.
+#[test]
+fn both_ticket_codes_scan_on_every_reference_display() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wrong = Vec::new();
+    for (i, (d, large)) in SIZES.into_iter().enumerate() {
+        let config = d.write_config(dir.path(), true);
+        let mut toml = std::fs::read_to_string(&config).unwrap();
+        toml.push_str("[follow]\nenabled = true\npublic_url = \"http://192.168.1.10:8081\"\n");
+        let config = dir.path().join(format!("follow-{i}.toml"));
+        std::fs::write(&config, toml).unwrap();
+        for lang in if i == 0 { vec!["fr", "ar"] } else { vec!["fr"] } {
+            let print = if large { "large" } else { "normal" };
+            let out = dir.path().join(format!("ticket-{i}-{lang}.png"));
+            let size = d.size_arg();
+            let mut args = vec!["--size", size.as_str(), "--screen", "ticket", "--lang", lang];
+            if large {
+                args.push("--large");
+            }
+            let said = crate::shots::screenshot(&dir.path().join("data"), Some(&config), &args, &out);
+            if said.contains("cut:") {
+                wrong.push(format!("{} {print} {lang}: {said}", d.name));
+            }
+            let mut pages = vec![out.clone()];
+            pages.extend(said.lines().filter_map(|l| l.strip_prefix("page ")?.split_once(": ").map(|(_, p)| p.into())));
+            let found: Vec<Vec<String>> = pages.iter().map(|p| codes_in(p)).collect();
+            let together = found.iter().any(|codes| {
+                codes.len() == 2
+                    && codes.iter().any(|c| c.starts_with("http://127.0.0.1:8080/t/"))
+                    && codes.iter().any(|c| c.starts_with("http://192.168.1.10:8081/"))
+            });
+            if !together {
+                wrong.push(format!("{} {print} {lang}: codes read page by page: {found:?}", d.name));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -1,17 +1,24 @@
 //! The ticket screen rendered headless by `guichet screenshot` carries a QR code that a
-//! real decoder (zbarimg) reads back as the console URL of a real ticket in the data dir.
+//! real decoder (zbarimg) reads back as the console URL of a real ticket in the data dir
+//! (on page 1, or a later page the command writes beside it where large print on a
+//! narrow screen leaves page 1 to the number and what to do now).
 
 use guichet::store::{ticket_by_token, Store};
 use std::process::Command;
 
-fn decode(png: &std::path::Path) -> String {
-    let out = Command::new("zbarimg")
-        .args(["-q", "--raw"])
-        .arg(png)
-        .output()
-        .expect("zbarimg is needed (package zbar-tools; scripts/setup-debian.sh installs it)");
-    assert!(out.status.success(), "no QR code found in {}", png.display());
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
+/// The code zbarimg reads on the first of these pages that has one.
+fn decode(pages: &[std::path::PathBuf]) -> String {
+    for png in pages {
+        let out = Command::new("zbarimg")
+            .args(["-q", "--raw"])
+            .arg(png)
+            .output()
+            .expect("zbarimg is needed (package zbar-tools; scripts/setup-debian.sh installs it)");
+        if out.status.success() {
+            return String::from_utf8_lossy(&out.stdout).trim().to_string();
+        }
+    }
+    panic!("no QR code found in {pages:?}");
 }
 
 #[test]
@@ -27,7 +34,10 @@ fn ticket_screenshot_qr_opens_a_real_ticket() {
         cmd.args(extra);
         let out = cmd.output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let url = decode(&png);
+        let said = String::from_utf8_lossy(&out.stdout);
+        let mut pages = vec![png.clone()];
+        pages.extend(said.lines().filter_map(|l| l.strip_prefix("page ")?.split_once(": ").map(|(_, p)| p.into())));
+        let url = decode(&pages);
         let token = url.strip_prefix("http://127.0.0.1:8080/t/").unwrap_or_else(|| panic!("unexpected URL {url}"));
         let store = Store::open(&dir.path().join("guichet.sqlite")).unwrap();
         let ticket = store.reader().with(|c| ticket_by_token(c, token)).unwrap();
