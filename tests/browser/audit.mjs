@@ -12,45 +12,29 @@
 //   GUICHET_SHOTS_DIR  where the Lighthouse reports go (<page>-<form>.json)
 //   CHROMIUM_PATH      optional, /usr/bin/chromium by default
 
-import { chromium } from 'playwright-core';
+import { axeSource, envOf, launchWithProfile } from './launch.mjs';
 import lighthouse from 'lighthouse';
 import desktopConfig from 'lighthouse/core/config/desktop-config.js';
 import { HtmlValidate } from 'html-validate';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 const DESKTOP = { width: 1366, height: 768 };
 const ZOOM_200 = { width: DESKTOP.width / 2, height: DESKTOP.height / 2 };
 const PHONE = { width: 360, height: 740 };
 
-function env(name) {
-  const value = process.env[name];
-  if (!value) {
-    console.error(`audit.mjs: the environment variable ${name} is missing`);
-    process.exit(2);
-  }
-  return value;
-}
-
+const env = envOf('audit.mjs');
 const base = new URL(env('GUICHET_BASE_URL'));
 const pages = env('GUICHET_PAGES').split('\n').filter(Boolean);
 const shotsDir = env('GUICHET_SHOTS_DIR');
 mkdirSync(shotsDir, { recursive: true });
-const here = dirname(fileURLToPath(import.meta.url));
-const axeSource = readFileSync(join(here, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const validator = new HtmlValidate({ extends: ['html-validate:recommended'] });
 
 // A profile of its own, so that Lighthouse (which opens its own tab through the DevTools
 // port) shares the logged-in session's cookie.
 const profile = mkdtempSync(join(tmpdir(), 'guichet-audit-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  viewport: DESKTOP,
-  locale: 'fr-FR',
-  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--remote-debugging-port=0'],
-});
+const context = await launchWithProfile(profile, { viewport: DESKTOP, locale: 'fr-FR' }, ['--remote-debugging-port=0']);
 const port = Number(readFileSync(join(profile, 'DevToolsActivePort'), 'utf8').split('\n')[0]);
 const page = context.pages()[0] ?? (await context.newPage());
 page.setDefaultTimeout(15_000);

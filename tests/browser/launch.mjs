@@ -1,4 +1,4 @@
-// What the browser scripts share (console.mjs, board.mjs, follow.mjs): their settings from
+// What the browser scripts share (console.mjs, board.mjs, follow.mjs, audit.mjs): their settings from
 // the environment, Debian's chromium, and axe-core's source to inject in pages.
 
 import { chromium } from 'playwright-core';
@@ -18,12 +18,17 @@ export function envOf(script) {
   };
 }
 
+const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const switches = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'];
+
 /** Debian's chromium (or CHROMIUM_PATH), headless, off the network but for the page; `extra` switches too. */
 export function launch(extra = []) {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync', ...extra],
-  });
+  return chromium.launch({ executablePath, args: [...switches, ...extra] });
+}
+
+/** The same browser on a profile folder of its own (`options`: playwright's context options). */
+export function launchWithProfile(profile, options, extra = []) {
+  return chromium.launchPersistentContext(profile, { executablePath, ...options, args: [...switches, ...extra] });
 }
 
 /** axe-core's source (the pinned package), to evaluate in a page. */

@@ -30,8 +30,9 @@ const OUTCOME: (&str, &str) = ("redirected", "Orienté ailleurs");
 /// Where the visitor is sent, and who did the procedure (stored value, label).
 const REDIRECT: &str = "Caisse d'allocations familiales (CAF)";
 const AUTONOMY: (&str, &str) = ("with_them", "Fait avec la personne");
-/// The whole visit takes a few seconds; this only stops a stuck browser.
-const SCRIPT_TIMEOUT: Duration = Duration::from_secs(180);
+/// A visit takes a few seconds, the audit of every page two or three minutes; this only
+/// stops a stuck browser.
+const SCRIPT_TIMEOUT: Duration = Duration::from_secs(420);
 
 pub(crate) fn browser_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")

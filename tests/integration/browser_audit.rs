@@ -4,13 +4,12 @@
 //! day's queue behind it (ten people waiting, two with a priority, one called to a desk, the kiosk asking
 //! for help).
 
-use super::browser::{ensure_playwright, require_node, run_script, CHROMIUM};
+use super::browser::{request, Run};
 use guichet::core::journey::TicketRequest;
 use guichet::core::lang::Lang;
 use guichet::kiosk::ticket::{self, IssueContext};
 use guichet::staff::{self, Console, ConsoleConfig};
 use guichet::store::{Role, Store};
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -31,12 +30,9 @@ fn a_morning(store: &Store, public_url: &str) -> Vec<String> {
     (0..11)
         .map(|i| {
             let request = TicketRequest {
-                theme: "papiers".into(),
-                procedure: "carte-identite".into(),
-                queue: 'A',
-                lang: langs[i % langs.len()],
                 have: if i % 3 == 0 { vec!["id-card".into()] } else { vec![] },
                 priority: (i % 5 == 2).then(|| "mobility".to_string()),
+                ..request(langs[i % langs.len()])
             };
             let (_, view) = ticket::issue(store, &catalogue, &context, &request).expect("a ticket is issued");
             view.url
@@ -47,12 +43,8 @@ fn a_morning(store: &Store, public_url: &str) -> Vec<String> {
 #[test]
 fn every_console_page_passes_html_validate_axe_core_and_lighthouse() {
     let began = Instant::now();
-    require_node();
-    assert!(Path::new(CHROMIUM).is_file(), "{CHROMIUM} is needed for the browser test: run scripts/setup-debian.sh");
-    ensure_playwright();
-
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let store = Store::open(&dir.path().join("guichet.sqlite")).expect("a temporary store");
+    let run = Run::start();
+    let store = Store::open(&run.dir.path().join("guichet.sqlite")).expect("a temporary store");
     let hash = staff::hash_password(PASSWORD).expect("a password hash");
     store.add_staff(NAME.into(), hash, Role::Admin).wait().expect("an admin account");
     let board_key = store.new_board_key().wait().expect("a board key");
@@ -82,23 +74,13 @@ fn every_console_page_passes_html_validate_axe_core_and_lighthouse() {
         "/admin/tableau",
         &format!("/board?key={board_key}"),
     ];
-    let shots = match std::env::var_os("GUICHET_BROWSER_SHOTS") {
-        Some(d) => PathBuf::from(d),
-        None => dir.path().join("audit"),
-    };
-    let env = [
+    let env = run.env([
         ("GUICHET_BASE_URL", base.clone()),
         ("GUICHET_STAFF_NAME", NAME.to_string()),
         ("GUICHET_STAFF_PASSWORD", PASSWORD.to_string()),
         ("GUICHET_PAGES", pages.join("\n")),
-        ("GUICHET_SHOTS_DIR", shots.display().to_string()),
-        ("CHROMIUM_PATH", CHROMIUM.to_string()),
-    ];
-    let log = dir.path().join("audit.mjs.log");
-    let status = run_script("audit.mjs", &env, &log);
-    let output = std::fs::read_to_string(&log).unwrap_or_default();
-    println!("{output}");
-    assert!(status.success(), "the console's pages did not pass the outside checks ({status}):\n{output}");
+    ]);
+    run.script("audit.mjs", &env);
     server.stop();
     println!("console audit: {} pages in {:.1} s", pages.len(), began.elapsed().as_secs_f64());
 }
