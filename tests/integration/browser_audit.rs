@@ -50,8 +50,9 @@ fn every_console_page_passes_html_validate_axe_core_and_lighthouse() {
     let board_key = store.new_board_key().wait().expect("a board key");
     let catalogue = Arc::new(guichet::assets::load_catalogue(None).expect("the built-in catalogue"));
     let config = ConsoleConfig { site_name: "France Services de test".into(), ..ConsoleConfig::default() };
-    let server = staff::spawn(Console::new(store.clone(), catalogue, config), "127.0.0.1:0".parse().expect("an address"))
-        .expect("the console starts");
+    let server =
+        staff::spawn(Console::new(store.clone(), catalogue, config), "127.0.0.1:0".parse().expect("an address"))
+            .expect("the console starts");
     let base = format!("http://{}", server.addr);
     let tickets = a_morning(&store, &base);
     let ticket_path = tickets[0].strip_prefix(&base).expect("the ticket's address is the console's").to_string();
