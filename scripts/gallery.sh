@@ -29,6 +29,9 @@ display 7in-portrait 720 1280 88 155
 display 15in 1920 1080 344 194
 display 21in-portrait 1080 1920 268 477
 display 10in 1280 800 217 136
+# An office that offers "Suivre mon tour": the ticket shows the visitor's code too.
+display 10in-follow 1280 800 217 136
+printf '[follow]\nenabled = true\npublic_url = "http://192.168.1.10:8081"\n' >>"$data/10in-follow.toml"
 shot() { # config screen lang name [more args]
   local config=$1 screen=$2 lang=$3 name=$4
   shift 4
@@ -46,6 +49,8 @@ shot 7in-landscape procedure ar procedure-ar-7in-landscape
 shot 15in ticket fr ticket-fr-15in
 shot 21in-portrait theme fr theme-fr-21in-portrait
 shot 21in-portrait ticket fr ticket-fr-21in-portrait --large
+shot 10in-follow ticket fr ticket-fr-follow
+shot 10in-follow ticket ar ticket-ar-follow
 for lang in ar uk; do
   for s in theme summary ticket; do
     shot 10in "$s" "$lang" "$s-$lang-large" --large
