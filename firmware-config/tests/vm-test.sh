@@ -5,19 +5,19 @@
 # (TCG, no network) and follows the technician's guide: provision.sh --offline from the
 # stick, reboot, then a visit with keys, a finger and a pointer on the DRM screen, the
 # printer, the speech, the console from the host in Chromium, the self-test inside the
-# sandbox, the watchdog, a power cut, a portrait panel and the waiting-room board role.
-# With --stages disk,clock (not yet in the full run): the SD card failing under the running
+# sandbox, the watchdog, a power cut, the SD card failing under the running
 # kiosk (a device-mapper `error` table: ext4 turns read-only; the visitor is told, staff see
 # it, no confirmed ticket lost), and the clock starting in 1970 then set while the kiosk
-# runs (numbers, the 1970 tickets carried into the real day, doctor, the console's time);
-# the panel's words read by tesseract.
+# runs (numbers, the 1970 tickets carried into the real day, doctor, the console's time;
+# the panel's words read by tesseract), a portrait panel and the waiting-room board role.
+# --stages disk,clock runs only the installation and these fault stages.
 # The test itself: tests/integration/vm/ (Rust, run with --ignored).
 #
 #   firmware-config/tests/vm-test.sh            # everything
 #   firmware-config/tests/vm-test.sh --prepare  # build and cache what it needs, boot nothing
 #   firmware-config/tests/vm-test.sh --run      # boot and test (after --prepare)
 #   firmware-config/tests/vm-test.sh --run --stages disk,clock   # only the installation,
-#       then these stages
+#       then these stages (about 8 minutes)
 #   firmware-config/tests/vm-test.sh --arch arm64   # the real Pi package on a Pi card image
 #       (build-deb.sh release, build-image.sh), booted on qemu's arm64 virt board: its first
 #       boot installs offline, then a visit. About an hour on 2 cores, most of it the
