@@ -97,14 +97,19 @@ struct Issued {
     qr_url: String,
 }
 
-fn issue(store: &Store, catalogue: &Catalogue, public_url: &str, priority: Option<&str>) -> Issued {
-    let context = IssueContext {
+/// The kiosk's settings for issuing, its staff links opening `public_url`.
+pub(crate) fn issue_context(public_url: &str) -> IssueContext {
+    IssueContext {
         site_name: "France Services de test".into(),
         public_url: public_url.into(),
         minutes_per_visit: 15,
         desks: 2,
         follow_base: None,
-    };
+    }
+}
+
+fn issue(store: &Store, catalogue: &Catalogue, public_url: &str, priority: Option<&str>) -> Issued {
+    let context = issue_context(public_url);
     let request = TicketRequest {
         theme: "papiers".into(),
         procedure: "carte-identite".into(),

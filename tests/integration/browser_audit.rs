@@ -4,10 +4,10 @@
 //! day's queue behind it (ten people waiting, two with a priority, one called to a desk, the kiosk asking
 //! for help).
 
-use super::browser::{request, Run};
+use super::browser::{issue_context, request, Run};
 use guichet::core::journey::TicketRequest;
 use guichet::core::lang::Lang;
-use guichet::kiosk::ticket::{self, IssueContext};
+use guichet::kiosk::ticket;
 use guichet::staff::{self, Console, ConsoleConfig};
 use guichet::store::{Role, Store};
 use std::sync::Arc;
@@ -19,13 +19,7 @@ const PASSWORD: &str = "Mimosa en fleur 7";
 /// A morning's tickets: ten waiting, in four languages, two with a priority.
 fn a_morning(store: &Store, public_url: &str) -> Vec<String> {
     let catalogue = guichet::assets::load_catalogue(None).expect("the built-in catalogue");
-    let context = IssueContext {
-        site_name: "France Services de test".into(),
-        public_url: public_url.into(),
-        minutes_per_visit: 15,
-        desks: 2,
-        follow_base: None,
-    };
+    let context = issue_context(public_url);
     let langs = [Lang::Fr, Lang::Ar, Lang::Uk, Lang::Fr, Lang::Tr];
     (0..11)
         .map(|i| {
