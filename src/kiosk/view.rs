@@ -127,6 +127,17 @@ pub fn apply_language(window: &AppWindow, lang: Lang) {
     window.global::<KioskApi>().set_start_elsewhere(lang.start_elsewhere().into());
 }
 
+/// The catch-all theme ("Autre question", "Je ne sais pas quoi choisir").
+pub const CATCH_ALL: &str = "autre";
+
+/// The themes in the order the visitor sees them, as catalogue indexes: the catch-all
+/// first, where an unsure visitor looks first (issue 25.4), then the catalogue's order.
+pub fn theme_order(cat: &Catalogue) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..cat.themes.len()).collect();
+    order.sort_by_key(|&i| cat.themes[i].id != CATCH_ALL);
+    order
+}
+
 /// Refreshes every visitor-facing property from the journey.
 pub fn refresh(window: &AppWindow, j: &Journey, cat: &Catalogue, icons: &mut Icons) {
     let api = window.global::<KioskApi>();
@@ -137,10 +148,9 @@ pub fn refresh(window: &AppWindow, j: &Journey, cat: &Catalogue, icons: &mut Ico
     let procedure = theme.zip(j.procedure()).and_then(|(t, p)| t.procedures.get(p));
     let choices: Vec<Choice> = match j.screen() {
         Screen::Language => languages,
-        Screen::Theme => cat
-            .themes
-            .iter()
-            .enumerate()
+        Screen::Theme => theme_order(cat)
+            .into_iter()
+            .filter_map(|i| cat.themes.get(i).map(|t| (i, t)))
             .map(|(i, t)| {
                 choice(cat.tr(lang, &t.title), cat.tr(lang, &t.hint), icons.get(&t.icon), j.theme() == Some(i))
             })

@@ -33,7 +33,12 @@ pub(super) fn wire(window: &AppWindow, inner: &Rc<Inner>) {
             me.handle(Event::ChooseLanguage(*lang));
         }
     });
-    on!(on_choose_theme, |me, i: i32| me.handle(Event::ChooseTheme(i as usize)));
+    // The grid shows the themes in the visitor's order (the catch-all first).
+    on!(on_choose_theme, |me, i: i32| {
+        if let Some(theme) = super::view::theme_order(&me.cat).get(i as usize) {
+            me.handle(Event::ChooseTheme(*theme));
+        }
+    });
     on!(on_choose_procedure, |me, i: i32| me.handle(Event::ChooseProcedure(i as usize)));
     on!(on_toggle_have, |me, i: i32| me.handle(Event::ToggleHave(i as usize)));
     on!(on_have_done, |me| me.handle(Event::HaveDone));
