@@ -41,14 +41,15 @@ pub fn parse_edid(edid: &[u8]) -> Option<(u32, u32, f32, f32)> {
 }
 
 /// Panels without an EDID, by connector kind and mode: the Raspberry Pi Touch Display 2
-/// (7", 720×1280 portrait) and the first Touch Display (7", 800×480).
+/// (7", 720×1280 portrait, 88×155 mm) and the first Touch Display (7", 800×480, active
+/// area 154.08×85.92 mm: a reference display of the UI checks, as 154×86 mm).
 fn known_panel(connector: &str, width_px: u32, height_px: u32) -> Option<(f32, f32, &'static str)> {
     if !connector.starts_with("DSI") {
         return None;
     }
     match (width_px, height_px) {
         (720, 1280) => Some((88.0, 155.0, "Raspberry Pi Touch Display 2")),
-        (800, 480) => Some((155.0, 86.0, "Raspberry Pi Touch Display")),
+        (800, 480) => Some((154.0, 86.0, "Raspberry Pi Touch Display")),
         _ => None,
     }
 }
