@@ -62,6 +62,11 @@ pub(crate) fn require_node() {
 /// Installs the pinned playwright-core, axe-core, Lighthouse and html-validate
 /// (package-lock.json) if they are not there yet.
 pub(crate) fn ensure_playwright() {
+    // The browser tests run on parallel threads of one process: two `npm ci` at once in the
+    // same folder leave it broken (seen in a fresh clone: a truncated playwright-core file
+    // and npm's exit 217). One installs, the others wait and find it installed.
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = INSTALL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let dir = browser_dir();
     let packages = ["playwright-core", "axe-core", "lighthouse", "html-validate"];
     let installed = packages.iter().all(|p| dir.join("node_modules").join(p).join("package.json").is_file());
