@@ -15,6 +15,7 @@ packages=(
   xvfb xauth                                       # demo window when there is no display
   xdotool x11-apps                                 # tests click in the real window and capture it (xwd)
   sqlite3
+  postgresql                                       # a site's shared queue: the store tests start a throwaway cluster
   git xz-utils                                     # scripts/deny.sh unpacks the advisory database snapshot
   chromium                                         # the staff console test drives a real browser
 )

@@ -2,7 +2,7 @@
 //! DESIGN.md, each figure measured in this run beside its budget, and the same figures for
 //! Debian's Chromium showing the same welcome screen, with the ratios. Sections can be
 //! chosen: `cargo bench --bench speed -- kiosk appliance` (kiosk, appliance, console,
-//! board, report). `--out FILE` also writes the table as Markdown (docs/PERFORMANCE.md
+//! board, report, site). `--out FILE` also writes the table as Markdown (docs/PERFORMANCE.md
 //! keeps the last one).
 
 mod appliance;
@@ -12,6 +12,7 @@ mod http;
 mod kiosk;
 mod procs;
 mod report;
+mod site;
 mod table;
 // The tests' virtual X display and children reaped on drop.
 #[allow(dead_code)]
@@ -22,12 +23,13 @@ use table::Table;
 
 type Section = (&'static str, fn(&mut Table));
 
-const SECTIONS: [Section; 5] = [
+const SECTIONS: [Section; 6] = [
     ("kiosk", kiosk::run),
     ("appliance", appliance::run),
     ("console", console::run),
     ("board", board::run),
     ("report", report::run),
+    ("site", site::run),
 ];
 
 fn main() {

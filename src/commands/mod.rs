@@ -71,9 +71,17 @@ impl Site {
         }
     }
 
+    /// The queue: the site's PostgreSQL when `[site] database` names one, else this
+    /// kiosk's SQLite file.
     pub fn store(&self) -> anyhow::Result<Store> {
         let path = self.data_dir.join("guichet.sqlite");
-        Store::open(&path).with_context(|| format!("cannot open the database {}", path.display()))
+        match self.config.site.database() {
+            Some(site) => {
+                let clock = std::sync::Arc::new(crate::clock::SystemClock);
+                Store::open_postgres(site, &path, clock).context("cannot open the site's database ([site] database)")
+            }
+            None => Store::open(&path).with_context(|| format!("cannot open the database {}", path.display())),
+        }
     }
 
     pub fn catalogue(&self) -> anyhow::Result<Arc<Catalogue>> {

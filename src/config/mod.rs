@@ -10,10 +10,12 @@ use std::path::{Path, PathBuf};
 
 mod console;
 mod follow;
+mod site;
 mod printer;
 
 pub use console::{ConsoleSection, TlsMode, MAX_DESK};
 pub use follow::FollowSection;
+pub use site::SiteSection;
 use printer::check_printer;
 pub use printer::{PrinterKind, PrinterSection};
 
@@ -27,6 +29,8 @@ pub struct Config {
     pub console: ConsoleSection,
     /// The visitors' page to follow their turn on their phone.
     pub follow: FollowSection,
+    /// The site's shared queue on PostgreSQL (none: this kiosk's SQLite file).
+    pub site: SiteSection,
     pub queue: QueueSection,
     pub idle: IdleSection,
     pub printer: PrinterSection,
@@ -118,6 +122,7 @@ impl Default for Config {
             display: Display::default(),
             console: ConsoleSection::default(),
             follow: FollowSection::default(),
+            site: SiteSection::default(),
             queue: QueueSection::default(),
             idle: IdleSection::default(),
             printer: PrinterSection::default(),
@@ -270,6 +275,8 @@ impl Config {
             .map_err(|(key, problem, fix)| err(line_of_key(text, key), problem, &fix))?;
         follow::check_follow(&config.follow, &config.console.bind)
             .map_err(|(key, problem, fix)| err(follow::line_in_section(text, "follow", key), problem, &fix))?;
+        site::check_site(&config.site)
+            .map_err(|(key, problem, fix)| err(follow::line_in_section(text, "site", key), problem, &fix))?;
         Ok(config)
     }
 

@@ -8,8 +8,8 @@
 //! no longer matches (or whose account is gone) is out at its next request, whichever
 //! process made the change (the console or the terminal).
 
+use super::sql::{args, Db, Row};
 use super::{Pending, StoreError};
-use rusqlite::{params, Connection, OptionalExtension};
 
 /// What an account may do in the console.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -66,92 +66,89 @@ pub struct AccountSummary {
     pub created_at: i64,
 }
 
-fn role_of(text: String) -> rusqlite::Result<Role> {
-    Role::parse(&text).ok_or_else(|| rusqlite::Error::InvalidColumnType(0, text, rusqlite::types::Type::Text))
+fn role_of(r: &Row, i: usize) -> Result<Role, StoreError> {
+    Role::parse(&r.text(i)?).ok_or(StoreError::Column { index: i, wanted: "a role (agent or admin)" })
 }
 
 const ACCOUNT: &str = "SELECT id, name, password_hash, role, generation, unlocked_at FROM staff";
 
-fn account(r: &rusqlite::Row<'_>) -> rusqlite::Result<StaffAccount> {
+fn account(r: &Row) -> Result<StaffAccount, StoreError> {
     Ok(StaffAccount {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        password_hash: r.get(2)?,
-        role: role_of(r.get(3)?)?,
-        generation: r.get(4)?,
-        unlocked_at: r.get(5)?,
+        id: r.int(0)?,
+        name: r.text(1)?,
+        password_hash: r.text(2)?,
+        role: role_of(r, 3)?,
+        generation: r.int(4)?,
+        unlocked_at: r.opt_int(5)?,
     })
 }
 
-pub fn staff(conn: &Connection, name: &str) -> Result<Option<StaffAccount>, StoreError> {
-    Ok(conn.query_row(&format!("{ACCOUNT} WHERE name = ?1"), [name], account).optional()?)
+pub fn staff(db: &dyn Db, name: &str) -> Result<Option<StaffAccount>, StoreError> {
+    db.query_opt(&format!("{ACCOUNT} WHERE name = ?1"), args![name])?.as_ref().map(account).transpose()
 }
 
 /// The account with this id (what a console session belongs to), if it still exists.
-pub fn staff_by_id(conn: &Connection, id: i64) -> Result<Option<StaffAccount>, StoreError> {
-    Ok(conn.query_row(&format!("{ACCOUNT} WHERE id = ?1"), [id], account).optional()?)
+pub fn staff_by_id(db: &dyn Db, id: i64) -> Result<Option<StaffAccount>, StoreError> {
+    db.query_opt(&format!("{ACCOUNT} WHERE id = ?1"), args![id])?.as_ref().map(account).transpose()
 }
 
-pub fn accounts(conn: &Connection) -> Result<Vec<AccountSummary>, StoreError> {
-    let mut stmt = conn.prepare("SELECT name, role, created_at FROM staff ORDER BY name")?;
-    let rows = stmt
-        .query_map([], |r| Ok(AccountSummary { name: r.get(0)?, role: role_of(r.get(1)?)?, created_at: r.get(2)? }))?;
-    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+pub fn accounts(db: &dyn Db) -> Result<Vec<AccountSummary>, StoreError> {
+    let rows = db.query("SELECT name, role, created_at FROM staff ORDER BY name", &[])?;
+    rows.iter().map(|r| Ok(AccountSummary { name: r.text(0)?, role: role_of(r, 1)?, created_at: r.int(2)? })).collect()
 }
 
-pub fn staff_names(conn: &Connection) -> Result<Vec<String>, StoreError> {
-    Ok(accounts(conn)?.into_iter().map(|a| a.name).collect())
+pub fn staff_names(db: &dyn Db) -> Result<Vec<String>, StoreError> {
+    Ok(accounts(db)?.into_iter().map(|a| a.name).collect())
 }
 
-fn admins(conn: &Connection) -> Result<i64, StoreError> {
-    Ok(conn.query_row("SELECT count(*) FROM staff WHERE role = 'admin'", [], |r| r.get(0))?)
+fn admins(db: &dyn Db) -> Result<i64, StoreError> {
+    db.query_one("SELECT count(*) FROM staff WHERE role = 'admin'", &[])?.int(0)
 }
 
-pub(super) fn add(conn: &Connection, now: i64, name: &str, hash: &str, role: Role) -> Result<(), StoreError> {
-    let result = conn.execute(
-        "INSERT INTO staff (name, password_hash, created_at, role) VALUES (?1, ?2, ?3, ?4)",
-        params![name, hash, now, role.as_str()],
-    );
-    match result {
-        Ok(_) => Ok(()),
-        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
-            Err(StoreError::DuplicateStaff(name.to_string()))
-        }
-        Err(e) => Err(e.into()),
+pub(super) fn add(db: &dyn Db, now: i64, name: &str, hash: &str, role: Role) -> Result<(), StoreError> {
+    // Checked first, in the same transaction: the name's uniqueness stays the database's,
+    // but its error would read differently on each.
+    if staff(db, name)?.is_some() {
+        return Err(StoreError::DuplicateStaff(name.to_string()));
     }
+    db.execute(
+        "INSERT INTO staff (name, password_hash, created_at, role) VALUES (?1, ?2, ?3, ?4)",
+        args![name, hash, now, role.as_str()],
+    )?;
+    Ok(())
 }
 
 /// Whether `name` is the only administrator left (who must not be removed or demoted:
 /// nobody could manage accounts from the console any more).
-fn last_admin(conn: &Connection, name: &str) -> Result<bool, StoreError> {
-    Ok(staff(conn, name)?.is_some_and(|a| a.role == Role::Admin) && admins(conn)? == 1)
+fn last_admin(db: &dyn Db, name: &str) -> Result<bool, StoreError> {
+    Ok(staff(db, name)?.is_some_and(|a| a.role == Role::Admin) && admins(db)? == 1)
 }
 
 /// Removes an account; `false` if there was none. Its sessions end at their next request.
-pub(super) fn remove(conn: &Connection, name: &str) -> Result<bool, StoreError> {
-    if last_admin(conn, name)? {
+pub(super) fn remove(db: &dyn Db, name: &str) -> Result<bool, StoreError> {
+    if last_admin(db, name)? {
         return Err(StoreError::LastAdmin(name.to_string()));
     }
-    Ok(conn.execute("DELETE FROM staff WHERE name = ?1", [name])? > 0)
+    Ok(db.execute("DELETE FROM staff WHERE name = ?1", args![name])? > 0)
 }
 
 /// Changes a password; the account's open sessions end. `false` if there is no such account.
-pub(super) fn set_password(conn: &Connection, name: &str, hash: &str) -> Result<bool, StoreError> {
+pub(super) fn set_password(db: &dyn Db, name: &str, hash: &str) -> Result<bool, StoreError> {
     let sql = "UPDATE staff SET password_hash = ?2, generation = generation + 1 WHERE name = ?1";
-    Ok(conn.execute(sql, params![name, hash])? > 0)
+    Ok(db.execute(sql, args![name, hash])? > 0)
 }
 
 /// Changes a role (open sessions get the new role at their next request).
-pub(super) fn set_role(conn: &Connection, name: &str, role: Role) -> Result<bool, StoreError> {
-    if role != Role::Admin && last_admin(conn, name)? {
+pub(super) fn set_role(db: &dyn Db, name: &str, role: Role) -> Result<bool, StoreError> {
+    if role != Role::Admin && last_admin(db, name)? {
         return Err(StoreError::LastAdmin(name.to_string()));
     }
-    Ok(conn.execute("UPDATE staff SET role = ?2 WHERE name = ?1", params![name, role.as_str()])? > 0)
+    Ok(db.execute("UPDATE staff SET role = ?2 WHERE name = ?1", args![name, role.as_str()])? > 0)
 }
 
 /// Lifts the login locks on `name` (the console sees it at the next attempt).
-pub(super) fn unlock(conn: &Connection, now: i64, name: &str) -> Result<bool, StoreError> {
-    Ok(conn.execute("UPDATE staff SET unlocked_at = ?2 WHERE name = ?1", params![name, now])? > 0)
+pub(super) fn unlock(db: &dyn Db, now: i64, name: &str) -> Result<bool, StoreError> {
+    Ok(db.execute("UPDATE staff SET unlocked_at = ?2 WHERE name = ?1", args![name, now])? > 0)
 }
 
 /// One line of the audit log: who did what, when, from where.
@@ -169,17 +166,17 @@ pub struct AuditEntry {
     pub address: String,
 }
 
-pub(super) fn record(conn: &Connection, entry: &AuditEntry) -> Result<(), StoreError> {
-    conn.execute(
+pub(super) fn record(db: &dyn Db, entry: &AuditEntry) -> Result<(), StoreError> {
+    db.execute(
         "INSERT INTO audit (at, actor, action, detail, address) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![entry.at, entry.actor, entry.action, entry.detail, entry.address],
+        args![entry.at, &entry.actor, &entry.action, &entry.detail, &entry.address],
     )?;
     Ok(())
 }
 
 /// The latest `limit` entries, newest first.
-pub fn audit_log(conn: &Connection, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
-    Ok(audit_page(conn, AuditPlace::Newest, limit)?.entries)
+pub fn audit_log(db: &dyn Db, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
+    Ok(audit_page(db, AuditPlace::Newest, limit)?.entries)
 }
 
 /// Where a page of the audit log is: entries are paged by their id, which only grows,
@@ -204,21 +201,28 @@ pub struct AuditPage {
 }
 
 /// At most `size` entries at `place`, newest first.
-pub fn audit_page(conn: &Connection, place: AuditPlace, size: u32) -> Result<AuditPage, StoreError> {
+pub fn audit_page(db: &dyn Db, place: AuditPlace, size: u32) -> Result<AuditPage, StoreError> {
     const COLUMNS: &str = "SELECT id, at, actor, action, detail, address FROM audit";
     let (sql, from) = match place {
         AuditPlace::Newest => (format!("{COLUMNS} WHERE id < ?1 ORDER BY id DESC LIMIT ?2"), i64::MAX),
         AuditPlace::Before(id) => (format!("{COLUMNS} WHERE id < ?1 ORDER BY id DESC LIMIT ?2"), id),
         AuditPlace::After(id) => (format!("{COLUMNS} WHERE id > ?1 ORDER BY id ASC LIMIT ?2"), id),
     };
-    let mut stmt = conn.prepare(&sql)?;
     // One more than asked: whether there is more beyond this page.
-    let rows = stmt.query_map(params![from, i64::from(size) + 1], |r| {
-        let entry =
-            AuditEntry { at: r.get(1)?, actor: r.get(2)?, action: r.get(3)?, detail: r.get(4)?, address: r.get(5)? };
-        Ok((r.get::<_, i64>(0)?, entry))
-    })?;
-    let mut rows = rows.collect::<Result<Vec<_>, _>>()?;
+    let rows = db.query(&sql, args![from, i64::from(size) + 1])?;
+    let mut rows = rows
+        .iter()
+        .map(|r| {
+            let entry = AuditEntry {
+                at: r.int(1)?,
+                actor: r.text(2)?,
+                action: r.text(3)?,
+                detail: r.text(4)?,
+                address: r.text(5)?,
+            };
+            Ok((r.int(0)?, entry))
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
     let more = rows.len() > size as usize;
     rows.truncate(size as usize);
     if matches!(place, AuditPlace::After(_)) {
@@ -228,7 +232,7 @@ pub fn audit_page(conn: &Connection, place: AuditPlace, size: u32) -> Result<Aud
     let newest = rows.first().map_or(from.saturating_sub(1), |(id, _)| *id);
     let oldest = rows.last().map_or(from.saturating_add(1), |(id, _)| *id);
     let exists = |sql: &str, id: i64| -> Result<bool, StoreError> {
-        Ok(conn.query_row(&format!("SELECT EXISTS (SELECT 1 FROM audit WHERE {sql})"), [id], |r| r.get(0))?)
+        db.query_one(&format!("SELECT EXISTS (SELECT 1 FROM audit WHERE {sql})"), args![id])?.bool(0)
     };
     let (older, newer) = match place {
         AuditPlace::After(_) => (exists("id < ?1", oldest)?, more),
@@ -242,43 +246,43 @@ pub fn audit_page(conn: &Connection, place: AuditPlace, size: u32) -> Result<Aud
 }
 
 /// Forgets audit entries older than `before` (ms); returns how many went.
-pub(super) fn purge_audit(conn: &Connection, before: i64) -> Result<usize, StoreError> {
-    Ok(conn.execute("DELETE FROM audit WHERE at < ?1", [before])?)
+pub(super) fn purge_audit(db: &dyn Db, before: i64) -> Result<usize, StoreError> {
+    db.execute("DELETE FROM audit WHERE at < ?1", args![before])
 }
 
 /// Account changes and the audit log, through the storage thread.
 impl super::Store {
     pub fn add_staff(&self, name: String, hash: String, role: Role) -> Pending<()> {
-        self.write(move |conn, clock| add(conn, clock.now_ms(), &name, &hash, role))
+        self.write(move |db, clock| add(db, clock.now_ms(), &name, &hash, role))
     }
 
     /// Removes an account (`false` if none); refused for the only administrator.
     pub fn remove_staff(&self, name: String) -> Pending<bool> {
-        self.write(move |conn, _| remove(conn, &name))
+        self.write(move |db, _| remove(db, &name))
     }
 
     /// Sets a new password hash and ends the account's sessions.
     pub fn set_password(&self, name: String, hash: String) -> Pending<bool> {
-        self.write(move |conn, _| set_password(conn, &name, &hash))
+        self.write(move |db, _| set_password(db, &name, &hash))
     }
 
     /// Changes a role; refused when it would leave no administrator.
     pub fn set_role(&self, name: String, role: Role) -> Pending<bool> {
-        self.write(move |conn, _| set_role(conn, &name, role))
+        self.write(move |db, _| set_role(db, &name, role))
     }
 
     /// Lifts the login locks on `name`, in every process that shares this database.
     pub fn unlock_staff(&self, name: String) -> Pending<bool> {
-        self.write(move |conn, clock| unlock(conn, clock.now_ms(), &name))
+        self.write(move |db, clock| unlock(db, clock.now_ms(), &name))
     }
 
     /// Appends to the audit log, dated by the store's clock, without waiting: entries are
     /// written in the order they are sent, before any later command's answer.
     pub fn audit(&self, actor: &str, action: &str, detail: &str, address: &str) {
         let (actor, action, detail, address) = (actor.into(), action.into(), detail.into(), address.into());
-        let write = move |conn: &mut Connection, clock: &dyn crate::clock::Clock| {
+        let write = move |writer: &mut super::writer::Writer, clock: &dyn crate::clock::Clock| {
             let entry = AuditEntry { at: clock.now_ms(), actor, action, detail, address };
-            if let Err(e) = record(conn, &entry) {
+            if let Err(e) = writer.tx(|db| record(db, &entry)) {
                 eprintln!("store: cannot write the audit log: {e}");
             }
         };
@@ -292,6 +296,6 @@ impl super::Store {
 
     /// Forgets audit entries older than `days` days.
     pub fn purge_audit(&self, days: u32) -> Pending<usize> {
-        self.write(move |conn, clock| purge_audit(conn, clock.now_ms() - i64::from(days) * 86_400_000))
+        self.write(move |db, clock| purge_audit(db, clock.now_ms() - i64::from(days) * 86_400_000))
     }
 }

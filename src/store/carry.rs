@@ -6,10 +6,10 @@
 //! the clock jumped, as far as the database can tell: the last time recorded among them
 //! becomes now, so their waits stay plausible (a little short, never 56 years).
 
+use super::super::sql::{args, Db};
 use super::super::StoreError;
 use crate::clock::{was_behind, Clock};
 use chrono::NaiveDate;
-use rusqlite::{params, Connection};
 
 /// The columns moved on with the clock (NULL stays NULL).
 const TIMES: [&str; 4] = ["issued_at", "called_at", "first_called_at", "started_at"];
@@ -22,19 +22,24 @@ struct Open {
 }
 
 /// Moves the open tickets of earlier days that a clock behind issued into `day`; how many.
-pub(super) fn into(conn: &Connection, day: NaiveDate, clock: &dyn Clock) -> Result<usize, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, service_day, issued_at,
-                max(issued_at, COALESCE(called_at, 0), COALESCE(first_called_at, 0), COALESCE(started_at, 0))
-         FROM tickets WHERE status IN ('waiting', 'called', 'in_service') AND service_day < ?1",
+pub(super) fn into(db: &dyn Db, day: NaiveDate, clock: &dyn Clock) -> Result<usize, StoreError> {
+    let greatest = db.dialect().greatest();
+    let open = db.query(
+        &format!(
+            "SELECT id, service_day, issued_at,
+                    {greatest}(issued_at, COALESCE(called_at, 0), COALESCE(first_called_at, 0), COALESCE(started_at, 0))
+             FROM tickets WHERE status IN ('waiting', 'called', 'in_service') AND service_day < ?1"
+        ),
+        args![day.to_string()],
     )?;
-    let open = stmt.query_map([day.to_string()], |r| {
-        let day: String = r.get(1)?;
-        Ok(Open { id: r.get(0)?, day: day.parse().unwrap_or_default(), issued_at: r.get(2)?, latest: r.get(3)? })
-    })?;
     let mut behind = Vec::new();
-    for ticket in open {
-        let ticket = ticket?;
+    for r in &open {
+        let ticket = Open {
+            id: r.int(0)?,
+            day: r.text(1)?.parse().unwrap_or_default(),
+            issued_at: r.int(2)?,
+            latest: r.int(3)?,
+        };
         if was_behind(clock, ticket.issued_at, ticket.day, day) {
             behind.push(ticket);
         }
@@ -44,20 +49,23 @@ pub(super) fn into(conn: &Connection, day: NaiveDate, clock: &dyn Clock) -> Resu
     let moved = TIMES.map(|c| format!("{c} = {c} + ?3")).join(", ");
     let day = day.to_string();
     for ticket in &behind {
-        conn.execute(
+        db.execute(
             &format!("UPDATE tickets SET service_day = ?2, rev = rev + 1, {moved} WHERE id = ?1"),
-            params![ticket.id, day, shift],
+            args![ticket.id, day.as_str(), shift],
         )?;
-        conn.execute(
+        db.execute(
             "UPDATE calls SET service_day = ?2, at = at + ?3 WHERE ticket = ?1",
-            params![ticket.id, day, shift],
+            args![ticket.id, day.as_str(), shift],
         )?;
     }
-    conn.execute(
-        "INSERT INTO counters (queue, service_day, last_seq)
-         SELECT queue, service_day, max(seq) FROM tickets WHERE service_day = ?1 GROUP BY queue
-         ON CONFLICT (queue, service_day) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)",
-        [&day],
+    // Grouped by both columns it selects (PostgreSQL wants every one grouped).
+    db.execute(
+        &format!(
+            "INSERT INTO counters (queue, service_day, last_seq)
+             SELECT queue, service_day, max(seq) FROM tickets WHERE service_day = ?1 GROUP BY queue, service_day
+             ON CONFLICT (queue, service_day) DO UPDATE SET last_seq = {greatest}(counters.last_seq, excluded.last_seq)"
+        ),
+        args![day.as_str()],
     )?;
     Ok(behind.len())
 }

@@ -2,6 +2,7 @@
 //! jumps to the right date, or one that jumps back mid-day: numbers never repeat within a
 //! day, the day never goes back, no visitor's ticket is lost, waits stay plausible.
 
+use super::site_tests::both;
 use super::tests::{day, open, request};
 use super::*;
 use crate::clock::{Clock, ManualClock};
@@ -27,7 +28,7 @@ fn numbers(tickets: &[&IssuedTicket]) -> Vec<String> {
     tickets.iter().map(|t| t.number.clone()).collect()
 }
 
-#[test]
+both! {
 fn tickets_taken_in_1970_keep_their_numbers_and_their_place_when_the_clock_is_set() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(day(22)));
@@ -62,9 +63,9 @@ fn tickets_taken_in_1970_keep_their_numbers_and_their_place_when_the_clock_is_se
     set(&clock, 3_600_000);
     let back = store.issue(request('C', false)).wait().unwrap();
     assert_eq!((back.number.as_str(), back.service_day.as_str()), ("C-006", "2026-11-23"), "back to 1970 again");
-}
+}}
 
-#[test]
+both! {
 fn tickets_taken_by_a_clock_saved_the_evening_before_stay_when_the_network_sets_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("g.sqlite");
@@ -83,9 +84,9 @@ fn tickets_taken_by_a_clock_saved_the_evening_before_stay_when_the_network_sets_
     let kept = row(&store, morning.id);
     assert_eq!((kept.status, kept.service_day.as_str()), (Status::Waiting, "2026-11-23"));
     assert_eq!(row(&store, left.id).status, Status::NotSeen, "yesterday's, issued before this start");
-}
+}}
 
-#[test]
+both! {
 fn a_first_day_in_1970_becomes_the_real_day() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::default());
@@ -98,9 +99,9 @@ fn a_first_day_in_1970_becomes_the_real_day() {
     assert_eq!(numbers(&[&a, &b, &c]), ["A-001", "A-002", "A-003"]);
     let open = store.reader().with(open_tickets).unwrap();
     assert_eq!(open.iter().map(|t| t.service_day.as_str()).collect::<Vec<_>>(), ["2026-11-23"; 3]);
-}
+}}
 
-#[test]
+both! {
 fn a_clock_a_month_late_files_tickets_under_the_last_day_and_they_move_on() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(day(23)));
@@ -116,9 +117,9 @@ fn a_clock_a_month_late_files_tickets_under_the_last_day_and_they_move_on() {
     let moved = row(&store, morning.id);
     assert_eq!((moved.status, moved.service_day.as_str()), (Status::Waiting, "2026-11-24"));
     assert!(moved.issued_at <= clock.now_ms() && moved.issued_at > clock.now_ms() - 60 * MINUTE);
-}
+}}
 
-#[test]
+both! {
 fn a_clock_back_an_hour_or_a_day_mid_day_keeps_the_day_and_no_wait_is_negative() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(day(23)));
@@ -142,14 +143,14 @@ fn a_clock_back_an_hour_or_a_day_mid_day_keeps_the_day_and_no_wait_is_negative()
         assert!(v.wait_s.is_none_or(|s| s >= 0) && v.service_s.is_none_or(|s| s >= 0), "{v:?}");
     }
     assert_eq!(row(&store, second.id).status, Status::Called);
-}
+}}
 
+both! {
 /// Seen on the booted appliance: the kiosk restarted with its clock in 1970, then the clock
 /// was set while it ran. Yesterday's tickets, issued on time by the kiosk before the
 /// restart, were taken for tickets of the behind clock (their times are after the 1970
 /// reading the process started with), so they moved the shift's reference: the carried 1970
 /// tickets kept times of 1970 plus a few hours.
-#[test]
 fn a_kiosk_started_in_1970_then_set_carries_only_what_it_issued_behind() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("g.sqlite");
@@ -177,4 +178,4 @@ fn a_kiosk_started_in_1970_then_set_carries_only_what_it_issued_behind() {
     }
     assert!(row(&store, early.id).issued_at < row(&store, later.id).issued_at, "their order is kept");
     assert_eq!(row(&store, yesterday.id).status, Status::NotSeen, "yesterday's ticket, issued on time, is closed");
-}
+}}

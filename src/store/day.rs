@@ -8,59 +8,57 @@
 #[path = "carry.rs"]
 mod carry;
 
+use super::sql::{args, Db};
 use super::StoreError;
 use crate::clock::Clock;
 use crate::core::queue;
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension};
 
-fn last_used(conn: &Connection) -> Result<Option<NaiveDate>, StoreError> {
-    let last: Option<String> =
-        conn.query_row("SELECT value FROM settings WHERE key = 'service_day'", [], |r| r.get(0)).optional()?;
-    Ok(last.and_then(|s| s.parse().ok()))
+fn last_used(db: &dyn Db) -> Result<Option<NaiveDate>, StoreError> {
+    let last = db.query_opt("SELECT value FROM settings WHERE key = 'service_day'", &[])?;
+    Ok(last.map(|r| r.text(0)).transpose()?.and_then(|s| s.parse().ok()))
 }
 
 /// Makes `day` the service day and closes what earlier days left open; how many closed.
 /// With `carry`, the open tickets a clock known to be behind issued move to `day` first.
-fn begin(conn: &Connection, day: NaiveDate, clock: &dyn Clock, carry: bool) -> Result<usize, StoreError> {
+fn begin(db: &dyn Db, day: NaiveDate, clock: &dyn Clock, carry: bool) -> Result<usize, StoreError> {
     if carry {
-        carry::into(conn, day, clock)?;
+        carry::into(db, day, clock)?;
     }
     let day = day.to_string();
-    conn.execute(
+    db.execute(
         "INSERT INTO settings (key, value) VALUES ('service_day', ?1)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        [&day],
+        args![day.as_str()],
     )?;
-    let closed = conn.execute(
+    let closed = db.execute(
         "UPDATE tickets SET status = 'not_seen', finished_at = ?2, rev = rev + 1
          WHERE status IN ('waiting', 'called', 'in_service') AND service_day < ?1",
-        rusqlite::params![day, clock.now_ms()],
+        args![day.as_str(), clock.now_ms()],
     )?;
-    conn.execute("DELETE FROM calls WHERE service_day < ?1", [&day])?;
+    db.execute("DELETE FROM calls WHERE service_day < ?1", args![day.as_str()])?;
     Ok(closed)
 }
 
 /// Today's service day (inside the caller's transaction), moving on if the clock has.
-pub fn current(conn: &Connection, clock: &dyn Clock) -> Result<NaiveDate, StoreError> {
-    let last = last_used(conn)?;
+pub fn current(db: &dyn Db, clock: &dyn Clock) -> Result<NaiveDate, StoreError> {
+    let last = last_used(db)?;
     let day = queue::service_day(last, clock.today());
     if last != Some(day) {
-        begin(conn, day, clock, true)?;
+        begin(db, day, clock, true)?;
     }
     Ok(day)
 }
 
 /// A new service day opened by hand: today by the clock, or the day after the last one
 /// used if the clock is behind. Returns the day and how many tickets were closed.
-pub fn open_next(conn: &mut Connection, clock: &dyn Clock) -> Result<(NaiveDate, usize), StoreError> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let last = last_used(&tx)?;
+/// Inside the caller's transaction.
+pub fn open_next(db: &dyn Db, clock: &dyn Clock) -> Result<(NaiveDate, usize), StoreError> {
+    let last = last_used(db)?;
     let day = match last {
         Some(last) if clock.today() <= last => last.succ_opt().unwrap_or(last),
         _ => clock.today(),
     };
-    let closed = begin(&tx, day, clock, false)?;
-    tx.commit()?;
+    let closed = begin(db, day, clock, false)?;
     Ok((day, closed))
 }

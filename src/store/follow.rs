@@ -4,10 +4,10 @@
 //! no page and a lookup by the hash tells nothing, by its timing, about valid tokens.
 //! A token is valid on its ticket's service day only.
 
+use super::sql::{args, Db};
 use super::StoreError;
 use crate::core::queue::{self, Status, Waiting};
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension};
 
 /// A new token (32 lowercase hex characters) and its hash, or `None` when the operating
 /// system gives no random bytes (the ticket is then issued without one).
@@ -50,39 +50,28 @@ pub struct FollowTicket {
 }
 
 /// The service day as a reader sees it: the last one used, or the clock's day if later.
-pub fn service_day_now(conn: &Connection, today: NaiveDate) -> Result<NaiveDate, StoreError> {
-    let last: Option<String> =
-        conn.query_row("SELECT value FROM settings WHERE key = 'service_day'", [], |r| r.get(0)).optional()?;
+pub fn service_day_now(db: &dyn Db, today: NaiveDate) -> Result<NaiveDate, StoreError> {
+    let last =
+        db.query_opt("SELECT value FROM settings WHERE key = 'service_day'", &[])?.map(|r| r.text(0)).transpose()?;
     Ok(queue::service_day(last.and_then(|s| s.parse().ok()), today))
 }
 
 /// The ticket whose follow token is `token`, if it belongs to today's service day.
-pub fn follow_ticket(conn: &Connection, token: &str, today: NaiveDate) -> Result<Option<FollowTicket>, StoreError> {
-    let day = service_day_now(conn, today)?.to_string();
-    let found = conn
-        .query_row(
-            "SELECT id, number, COALESCE(moved_to, queue), lang, status, desk, calls FROM tickets
-             WHERE follow_hash = ?1 AND service_day = ?2",
-            params![follow_hash(token), day],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, Option<String>>(5)?,
-                    r.get::<_, u32>(6)?,
-                ))
-            },
-        )
-        .optional()?;
-    let Some((id, number, queue_name, lang, status, desk, calls)) = found else { return Ok(None) };
+pub fn follow_ticket(db: &dyn Db, token: &str, today: NaiveDate) -> Result<Option<FollowTicket>, StoreError> {
+    let day = service_day_now(db, today)?.to_string();
+    let found = db.query_opt(
+        "SELECT id, number, COALESCE(moved_to, queue), lang, status, desk, calls FROM tickets
+         WHERE follow_hash = ?1 AND service_day = ?2",
+        args![follow_hash(token), day.as_str()],
+    )?;
+    let Some(r) = found else { return Ok(None) };
+    let (id, number, queue_name, lang, status, desk, calls) =
+        (r.int(0)?, r.text(1)?, r.text(2)?, r.text(3)?, r.text(4)?, r.opt_text(5)?, r.count(6)?);
     let queue = queue_name.chars().next().unwrap_or('?');
     let status = Status::parse(&status).unwrap_or(Status::Cancelled);
-    let waiting: Vec<Waiting> = super::read::waiting(conn, Some(queue))?;
+    let waiting: Vec<Waiting> = super::read::waiting(db, Some(queue))?;
     let ahead = if status == Status::Waiting { crate::core::follow::ahead_of(&waiting, id) } else { 0 };
-    let service_ms = super::read::service_times(conn, &day, queue)?;
+    let service_ms = super::read::service_times(db, &day, queue)?;
     Ok(Some(FollowTicket {
         id,
         number,

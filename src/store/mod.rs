@@ -1,16 +1,24 @@
-//! Durable storage in SQLite. One thread owns the only write connection and runs
-//! commands sent to it; readers open their own read-only connections (WAL). Every
-//! change is published as a [`DomainEvent`] on a broadcast channel.
+//! Durable storage: SQLite on a lone kiosk (the default, nothing else to run), or the
+//! site's PostgreSQL shared by its kiosks and desks. One thread owns this process's only
+//! write connection and runs the commands sent to it, each in one transaction
+//! ([`writer`]); readers use their own connections. The queries are written once for both
+//! databases ([`sql`]). Every change is published as a [`DomainEvent`] on a broadcast
+//! channel.
 
 mod accounts;
 mod calls;
 mod day;
 mod follow;
+mod notify;
 mod open;
 mod read;
 mod report;
 pub mod schema;
+mod schema_pg;
+pub mod sql;
+mod worker;
 mod write;
+mod writer;
 
 pub use accounts::{
     accounts, audit_log, audit_page, staff, staff_by_id, staff_names, AccountSummary, AuditEntry, AuditPage,
@@ -23,18 +31,25 @@ pub use report::{kept as report_kept, visits as report_visits, Purged};
 pub use write::{Audit, Change, IssuedTicket};
 
 use crate::clock::{Clock, SystemClock};
-use crate::core::help::{HelpCall, HelpCalls, HelpError};
+use crate::core::help::{HelpCall, HelpError};
 use crate::core::journey::TicketRequest;
 use crate::core::queue::{Status, TransitionError};
 use rusqlite::Connection;
+use sql::Db;
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc};
 use tokio::sync::{broadcast, oneshot};
+use writer::Writer;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("database error: {0}")]
+    Postgres(#[from] postgres::Error),
+    /// A row that does not hold what the store wrote there.
+    #[error("column {index} of a row read back is not {wanted}")]
+    Column { index: usize, wanted: &'static str },
     #[error("the database was written by a newer guichet (schema {found}, this one knows {known}): install the newer version or restore a backup")]
     NewerSchema { found: i64, known: i64 },
     #[error("no such ticket")]
@@ -131,7 +146,7 @@ enum Command {
 }
 
 /// A change run on the storage thread, with its connection and clock.
-type Job = Box<dyn FnOnce(&mut Connection, &dyn Clock) + Send>;
+type Job = Box<dyn FnOnce(&mut Writer, &dyn Clock) + Send>;
 
 /// A cheap, clonable handle to the storage thread.
 #[derive(Clone)]
@@ -139,6 +154,12 @@ pub struct Store {
     tx: mpsc::Sender<Command>,
     events: broadcast::Sender<DomainEvent>,
     path: PathBuf,
+    /// The site's PostgreSQL (its connection settings), when the queue is shared there.
+    site: Option<postgres::Config>,
+    /// This store's name in the site's announcements (random: one per process and store).
+    origin: u64,
+    /// Held by every handle: the site listener stops once the last one is gone.
+    _alive: Arc<()>,
 }
 
 /// The reply to a command: wait for it from a worker thread, or `.await` it.
@@ -168,14 +189,42 @@ impl Store {
     /// As [`Store::open`], with a chosen clock (tests move the date by hand).
     pub fn open_with_clock(path: &Path, clock: Arc<dyn Clock>) -> Result<Store, StoreError> {
         let conn = open::for_writing(path)?;
+        Store::start(Writer::Sqlite(conn), clock, path.to_path_buf(), None)
+    }
+
+    /// Opens (creating or migrating) the site's queue on PostgreSQL: `conninfo` is a
+    /// libpq connection string or URL. `local` is where this process keeps its own files
+    /// (the console's certificate beside it, as beside the SQLite file).
+    pub fn open_postgres(conninfo: &str, local: &Path, clock: Arc<dyn Clock>) -> Result<Store, StoreError> {
+        let config: postgres::Config = conninfo.parse()?;
+        let mut client = config.connect(postgres::NoTls)?;
+        schema_pg::migrate(&mut client)?;
+        Store::start(Writer::Postgres(Box::new(client)), clock, local.to_path_buf(), Some(config))
+    }
+
+    fn start(
+        writer: Writer,
+        clock: Arc<dyn Clock>,
+        path: PathBuf,
+        site: Option<postgres::Config>,
+    ) -> Result<Store, StoreError> {
         let (tx, rx) = mpsc::channel();
         let (events, _) = broadcast::channel(1024);
-        let publisher = events.clone();
-        std::thread::Builder::new()
-            .name("store".into())
-            .spawn(move || run(conn, rx, publisher, clock))
-            .map_err(|e| StoreError::Sqlite(rusqlite::Error::ToSqlConversionFailure(Box::new(e))))?;
-        Ok(Store { tx, events, path: path.to_path_buf() })
+        let origin = rand::random::<u64>();
+        let alive = Arc::new(());
+        let spawn = |name: &str, body: Box<dyn FnOnce() + Send>| {
+            std::thread::Builder::new().name(name.into()).spawn(body).map_err(|e| StoreError::File(path.clone(), e))
+        };
+        let worker = worker::Worker { writer, events: events.clone(), clock, origin };
+        spawn("store", Box::new(move || worker::run(worker, rx)))?;
+        if let Some(config) = site.clone() {
+            let (events, alive) = (events.clone(), Arc::downgrade(&alive));
+            let (ready, listening) = mpsc::channel();
+            spawn("store-site", Box::new(move || notify::listen(config, origin, events, alive, ready)))?;
+            // The writer just connected: the listener will too, at once.
+            let _ = listening.recv_timeout(std::time::Duration::from_secs(10));
+        }
+        Ok(Store { tx, events, path, site, origin, _alive: alive })
     }
 
     pub fn path(&self) -> &Path {
@@ -188,6 +237,13 @@ impl Store {
     /// whatever the umask of whoever runs it.
     pub fn backup_to(&self, file: &Path) -> Result<(), StoreError> {
         use std::os::unix::fs::OpenOptionsExt;
+        if self.site.is_some() {
+            return Err(StoreError::Unusable {
+                path: file.to_path_buf(),
+                problem: "the queue is on the site's PostgreSQL, not in a file here".into(),
+                fix: "back it up on the site server with pg_dump (docs/TECHNICIAN.md)".into(),
+            });
+        }
         let source = Connection::open_with_flags(&self.path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         let partial = file.with_extension("partial");
         let at = |path: &Path| {
@@ -214,7 +270,10 @@ impl Store {
 
     /// A pool of read-only connections to the same database.
     pub fn reader(&self) -> ReadPool {
-        ReadPool::new(self.path.clone())
+        match &self.site {
+            Some(config) => ReadPool::postgres(config.clone()),
+            None => ReadPool::new(self.path.clone()),
+        }
     }
 
     fn send<T>(&self, make: impl FnOnce(Reply<T>) -> Command) -> Pending<T> {
@@ -237,19 +296,21 @@ impl Store {
     /// Opens the next service day by hand (the clock is wrong, or the day is over):
     /// numbering restarts and what is still open is closed as "not seen".
     pub fn open_day(&self) -> Pending<(chrono::NaiveDate, usize)> {
-        let events = self.events.clone();
-        self.write(move |conn, clock| {
-            let (day, closed) = day::open_next(conn, clock)?;
-            let _ = events.send(DomainEvent::DayOpened { day: day.to_string(), closed });
+        let (events, origin) = (self.events.clone(), self.origin);
+        self.write(move |db, clock| {
+            let (day, closed) = day::open_next(db, clock)?;
+            let opened = DomainEvent::DayOpened { day: day.to_string(), closed };
+            notify::announce(db, origin, std::slice::from_ref(&opened))?;
+            let _ = events.send(opened);
             Ok((day, closed))
         })
     }
 
     /// Makes a new board key (the board's old address stops working) and returns it.
     pub fn new_board_key(&self) -> Pending<String> {
-        self.write(|conn, _| {
+        self.write(|db, _| {
             let key = write::new_token();
-            calls::set_board_key(conn, &key)?;
+            calls::set_board_key(db, &key)?;
             Ok(key)
         })
     }
@@ -264,13 +325,23 @@ impl Store {
         self.send(|reply| Command::CallNext { desk, queue, audit: Some(audit), reply })
     }
 
-    /// Runs `change` on the storage thread (with the only write connection and the clock).
+    /// Runs `change` on the storage thread, in one transaction on the only write
+    /// connection (committed when it returns `Ok`), with the clock.
     pub(crate) fn write<T, F>(&self, change: F) -> Pending<T>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Connection, &dyn Clock) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&dyn Db, &dyn Clock) -> Result<T, StoreError> + Send + 'static,
     {
-        self.send(|reply| Command::Run(Box::new(move |conn, clock| drop(reply.send(change(conn, clock))))))
+        self.write_raw(move |writer, clock| writer.tx(|db| change(db, clock)))
+    }
+
+    /// As [`Store::write`], with the connection itself (for more than one transaction).
+    fn write_raw<T, F>(&self, change: F) -> Pending<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Writer, &dyn Clock) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.send(|reply| Command::Run(Box::new(move |writer, clock| drop(reply.send(change(writer, clock))))))
     }
 
     /// A kiosk calls for someone; calls are kept in memory (nothing about the visitor).
@@ -294,76 +365,16 @@ impl Store {
     }
 }
 
-fn run(
-    mut conn: Connection,
-    rx: mpsc::Receiver<Command>,
-    events: broadcast::Sender<DomainEvent>,
-    clock: Arc<dyn Clock>,
-) {
-    let clock = clock.as_ref();
-    let publish = |e: DomainEvent| {
-        let _ = events.send(e);
-    };
-    let mut help = HelpCalls::default();
-    for command in rx {
-        match command {
-            Command::Issue(request, reply) => {
-                let result = write::issue(&mut conn, &request, clock);
-                if let Ok(t) = &result {
-                    publish(DomainEvent::TicketIssued { id: t.id, number: t.number.clone() });
-                }
-                let _ = reply.send(result);
-            }
-            Command::Act { id, change, reply } => {
-                let _ = reply.send(acted(write::act(&mut conn, clock, id, &change), &publish));
-            }
-            Command::CallNext { desk, queue, audit, reply } => {
-                let _ = reply.send(acted(write::call_next(&mut conn, clock, &desk, queue, audit), &publish));
-            }
-            Command::Run(change) => change(&mut conn, clock),
-            Command::CallHelp { kiosk, screen, reply } => {
-                // A repeated call is published too: the screen it names may have changed.
-                let (call, _) = help.call(&kiosk, &screen, clock.now_ms());
-                publish(DomainEvent::HelpCalled { id: call.id, kiosk: call.kiosk.clone() });
-                let _ = reply.send(Ok(call));
-            }
-            Command::AnswerHelp { id, reply } => {
-                let result = help.answer(id).map_err(StoreError::from);
-                if let Ok(c) = &result {
-                    publish(DomainEvent::HelpAnswered { id: c.id, kiosk: c.kiosk.clone() });
-                }
-                let _ = reply.send(result);
-            }
-            Command::CancelHelp { kiosk } => {
-                if let Some(c) = help.cancel(&kiosk) {
-                    publish(DomainEvent::HelpCancelled { id: c.id, kiosk: c.kiosk });
-                }
-            }
-            Command::OpenHelp(reply) => {
-                let _ = reply.send(Ok(help.open().to_vec()));
-            }
-        }
-    }
-}
-
-/// Publishes a committed change (and its call), and keeps the ticket for the reply.
-fn acted(result: Result<write::Acted, StoreError>, publish: &dyn Fn(DomainEvent)) -> Result<TicketRow, StoreError> {
-    let (row, call) = result?;
-    publish(changed(&row));
-    if let Some(call) = call {
-        publish(DomainEvent::Called(call));
-    }
-    Ok(row)
-}
-
-fn changed(t: &TicketRow) -> DomainEvent {
-    DomainEvent::TicketChanged { id: t.id, number: t.number.clone(), status: t.status, desk: t.desk.clone() }
-}
-
+mod cluster;
+pub use cluster::Cluster;
 #[cfg(test)]
 mod clock_tests;
 #[cfg(test)]
 mod open_tests;
+#[cfg(test)]
+mod shared_tests;
+#[cfg(test)]
+pub(crate) mod site_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

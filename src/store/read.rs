@@ -1,9 +1,10 @@
 //! The read side: queries that run on any connection, and a pool of read-only ones.
 
+use super::sql::{args, Db, PgDb, Row};
 use super::StoreError;
 use crate::core::lang::Lang;
 use crate::core::queue::{Status, Waiting};
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Row};
+use rusqlite::{Connection, OpenFlags};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -39,108 +40,130 @@ const COLUMNS: &str =
     "id, number, COALESCE(moved_to, queue), service_day, token, lang, theme, procedure, have, priority,
                        status, desk, outcome, issued_at, called_at, rev, calls, redirect_to, autonomy";
 
-fn ticket(r: &Row<'_>) -> rusqlite::Result<TicketRow> {
-    let queue: String = r.get(2)?;
-    let lang: String = r.get(5)?;
-    let have: String = r.get(8)?;
-    let status: String = r.get(10)?;
+fn ticket(r: &Row) -> Result<TicketRow, StoreError> {
+    let queue = r.text(2)?;
+    let have = r.text(8)?;
     Ok(TicketRow {
-        id: r.get(0)?,
-        number: r.get(1)?,
+        id: r.int(0)?,
+        number: r.text(1)?,
         queue: queue.chars().next().unwrap_or('?'),
-        service_day: r.get(3)?,
-        token: r.get(4)?,
-        lang: Lang::from_code(&lang).unwrap_or_default(),
-        theme: r.get(6)?,
-        procedure: r.get(7)?,
+        service_day: r.text(3)?,
+        token: r.text(4)?,
+        lang: Lang::from_code(&r.text(5)?).unwrap_or_default(),
+        theme: r.text(6)?,
+        procedure: r.text(7)?,
         have: serde_json::from_str(&have).unwrap_or_default(),
-        priority: r.get(9)?,
-        status: Status::parse(&status).unwrap_or(Status::Cancelled),
-        desk: r.get(11)?,
-        outcome: r.get(12)?,
-        issued_at: r.get(13)?,
-        called_at: r.get(14)?,
-        rev: r.get(15)?,
-        calls: r.get(16)?,
-        redirect_to: r.get(17)?,
-        autonomy: r.get(18)?,
+        priority: r.opt_text(9)?,
+        status: Status::parse(&r.text(10)?).unwrap_or(Status::Cancelled),
+        desk: r.opt_text(11)?,
+        outcome: r.opt_text(12)?,
+        issued_at: r.int(13)?,
+        called_at: r.opt_int(14)?,
+        rev: r.int(15)?,
+        calls: r.count(16)?,
+        redirect_to: r.opt_text(17)?,
+        autonomy: r.opt_text(18)?,
     })
 }
 
-pub fn ticket_by_id(conn: &Connection, id: i64) -> Result<Option<TicketRow>, StoreError> {
+pub fn ticket_by_id(db: &dyn Db, id: i64) -> Result<Option<TicketRow>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM tickets WHERE id = ?1");
-    Ok(conn.query_row(&sql, [id], ticket).optional()?)
+    db.query_opt(&sql, args![id])?.as_ref().map(ticket).transpose()
 }
 
-pub fn ticket_by_token(conn: &Connection, token: &str) -> Result<Option<TicketRow>, StoreError> {
+pub fn ticket_by_token(db: &dyn Db, token: &str) -> Result<Option<TicketRow>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM tickets WHERE token = ?1");
-    Ok(conn.query_row(&sql, [token], ticket).optional()?)
+    db.query_opt(&sql, args![token])?.as_ref().map(ticket).transpose()
 }
 
 /// Open tickets (waiting, called, in service) in calling order: uses the partial index,
 /// so it stays fast however long the history grows.
-pub fn open_tickets(conn: &Connection) -> Result<Vec<TicketRow>, StoreError> {
+pub fn open_tickets(db: &dyn Db) -> Result<Vec<TicketRow>, StoreError> {
     let sql = format!(
         "SELECT {COLUMNS} FROM tickets WHERE status IN ('waiting', 'called', 'in_service')
          ORDER BY status = 'waiting', priority IS NULL, id"
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([], ticket)?.collect::<Result<Vec<_>, _>>()?;
-    Ok(rows)
+    db.query(&sql, &[])?.iter().map(ticket).collect()
 }
 
 /// Waiting tickets as the ordering rule needs them.
-pub fn waiting(conn: &Connection, queue: Option<char>) -> Result<Vec<Waiting>, StoreError> {
-    let mut stmt = conn.prepare_cached(
+pub fn waiting(db: &dyn Db, queue: Option<char>) -> Result<Vec<Waiting>, StoreError> {
+    let rows = db.query(
         "SELECT id, priority IS NOT NULL FROM tickets
          WHERE status = 'waiting' AND (?1 IS NULL OR COALESCE(moved_to, queue) = ?1) ORDER BY id",
+        args![queue.map(String::from)],
     )?;
-    let rows = stmt
-        .query_map([queue.map(String::from)], |r| Ok(Waiting { id: r.get(0)?, priority: r.get(1)?, order: r.get(0)? }))?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(rows)
+    rows.iter().map(|r| Ok(Waiting { id: r.int(0)?, priority: r.bool(1)?, order: r.int(0)? })).collect()
 }
 
 /// How long each visit finished on `day` in `queue` took, start to finish (ms); a visit
 /// the clock made negative or longer than a day (it jumped meanwhile) is left out.
-pub fn service_times(conn: &Connection, day: &str, queue: char) -> Result<Vec<i64>, StoreError> {
-    let mut stmt = conn.prepare_cached(
+pub fn service_times(db: &dyn Db, day: &str, queue: char) -> Result<Vec<i64>, StoreError> {
+    let rows = db.query(
         "SELECT finished_at - started_at FROM tickets
          WHERE service_day = ?1 AND COALESCE(moved_to, queue) = ?2 AND status = 'done'
            AND finished_at - started_at BETWEEN 0 AND 86400000",
+        args![day, queue.to_string()],
     )?;
-    let rows = stmt.query_map(rusqlite::params![day, queue.to_string()], |r| r.get(0))?.collect::<Result<_, _>>()?;
-    Ok(rows)
+    rows.iter().map(|r| r.int(0)).collect()
 }
 
-/// Read-only connections, opened on demand and reused.
+/// Read-only connections, opened on demand and reused: to the SQLite file, or to the
+/// site's PostgreSQL.
 #[derive(Clone)]
 pub struct ReadPool {
-    path: PathBuf,
-    idle: Arc<Mutex<Vec<Connection>>>,
+    source: Source,
+    idle: Arc<Mutex<Vec<Idle>>>,
+}
+
+#[derive(Clone)]
+enum Source {
+    File(PathBuf),
+    Site(Box<postgres::Config>),
+}
+
+enum Idle {
+    File(Connection),
+    Site(Box<postgres::Client>),
 }
 
 impl ReadPool {
     pub fn new(path: PathBuf) -> ReadPool {
-        ReadPool { path, idle: Arc::new(Mutex::new(Vec::new())) }
+        ReadPool { source: Source::File(path), idle: Arc::new(Mutex::new(Vec::new())) }
     }
 
-    /// Runs `f` on a read-only connection (blocking: call from a worker thread).
-    pub fn with<T>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
-        let pooled = self.idle.lock().ok().and_then(|mut v| v.pop());
-        let conn = match pooled {
-            Some(c) => c,
-            None => {
+    pub(super) fn postgres(config: postgres::Config) -> ReadPool {
+        ReadPool { source: Source::Site(Box::new(config)), idle: Arc::new(Mutex::new(Vec::new())) }
+    }
+
+    fn connect(&self) -> Result<Idle, StoreError> {
+        match &self.source {
+            Source::File(path) => {
                 let c = Connection::open_with_flags(
-                    &self.path,
+                    path,
                     OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
                 )?;
                 c.busy_timeout(std::time::Duration::from_secs(5))?;
-                c
+                Ok(Idle::File(c))
+            }
+            Source::Site(config) => Ok(Idle::Site(Box::new(config.connect(postgres::NoTls)?))),
+        }
+    }
+
+    /// Runs `f` on a read-only connection (blocking: call from a worker thread).
+    pub fn with<T>(&self, f: impl FnOnce(&dyn Db) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let pooled = self.idle.lock().ok().and_then(|mut v| v.pop());
+        let (result, back) = match pooled.map_or_else(|| self.connect(), Ok)? {
+            Idle::File(conn) => (f(&conn), Some(Idle::File(conn))),
+            Idle::Site(client) => {
+                let db = PgDb::new(*client);
+                let result = f(&db);
+                let client = db.into_inner();
+                // A connection the server closed is not kept.
+                (result, (!client.is_closed()).then(|| Idle::Site(Box::new(client))))
             }
         };
-        let result = f(&conn);
-        if let Ok(mut v) = self.idle.lock() {
+        if let (Some(conn), Ok(mut v)) = (back, self.idle.lock()) {
             v.push(conn);
         }
         result

@@ -1,5 +1,6 @@
 //! The report's reading and the retention purge, on a real database.
 
+use super::super::site_tests::both;
 use super::super::tests::{day, open, request};
 use super::super::{Change, Store};
 use super::*;
@@ -35,7 +36,7 @@ fn read(store: &Store, from: u32, to: u32) -> (Vec<Visit>, Vec<Kept>) {
     store.reader().with(|c| Ok((visits(c, day(from), day(to), &hour)?, kept(c, day(from), day(to))?))).unwrap()
 }
 
-#[test]
+both! {
 fn a_visit_is_read_with_its_first_call_and_service_times() {
     let (_dir, clock, store) = store_at(2);
     serve(&store, &clock, true, 12, 25);
@@ -46,9 +47,9 @@ fn a_visit_is_read_with_its_first_call_and_service_times() {
     assert_eq!((v.status, v.first_visit, v.hour), (Status::Done, Some(true), 12));
     assert_eq!(v.details.as_ref().and_then(|d| d.priority.as_deref()), Some("mobility"));
     assert_eq!((v.theme.as_str(), v.operator.as_str()), ("papiers", "cni"));
-}
+}}
 
-#[test]
+both! {
 fn the_purge_keeps_counts_and_wipes_details_of_closed_tickets_only() {
     let (_dir, clock, store) = store_at(2);
     serve(&store, &clock, true, 5, 10);
@@ -64,9 +65,8 @@ fn the_purge_keeps_counts_and_wipes_details_of_closed_tickets_only() {
     let raw: (String, String, Option<String>) = store
         .reader()
         .with(|c| {
-            Ok(c.query_row("SELECT lang, have, priority FROM tickets WHERE id = 1", [], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })?)
+            let r = c.query_one("SELECT lang, have, priority FROM tickets WHERE id = 1", &[])?;
+            Ok((r.text(0)?, r.text(1)?, r.opt_text(2)?))
         })
         .unwrap();
     assert_eq!(raw, (String::new(), "[]".to_string(), None));
@@ -84,7 +84,7 @@ fn the_purge_keeps_counts_and_wipes_details_of_closed_tickets_only() {
     let (_, kept) = read(&store, 1, 30);
     assert_eq!(kept.iter().filter(|k| k.kind == KeptKind::Language).map(|k| k.count).sum::<u64>(), 3);
     assert!(clock.today() == day(20));
-}
+}}
 
 fn holds(file: &std::path::Path, text: &str) -> bool {
     let bytes = std::fs::read(file).unwrap_or_default();
@@ -117,7 +117,7 @@ fn a_purged_detail_leaves_no_copy_in_the_database_file_or_its_wal() {
     assert!(!holds(&wal, secret), "the WAL file still holds the purged detail");
 }
 
-#[test]
+both! {
 fn a_purge_with_more_days_than_the_calendar_holds_wipes_nothing_and_does_not_panic() {
     let (_dir, clock, store) = store_at(2);
     serve(&store, &clock, true, 5, 10);
@@ -125,4 +125,4 @@ fn a_purge_with_more_days_than_the_calendar_holds_wipes_nothing_and_does_not_pan
     let purged = store.purge_details(u32::MAX).wait().expect("an answer, not a dead store thread");
     assert_eq!(purged.tickets, 0);
     assert_eq!(store.purge_details(10).wait().unwrap().tickets, 1, "the store still works");
-}
+}}

@@ -1,3 +1,4 @@
+use super::site_tests::both;
 use super::*;
 use crate::clock::ManualClock;
 use crate::core::lang::Lang;
@@ -19,11 +20,12 @@ pub(crate) fn request(queue: char, priority: bool) -> TicketRequest {
     }
 }
 
+/// The store the test names by its file (on SQLite, or on PostgreSQL in `both!` tests).
 pub(super) fn open(path: &Path, clock: &Arc<ManualClock>) -> Store {
-    Store::open_with_clock(path, clock.clone()).unwrap()
+    super::site_tests::open_store(path, clock.clone())
 }
 
-#[test]
+both! {
 fn numbering_survives_restart_and_restarts_next_day() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("g.sqlite");
@@ -43,7 +45,7 @@ fn numbering_survives_restart_and_restarts_next_day() {
     clock.set_day(day(22));
     let back = store.issue(request('C', false)).wait().unwrap();
     assert_eq!((back.number.as_str(), back.service_day.as_str()), ("C-002", "2026-11-24"), "clock jumped back");
-}
+}}
 
 #[test]
 fn newer_schema_is_refused_untouched() {
@@ -74,10 +76,10 @@ fn wal_and_full_sync_are_set() {
     assert_eq!(mode, "wal");
 }
 
-#[test]
+both! {
 fn call_next_takes_priority_first_and_publishes_events() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("g.sqlite")).unwrap();
+    let store = open(&dir.path().join("g.sqlite"), &Arc::new(ManualClock::new(day(23))));
     let mut events = store.subscribe();
     let first = store.issue(request('C', false)).wait().unwrap();
     let urgent = store.issue(request('C', true)).wait().unwrap();
@@ -111,12 +113,12 @@ fn call_next_takes_priority_first_and_publishes_events() {
     assert_eq!(open.iter().map(|t| t.id).collect::<Vec<_>>(), vec![urgent.id, later.id]);
     let by_token = store.reader().with(|c| read::ticket_by_token(c, &later.token)).unwrap().unwrap();
     assert_eq!(by_token.have, vec!["email".to_string()]);
-}
+}}
 
-#[test]
+both! {
 fn staff_accounts_are_unique_and_an_administrator_always_remains() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("g.sqlite")).unwrap();
+    let store = open(&dir.path().join("g.sqlite"), &Arc::new(ManualClock::new(day(23))));
     store.add_staff("marie".into(), "h".into(), Role::Admin).wait().unwrap();
     let again = store.add_staff("marie".into(), "h".into(), Role::Agent).wait();
     assert!(matches!(again, Err(StoreError::DuplicateStaff(_))));
@@ -128,12 +130,12 @@ fn staff_accounts_are_unique_and_an_administrator_always_remains() {
     assert!(store.remove_staff("marie".into()).wait().unwrap(), "paul is an administrator now");
     assert!(!store.remove_staff("marie".into()).wait().unwrap());
     assert!(!store.set_password("marie".into(), "h2".into()).wait().unwrap(), "no such account");
-}
+}}
 
-#[test]
+both! {
 fn a_new_password_moves_the_generation_and_an_unlock_is_dated() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open_with_clock(&dir.path().join("g.sqlite"), Arc::new(ManualClock::new(day(23)))).unwrap();
+    let store = open(&dir.path().join("g.sqlite"), &Arc::new(ManualClock::new(day(23))));
     store.add_staff("marie".into(), "h1".into(), Role::Agent).wait().unwrap();
     let before = store.reader().with(|c| staff(c, "marie")).unwrap().unwrap();
     assert_eq!((before.role, before.unlocked_at), (Role::Agent, None));
@@ -143,9 +145,9 @@ fn a_new_password_moves_the_generation_and_an_unlock_is_dated() {
     assert_eq!(after.password_hash, "h2");
     assert_eq!(after.generation, before.generation + 1);
     assert!(after.unlocked_at.is_some());
-}
+}}
 
-#[test]
+both! {
 fn the_audit_log_is_read_newest_first_and_purged_by_age() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(day(1)));
@@ -160,9 +162,9 @@ fn the_audit_log_is_read_newest_first_and_purged_by_age() {
     assert_eq!(log[0].detail, "A-001");
     assert_eq!(store.purge_audit(10).wait().unwrap(), 1, "the login 19 days ago goes");
     assert_eq!(store.reader().with(|c| audit_log(c, 10)).unwrap().len(), 1);
-}
+}}
 
-#[test]
+both! {
 fn the_audit_log_is_paged_by_id_both_ways() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(day(1)));
@@ -185,7 +187,7 @@ fn the_audit_log_is_paged_by_id_both_ways() {
     assert_eq!(details(&up), ["A-003", "A-002"], "back up: the same page");
     let top = page(up.newer.unwrap());
     assert_eq!((details(&top), top.newer), (vec!["A-005".into(), "A-004".into()], None));
-}
+}}
 
 #[test]
 fn accounts_from_before_roles_become_administrators() {
@@ -202,10 +204,10 @@ fn accounts_from_before_roles_become_administrators() {
     assert_eq!(marie.id, 1, "ids are kept when the table is made again");
 }
 
-#[test]
+both! {
 fn an_account_id_is_never_given_again_even_to_the_same_name() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("g.sqlite")).unwrap();
+    let store = open(&dir.path().join("g.sqlite"), &Arc::new(ManualClock::new(day(23))));
     store.add_staff("marie".into(), "h".into(), Role::Admin).wait().unwrap();
     store.add_staff("paul".into(), "h".into(), Role::Agent).wait().unwrap();
     let first = store.reader().with(|c| staff(c, "paul")).unwrap().unwrap();
@@ -217,13 +219,13 @@ fn an_account_id_is_never_given_again_even_to_the_same_name() {
     assert_eq!(again.generation, first.generation, "the generation alone cannot tell them apart");
     assert_eq!(store.reader().with(|c| staff_by_id(c, first.id)).unwrap(), None);
     assert_eq!(store.reader().with(|c| staff_by_id(c, again.id)).unwrap().map(|a| a.name), Some("paul".into()));
-}
+}}
 
 #[test]
 fn a_backup_holding_password_hashes_is_readable_by_its_owner_only() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("g.sqlite")).unwrap();
+    let store = open(&dir.path().join("g.sqlite"), &Arc::new(ManualClock::new(day(23))));
     store.add_staff("marie".into(), "$argon2id$h".into(), Role::Admin).wait().unwrap();
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     let fresh = dir.path().join("backup.sqlite");

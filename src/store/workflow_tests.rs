@@ -1,6 +1,7 @@
 //! The queue workflow in the store: revisions, recalls and absence, transfers, endings,
 //! and the service day that closes what yesterday left open.
 
+use super::site_tests::both;
 use super::tests::{day, open, request};
 use super::*;
 use crate::clock::ManualClock;
@@ -18,7 +19,7 @@ fn change(action: Action, seen: i64) -> Change {
     Change { seen: Some(seen), desk: Some("Bureau 1".into()), ..Change::new(action) }
 }
 
-#[test]
+both! {
 fn a_page_acts_only_on_the_state_it_showed() {
     let (_dir, _clock, store) = store_at(2);
     let t = store.issue(request('A', false)).wait().unwrap();
@@ -30,9 +31,9 @@ fn a_page_acts_only_on_the_state_it_showed() {
     assert!(matches!(store.act(t.id, second).wait(), Err(StoreError::Changed)));
     let now = store.reader().with(|c| ticket_by_id(c, t.id)).unwrap().unwrap();
     assert_eq!((now.desk.as_deref(), now.calls, now.rev), (Some("Bureau 1"), 1, first.rev));
-}
+}}
 
-#[test]
+both! {
 fn absent_is_noted_only_after_the_recalls() {
     let (_dir, _clock, store) = store_at(2);
     let t = store.issue(request('A', false)).wait().unwrap();
@@ -45,9 +46,9 @@ fn absent_is_noted_only_after_the_recalls() {
     let recalled = store.act(t.id, change(Action::Call, called.rev)).wait().unwrap();
     assert_eq!(recalled.calls, 2);
     assert_eq!(store.act(t.id, absent(recalled.rev)).wait().unwrap().status, Status::NoShow);
-}
+}}
 
-#[test]
+both! {
 fn a_transfer_keeps_the_place_by_arrival() {
     let (_dir, _clock, store) = store_at(2);
     let early = store.issue(request('A', false)).wait().unwrap();
@@ -58,9 +59,9 @@ fn a_transfer_keeps_the_place_by_arrival() {
     let next = store.call_next("Bureau 1".into(), Some('B')).wait().unwrap();
     assert_eq!(next.id, early.id, "arrived before {}", later.number);
     assert!(store.call_next("Bureau 1".into(), Some('A')).wait().is_err(), "no longer in A");
-}
+}}
 
-#[test]
+both! {
 fn an_ending_records_the_outcome_where_to_and_autonomy() {
     let (_dir, _clock, store) = store_at(2);
     let t = store.issue(request('A', false)).wait().unwrap();
@@ -70,9 +71,9 @@ fn an_ending_records_the_outcome_where_to_and_autonomy() {
     assert_eq!(done.outcome.as_deref(), Some("redirected"));
     assert_eq!(done.redirect_to.as_deref(), Some("CAF"));
     assert_eq!(done.autonomy.as_deref(), Some("with_them"));
-}
+}}
 
-#[test]
+both! {
 fn a_new_day_closes_what_yesterday_left_open_as_not_seen() {
     let (_dir, clock, store) = store_at(2);
     let left = store.issue(request('A', false)).wait().unwrap();
@@ -88,9 +89,9 @@ fn a_new_day_closes_what_yesterday_left_open_as_not_seen() {
     }
     assert_eq!(store.issue(request('A', false)).wait().unwrap().number, "A-001");
     assert!(store.reader().with(|c| last_calls(c, 5)).unwrap().is_empty(), "a new day starts an empty board");
-}
+}}
 
-#[test]
+both! {
 fn staff_open_the_next_day_when_the_clock_is_behind() {
     let (_dir, clock, store) = store_at(2);
     store.issue(request('A', false)).wait().unwrap();
@@ -102,9 +103,9 @@ fn staff_open_the_next_day_when_the_clock_is_behind() {
     assert_eq!(events.try_recv().unwrap(), DomainEvent::DayOpened { day: "2026-11-03".into(), closed: 2 });
     let next = store.issue(request('A', false)).wait().unwrap();
     assert_eq!((next.number.as_str(), next.service_day.as_str()), ("A-001", "2026-11-03"));
-}
+}}
 
-#[test]
+both! {
 fn a_new_ticket_carries_the_day_s_measured_service_times_of_its_queue() {
     let (_dir, clock, store) = store_at(2);
     for minutes in [4, 6, 8] {
@@ -117,4 +118,4 @@ fn a_new_ticket_carries_the_day_s_measured_service_times_of_its_queue() {
     assert!(other_queue.service_ms.is_empty(), "queue C has served nobody");
     let next = store.issue(request('A', false)).wait().unwrap();
     assert_eq!(next.service_ms, vec![240_000, 360_000, 480_000]);
-}
+}}

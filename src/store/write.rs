@@ -3,13 +3,13 @@
 use super::accounts::{self, AuditEntry};
 use super::calls::{self, BoardCall};
 use super::read::{self, TicketRow};
+use super::sql::{args, Db};
 use super::{day, StoreError};
 use crate::clock::Clock;
 use crate::core::journey::TicketRequest;
 use crate::core::outcome::Ending;
 use crate::core::queue::{self, Action, Status};
 use rand::RngCore;
-use rusqlite::{params, Connection, TransactionBehavior};
 
 /// A ticket just committed, with what the visitor needs to see.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,46 +36,48 @@ pub(super) fn new_token() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-pub fn issue(conn: &mut Connection, req: &TicketRequest, clock: &dyn Clock) -> Result<IssuedTicket, StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let day = day::current(&tx, clock)?.to_string();
+/// Issues a ticket, inside the caller's transaction.
+pub fn issue(db: &dyn Db, req: &TicketRequest, clock: &dyn Clock) -> Result<IssuedTicket, StoreError> {
+    let day = day::current(db, clock)?.to_string();
     let prefix = req.queue.to_string();
-    let seq: u32 = tx.query_row(
-        "INSERT INTO counters (queue, service_day, last_seq) VALUES (?1, ?2, 1)
-         ON CONFLICT (queue, service_day) DO UPDATE SET last_seq = last_seq + 1
-         RETURNING last_seq",
-        params![prefix, day],
-        |r| r.get(0),
-    )?;
-    let waiting = read::waiting(&tx, Some(req.queue))?;
+    let seq = db
+        .query_one(
+            "INSERT INTO counters (queue, service_day, last_seq) VALUES (?1, ?2, 1)
+             ON CONFLICT (queue, service_day) DO UPDATE SET last_seq = counters.last_seq + 1
+             RETURNING last_seq",
+            args![prefix.as_str(), day.as_str()],
+        )?
+        .count(0)?;
+    let waiting = read::waiting(db, Some(req.queue))?;
     let ahead = queue::ahead_of_new(&waiting, req.priority.is_some());
-    let service_ms = read::service_times(&tx, &day, req.queue)?;
+    let service_ms = read::service_times(db, &day, req.queue)?;
     let number = queue::format_number(req.queue, seq);
     let token = new_token();
     let (follow, follow_hash) = super::follow::new_follow_token().unzip();
     let issued_at = clock.now_ms();
     let have = serde_json::to_string(&req.have).unwrap_or_else(|_| "[]".into());
-    tx.execute(
-        "INSERT INTO tickets (number, queue, seq, service_day, token, lang, theme, procedure, have,
-                              priority, status, issued_at, follow_hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'waiting', ?11, ?12)",
-        params![
-            number,
-            prefix,
-            seq,
-            day,
-            token,
-            req.lang.code(),
-            req.theme,
-            req.procedure,
-            have,
-            req.priority,
-            issued_at,
-            follow_hash
-        ],
-    )?;
-    let id = tx.last_insert_rowid();
-    tx.commit()?;
+    let id = db
+        .query_one(
+            "INSERT INTO tickets (number, queue, seq, service_day, token, lang, theme, procedure, have,
+                                  priority, status, issued_at, follow_hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'waiting', ?11, ?12)
+             RETURNING id",
+            args![
+                number.as_str(),
+                prefix,
+                seq,
+                day.as_str(),
+                token.as_str(),
+                req.lang.code(),
+                req.theme.as_str(),
+                req.procedure.as_str(),
+                have,
+                &req.priority,
+                issued_at,
+                follow_hash
+            ],
+        )?
+        .int(0)?;
     Ok(IssuedTicket { id, number, token, queue: req.queue, service_day: day, ahead, service_ms, issued_at, follow })
 }
 
@@ -119,9 +121,9 @@ pub struct Audit {
 /// A ticket after a change, and the board's call when the change was a call.
 pub type Acted = (TicketRow, Option<BoardCall>);
 
-pub fn act(conn: &mut Connection, clock: &dyn Clock, id: i64, change: &Change) -> Result<Acted, StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let row = read::ticket_by_id(&tx, id)?.ok_or(StoreError::NotFound)?;
+/// Applies `change` to ticket `id`, inside the caller's transaction.
+pub fn act(db: &dyn Db, clock: &dyn Clock, id: i64, change: &Change) -> Result<Acted, StoreError> {
+    let row = read::ticket_by_id(db, id)?.ok_or(StoreError::NotFound)?;
     if change.seen.is_some_and(|seen| seen != row.rev) {
         return Err(StoreError::Changed);
     }
@@ -140,7 +142,7 @@ pub fn act(conn: &mut Connection, clock: &dyn Clock, id: i64, change: &Change) -
     let desk = change.desk.as_deref().filter(|_| matches!(change.action, Action::Call | Action::Start));
     let ending = change.ending.as_ref().filter(|_| change.action == Action::Finish);
     let moved = change.queue.filter(|_| change.action == Action::Transfer).map(String::from);
-    tx.execute(
+    db.execute(
         "UPDATE tickets SET status = ?2, rev = rev + 1,
                 desk = CASE WHEN ?7 THEN NULL ELSE COALESCE(?3, desk) END,
                 calls = calls + ?6, moved_to = COALESCE(?8, moved_to),
@@ -148,7 +150,7 @@ pub fn act(conn: &mut Connection, clock: &dyn Clock, id: i64, change: &Change) -
                 autonomy = COALESCE(?9, autonomy), first_visit = COALESCE(?11, first_visit),
                 first_called_at = CASE WHEN ?6 = 1 THEN COALESCE(first_called_at, ?10) ELSE first_called_at END
          WHERE id = ?1",
-        params![
+        args![
             id,
             to.as_str(),
             desk,
@@ -159,41 +161,35 @@ pub fn act(conn: &mut Connection, clock: &dyn Clock, id: i64, change: &Change) -
             moved,
             ending.and_then(|e| e.autonomy).map(|a| a.as_str()),
             now,
-            ending.and_then(|e| e.first_visit),
+            ending.and_then(|e| e.first_visit).map(i64::from),
         ],
     )?;
     if let Some(column) = column {
-        tx.execute(&format!("UPDATE tickets SET {column} = ?2 WHERE id = ?1"), params![id, now])?;
+        db.execute(&format!("UPDATE tickets SET {column} = ?2 WHERE id = ?1"), args![id, now])?;
     }
-    let row = read::ticket_by_id(&tx, id)?.ok_or(StoreError::NotFound)?;
-    let call = if change.action == Action::Call { Some(calls::record(&tx, &row, now)?) } else { None };
+    let row = read::ticket_by_id(db, id)?.ok_or(StoreError::NotFound)?;
+    let call = if change.action == Action::Call { Some(calls::record(db, &row, now)?) } else { None };
     if let Some(Audit { actor, action, address }) = change.audit.clone() {
         let entry = AuditEntry { at: now, actor, action, detail: row.number.clone(), address };
-        accounts::record(&tx, &entry)?;
+        accounts::record(db, &entry)?;
     }
-    tx.commit()?;
     Ok((row, call))
 }
 
-/// Calls the next visitor of today (priority first) to `desk`, from one queue or all.
+/// Calls the next visitor of today (priority first) to `desk`, from one queue or all,
+/// inside the caller's transaction (the choice and the call are one: two desks calling at
+/// once never get the same visitor).
 pub fn call_next(
-    conn: &mut Connection,
+    db: &dyn Db,
     clock: &dyn Clock,
     desk: &str,
     queue: Option<char>,
     audit: Option<Audit>,
 ) -> Result<Acted, StoreError> {
     // A new day closes what yesterday left open before anyone is called.
-    {
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        day::current(&tx, clock)?;
-        tx.commit()?;
-    }
-    let next = {
-        let waiting = read::waiting(conn, queue)?;
-        queue::next_in_line(&waiting).map(|w| w.id)
-    };
-    let id = next.ok_or(StoreError::NobodyWaiting)?;
+    day::current(db, clock)?;
+    let waiting = read::waiting(db, queue)?;
+    let id = queue::next_in_line(&waiting).map(|w| w.id).ok_or(StoreError::NobodyWaiting)?;
     let change = Change { desk: Some(desk.to_string()), audit, ..Change::new(Action::Call) };
-    act(conn, clock, id, &change)
+    act(db, clock, id, &change)
 }

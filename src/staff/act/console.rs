@@ -9,7 +9,7 @@ use crate::staff::access::auth::{Auth, LoginRules, Session};
 use crate::staff::access::{guard, limits, tls};
 use crate::staff::pages;
 use crate::store::{ReadPool, Store, StoreError};
-use rusqlite::Connection;
+use crate::store::sql::Db;
 use std::sync::Arc;
 use tokio::sync::watch;
 
@@ -162,7 +162,7 @@ impl Console {
     pub(crate) async fn read<T, F>(&self, query: F) -> Result<T, ConsoleError>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&dyn Db) -> Result<T, StoreError> + Send + 'static,
     {
         // The semaphore is never closed: a turn always comes.
         let _turn = self.readers.acquire().await;

@@ -17,14 +17,14 @@ use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate, TimeZone, Timelike};
-use rusqlite::Connection;
+use crate::store::sql::Db;
 use serde::Deserialize;
 
 /// The longest span one report covers (a year, leap or not).
 pub const MAX_DAYS: i64 = 366;
 
 /// The report on the service days `from..=to`, read from `conn`.
-pub fn gather(conn: &Connection, catalogue: &Catalogue, from: NaiveDate, to: NaiveDate) -> Result<Report, StoreError> {
+pub fn gather(conn: &dyn Db, catalogue: &Catalogue, from: NaiveDate, to: NaiveDate) -> Result<Report, StoreError> {
     let mut visits = store::report_visits(conn, from, to, &local_hour)?;
     report::name_from(&mut visits, catalogue);
     let kept = store::report_kept(conn, from, to)?;

@@ -1,0 +1,67 @@
+//! `[site]`: the site's shared queue on PostgreSQL, for a site with several kiosks or
+//! desks in separate processes (two kiosks, a kiosk and a console on a desk's PC). Without
+//! it (the default) the kiosk keeps its queue in its own SQLite file.
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SiteSection {
+    /// The site's database, as libpq's connection settings
+    /// (`host=192.168.1.10 dbname=guichet user=kiosk_entree password=…`) or a
+    /// `postgresql://` address. Empty: this kiosk's own SQLite file.
+    pub database: String,
+}
+
+impl SiteSection {
+    /// The site's connection settings, when the queue is shared.
+    pub fn database(&self) -> Option<&str> {
+        Some(self.database.trim()).filter(|d| !d.is_empty())
+    }
+}
+
+/// A mistake in `[site]`: (the key, what is wrong, what to write instead).
+pub fn check_site(site: &SiteSection) -> Result<(), (&'static str, String, String)> {
+    let Some(database) = site.database() else { return Ok(()) };
+    let parsed: Result<postgres::Config, _> = database.parse();
+    match parsed {
+        Err(e) => Err((
+            "database",
+            format!("[site] database cannot be read as PostgreSQL's connection settings ({e})"),
+            "write database = \"host=192.168.1.10 dbname=guichet user=kiosk_entree password=...\" (the site \
+             server's address, the database and this kiosk's role), or remove it to keep the queue on this kiosk"
+                .into(),
+        )),
+        Ok(c) if c.get_hosts().is_empty() || c.get_dbname().is_none() || c.get_user().is_none() => Err((
+            "database",
+            "[site] database must name the server (host), the database (dbname) and this kiosk's role (user)".into(),
+            "write database = \"host=192.168.1.10 dbname=guichet user=kiosk_entree password=...\"".into(),
+        )),
+        Ok(_) => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Config;
+
+    #[test]
+    fn the_queue_stays_on_the_kiosk_unless_a_site_database_is_given() {
+        assert_eq!(Config::parse("", "g.toml").unwrap().site.database(), None);
+        let c = Config::parse("[site]\ndatabase = \"host=10.0.0.2 dbname=guichet user=kiosk_a\"\n", "g.toml").unwrap();
+        assert_eq!(c.site.database(), Some("host=10.0.0.2 dbname=guichet user=kiosk_a"));
+        let url = "[site]\ndatabase = \"postgresql://kiosk_a@10.0.0.2/guichet\"\n";
+        assert!(Config::parse(url, "g.toml").unwrap().site.database().is_some());
+    }
+
+    #[test]
+    fn a_database_setting_that_cannot_be_used_names_its_line_and_the_fix() {
+        let e =
+            Config::parse("site_name = \"x\"\n[site]\ndatabase = \"host=10.0.0.2 dbname\"\n", "g.toml").unwrap_err();
+        assert_eq!((e.file.as_str(), e.line), ("g.toml", 3), "{e}");
+        assert!(e.fix.contains("dbname=guichet"), "{e}");
+        let e = Config::parse("[site]\ndatabase = \"host=10.0.0.2\"\n", "g.toml").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        assert!(e.problem.contains("dbname"), "{e}");
+    }
+}

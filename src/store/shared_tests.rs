@@ -1,0 +1,124 @@
+//! One site, several kiosks and desks, one queue: stores with their own connections (as
+//! separate processes have) working the same PostgreSQL database at once keep the
+//! guarantees a lone kiosk's SQLite gives.
+
+use super::site_tests::{on_site, open_store};
+use super::tests::{day, request};
+use super::*;
+use crate::clock::ManualClock;
+use std::collections::HashSet;
+
+fn site(n: usize, path: &Path) -> Vec<Store> {
+    on_site();
+    let clock = Arc::new(ManualClock::new(day(23)));
+    (0..n).map(|_| open_store(path, clock.clone())).collect()
+}
+
+#[test]
+fn kiosks_issuing_at_once_never_give_a_number_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let kiosks = site(4, &dir.path().join("site"));
+    let issued: Vec<IssuedTicket> = std::thread::scope(|s| {
+        let each: Vec<_> = kiosks
+            .iter()
+            .map(|k| s.spawn(move || (0..40).map(|_| k.issue(request('A', false)).wait().unwrap()).collect::<Vec<_>>()))
+            .collect();
+        each.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
+    let numbers: HashSet<&str> = issued.iter().map(|t| t.number.as_str()).collect();
+    assert_eq!(numbers.len(), 160, "a number was given twice");
+    let expected: HashSet<String> = (1..=160).map(|n| format!("A-{n:03}")).collect();
+    assert_eq!(numbers, expected.iter().map(String::as_str).collect(), "numbers are 1..160 with no gap");
+    // Each kiosk's own tickets come in its order.
+    for k in 0..4 {
+        let mine: Vec<u32> = issued[k * 40..(k + 1) * 40].iter().map(|t| t.number[2..].parse().unwrap()).collect();
+        assert!(mine.windows(2).all(|w| w[0] < w[1]), "kiosk {k}: {mine:?}");
+    }
+}
+
+#[test]
+fn desks_calling_at_once_never_call_a_visitor_twice_and_the_board_sees_every_call_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("site");
+    let stores = site(7, &path);
+    let (kiosk, desks) = stores.split_first().unwrap();
+    for i in 0..60 {
+        kiosk.issue(request(if i % 2 == 0 { 'A' } else { 'C' }, i % 7 == 0)).wait().unwrap();
+    }
+    let called: Vec<TicketRow> = std::thread::scope(|s| {
+        let each: Vec<_> = desks
+            .iter()
+            .enumerate()
+            .map(|(d, desk)| {
+                s.spawn(move || {
+                    let mut mine = Vec::new();
+                    loop {
+                        match desk.call_next(format!("Bureau {d}"), None).wait() {
+                            Ok(row) => mine.push(row),
+                            Err(StoreError::NobodyWaiting) => return mine,
+                            Err(e) => panic!("desk {d}: {e}"),
+                        }
+                    }
+                })
+            })
+            .collect();
+        each.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
+    let ids: HashSet<i64> = called.iter().map(|t| t.id).collect();
+    assert_eq!((called.len(), ids.len()), (60, 60), "every visitor called, none twice");
+    assert!(called.iter().all(|t| t.calls == 1 && t.status == Status::Called));
+    // The board reads the calls by id: each call once, ids in the order they were made.
+    let board = kiosk.reader().with(|db| calls_after(db, 0, 1000)).unwrap();
+    assert_eq!(board.len(), 60);
+    assert!(board.windows(2).all(|w| w[0].id < w[1].id && w[0].at <= w[1].at));
+    let on_board: HashSet<&str> = board.iter().map(|c| c.number.as_str()).collect();
+    assert_eq!(on_board.len(), 60);
+}
+
+/// Waits (a little) for the next event another process announced.
+fn next_event(rx: &mut tokio::sync::broadcast::Receiver<DomainEvent>) -> DomainEvent {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        match rx.try_recv() {
+            Ok(e) => return e,
+            Err(_) if std::time::Instant::now() < deadline => std::thread::sleep(std::time::Duration::from_millis(5)),
+            Err(e) => panic!("no event from the other process: {e:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_console_hears_every_kiosk_and_desk_of_the_site_through_postgresql() {
+    let dir = tempfile::tempdir().unwrap();
+    let stores = site(3, &dir.path().join("site"));
+    let (kiosk, desk, console) = (&stores[0], &stores[1], &stores[2]);
+    let mut heard = console.subscribe();
+    let mut kiosk_heard = kiosk.subscribe();
+    // The listener connects in the background: wait until it hears an announcement.
+    let t = kiosk.issue(request('A', false)).wait().unwrap();
+    assert_eq!(next_event(&mut heard), DomainEvent::TicketIssued { id: t.id, number: "A-001".into() });
+    assert_eq!(next_event(&mut kiosk_heard), DomainEvent::TicketIssued { id: t.id, number: "A-001".into() });
+    let called = desk.call_next("Bureau 3".into(), None).wait().unwrap();
+    let changed = next_event(&mut heard);
+    assert_eq!(
+        changed,
+        DomainEvent::TicketChanged {
+            id: t.id,
+            number: "A-001".into(),
+            status: Status::Called,
+            desk: Some("Bureau 3".into())
+        }
+    );
+    assert!(matches!(next_event(&mut heard), DomainEvent::Called(c) if c.number == "A-001" && c.desk == "Bureau 3"));
+    assert_eq!(called.id, t.id);
+    // A change rolled back is never announced: a second call of the same page's revision.
+    let stale = Change { seen: Some(0), ..Change::new(crate::core::queue::Action::Start) };
+    assert!(matches!(desk.act(t.id, stale).wait(), Err(StoreError::Changed)));
+    desk.flush().wait().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(heard.try_recv().is_err(), "nothing was announced for the refused change");
+    // The kiosk heard the desk's call too, once each (its own ticket it published itself).
+    assert!(matches!(next_event(&mut kiosk_heard), DomainEvent::TicketChanged { .. }));
+    assert!(matches!(next_event(&mut kiosk_heard), DomainEvent::Called(_)));
+    assert!(kiosk_heard.try_recv().is_err());
+}
