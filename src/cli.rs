@@ -95,6 +95,17 @@ pub enum Command {
         #[command(subcommand)]
         action: StaffAction,
     },
+    /// Make the certificates of a site server (docs/SITE.md): the site's authority
+    /// (site-ca.crt, every kiosk's [site] ca_file) and the server's certificate and key
+    /// for PostgreSQL (site-server.crt, site-server.key), in --out.
+    SiteCert {
+        /// The names kiosks reach the server by: its address(es) on the office network.
+        #[arg(long = "address", required = true)]
+        addresses: Vec<String>,
+        /// The folder to write the three files in (made if missing; files not replaced).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 /// How `guichet report` prints.

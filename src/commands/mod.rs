@@ -14,6 +14,7 @@ mod kiosk;
 mod print_test;
 mod report;
 mod screenshot;
+mod site_cert;
 mod staff;
 
 pub use board::board;
@@ -22,6 +23,7 @@ pub use kiosk::{kiosk, serve};
 pub use print_test::print_test;
 pub use report::{purge, report, Retention};
 pub use screenshot::screenshot;
+pub use site_cert::site_cert;
 pub use staff::staff;
 
 use crate::config::{Config, Display};
@@ -78,7 +80,9 @@ impl Site {
         match self.config.site.database() {
             Some(site) => {
                 let clock = std::sync::Arc::new(crate::clock::SystemClock);
-                Store::open_postgres(site, &path, clock).context("cannot open the site's database ([site] database)")
+                let link = crate::store::SiteLink::new(site, self.config.site.ca_file.as_deref())
+                    .context("the link to the site's database ([site] in guichet.toml)")?;
+                Store::open_site(link, &path, clock).context("cannot open the site's database ([site] database)")
             }
             None => Store::open(&path).with_context(|| format!("cannot open the database {}", path.display())),
         }

@@ -11,6 +11,9 @@ pub struct SiteSection {
     /// (`host=192.168.1.10 dbname=guichet user=kiosk_entree password=…`) or a
     /// `postgresql://` address. Empty: this kiosk's own SQLite file.
     pub database: String,
+    /// The site's certificate authority (PEM, `guichet site-cert` makes it): over the
+    /// network the link is TLS, and the server must prove itself with a certificate it signed.
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 impl SiteSection {
@@ -37,6 +40,13 @@ pub fn check_site(site: &SiteSection) -> Result<(), (&'static str, String, Strin
             "[site] database must name the server (host), the database (dbname) and this kiosk's role (user)".into(),
             "write database = \"host=192.168.1.10 dbname=guichet user=kiosk_entree password=...\"".into(),
         )),
+        Ok(c) if crate::store::link::over_network(&c) && site.ca_file.is_none() => Err((
+            "database",
+            "[site] database reaches the server over the network: the link must be encrypted".into(),
+            "add ca_file = \"/etc/guichet/site-ca.crt\" to [site], the site's authority made with the \
+             server's certificate (guichet site-cert; docs/SITE.md)"
+                .into(),
+        )),
         Ok(_) => Ok(()),
     }
 }
@@ -48,10 +58,12 @@ mod tests {
     #[test]
     fn the_queue_stays_on_the_kiosk_unless_a_site_database_is_given() {
         assert_eq!(Config::parse("", "g.toml").unwrap().site.database(), None);
-        let c = Config::parse("[site]\ndatabase = \"host=10.0.0.2 dbname=guichet user=kiosk_a\"\n", "g.toml").unwrap();
+        let text =
+            "[site]\ndatabase = \"host=10.0.0.2 dbname=guichet user=kiosk_a\"\nca_file = \"/etc/guichet/ca.crt\"\n";
+        let c = Config::parse(text, "g.toml").unwrap();
         assert_eq!(c.site.database(), Some("host=10.0.0.2 dbname=guichet user=kiosk_a"));
-        let url = "[site]\ndatabase = \"postgresql://kiosk_a@10.0.0.2/guichet\"\n";
-        assert!(Config::parse(url, "g.toml").unwrap().site.database().is_some());
+        let socket = "[site]\ndatabase = \"host=/run/postgresql dbname=guichet user=kiosk_a\"\n";
+        assert!(Config::parse(socket, "g.toml").unwrap().site.database().is_some(), "no TLS on the same machine");
     }
 
     #[test]
@@ -63,5 +75,9 @@ mod tests {
         let e = Config::parse("[site]\ndatabase = \"host=10.0.0.2\"\n", "g.toml").unwrap_err();
         assert_eq!(e.line, 2, "{e}");
         assert!(e.problem.contains("dbname"), "{e}");
+        let url = "[site]\n\ndatabase = \"postgresql://kiosk_a@10.0.0.2/guichet\"\n";
+        let e = Config::parse(url, "g.toml").unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        assert!(e.fix.contains("ca_file"), "{e}");
     }
 }

@@ -1,19 +1,51 @@
 //! A throwaway PostgreSQL cluster from Debian's own packages (`initdb`, `pg_ctl`) in a
-//! folder, reached only through a Unix socket in that folder: what the tests and the
-//! site demo run a shared queue on. It stops when dropped, and, should the process die
-//! first, a watchdog stops it and removes the folder.
+//! folder: what the tests and the site demo run a shared queue on. Trusted on a Unix
+//! socket in that folder; on the loopback address (a port of its own) only with the
+//! superuser's password, and over TLS once [`Cluster::serve_tls`] gave it a certificate.
+//! It stops when dropped, and, should the process die first, a watchdog stops it and
+//! removes the folder.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+#[cfg(test)]
+#[path = "cluster_tests.rs"]
+mod tests;
+
 /// The superuser the cluster is made with (trusted on its own socket only).
 pub const USER: &str = "guichet";
-/// The port only names the socket (`.s.PGSQL.<port>`): the cluster listens on no network.
-const PORT: u16 = 5432;
-
 pub struct Cluster {
     dir: PathBuf,
     bin: PathBuf,
+    /// The loopback port (it also names the socket, `.s.PGSQL.<port>`).
+    port: u16,
+    /// The superuser's password over TCP (random, this cluster's only).
+    password: String,
+}
+
+/// A port free on the loopback address now.
+fn free_port() -> Result<u16, String> {
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
+    probe.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+}
+
+/// Writes `text` to `file` for the server's user (readable by it alone).
+fn write_owned(file: &Path, text: &str) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(file, text).map_err(|e| format!("{}: {e}", file.display()))?;
+    std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600)).map_err(|e| e.to_string())?;
+    if nix::unistd::geteuid().is_root() {
+        let mut c = Command::new("chown");
+        c.arg("postgres:").arg(file);
+        run(c, "chown")?;
+    }
+    Ok(())
+}
+
+fn append(file: &Path, text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let appended = std::fs::OpenOptions::new().append(true).open(file).and_then(|mut f| f.write_all(text.as_bytes()));
+    appended.map_err(|e| format!("{}: {e}", file.display()))
 }
 
 /// Debian's server programs: the newest installed version.
@@ -73,22 +105,23 @@ impl Cluster {
             }
         }
         let data = dir.join("data");
+        let password = super::write::new_token();
+        let pwfile = dir.join("password");
+        write_owned(&pwfile, &password)?;
         let mut init = as_owner(&bin.join("initdb"));
-        init.args(["-D"]).arg(&data).args(["-U", USER, "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"]);
+        init.args(["-D"]).arg(&data).args(["-U", USER, "--auth-local=trust", "--auth-host=scram-sha-256"]);
+        init.arg(format!("--pwfile={}", pwfile.display())).args(["--no-sync", "-E", "UTF8", "--locale=C"]);
         run(init, "initdb")?;
+        let port = free_port()?;
         // In its own settings, so that a restart keeps them. `fsync` off: a throwaway
         // cluster (the store's own durability is SQLite's, or the site server's).
         let settings = format!(
-            "\nlisten_addresses = ''\nunix_socket_directories = '{}'\nport = {PORT}\nfsync = off\nmax_connections = 200\n",
+            "\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{}'\nport = {port}\nfsync = off\n\
+             max_connections = 200\n",
             dir.display()
         );
-        let conf = data.join("postgresql.conf");
-        let appended = std::fs::OpenOptions::new().append(true).open(&conf).and_then(|mut f| {
-            use std::io::Write;
-            f.write_all(settings.as_bytes())
-        });
-        appended.map_err(|e| format!("{}: {e}", conf.display()))?;
-        let cluster = Cluster { dir: dir.to_path_buf(), bin };
+        append(&data.join("postgresql.conf"), &settings)?;
+        let cluster = Cluster { dir: dir.to_path_buf(), bin, port, password };
         cluster.set_running(true)?;
         cluster.watch();
         Ok(cluster)
@@ -112,9 +145,32 @@ impl Cluster {
             .spawn();
     }
 
-    /// The connection settings of database `name` on this cluster.
+    /// The connection settings of database `name` on this cluster (its socket).
     pub fn conninfo(&self, name: &str) -> String {
-        format!("host={} port={PORT} user={USER} dbname={name}", self.dir.display())
+        format!("host={} port={} user={USER} dbname={name}", self.dir.display(), self.port)
+    }
+
+    /// The settings of database `name` over the loopback address with the password, as a
+    /// kiosk reaches a site server (TLS required: see [`Cluster::serve_tls`]).
+    pub fn tcp_conninfo(&self, name: &str) -> String {
+        format!(
+            "host=127.0.0.1 port={} user={USER} password={} dbname={name} sslmode=require",
+            self.port, self.password
+        )
+    }
+
+    /// Serves TLS with this certificate chain and key (PEM), from now on.
+    pub fn serve_tls(&self, cert_pem: &str, key_pem: &str) -> Result<(), String> {
+        let data = self.dir.join("data");
+        write_owned(&data.join("site.crt"), cert_pem)?;
+        write_owned(&data.join("site.key"), key_pem)?;
+        append(&data.join("postgresql.conf"), "\nssl = on\nssl_cert_file = 'site.crt'\nssl_key_file = 'site.key'\n")?;
+        let mut reload = as_owner(&self.bin.join("pg_ctl"));
+        reload.arg("-D").arg(&data).arg("reload");
+        run(reload, "pg_ctl reload")?;
+        // The reload is asynchronous: wait until a TLS handshake is answered.
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        Ok(())
     }
 
     /// Makes a new, empty database; its connection settings.

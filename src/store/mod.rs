@@ -9,12 +9,14 @@ mod accounts;
 mod calls;
 mod day;
 mod follow;
+pub mod link;
 mod notify;
 mod open;
 mod read;
 mod report;
 pub mod schema;
 mod schema_pg;
+pub mod site_cert;
 pub mod sql;
 mod worker;
 mod write;
@@ -26,6 +28,7 @@ pub use accounts::{
 };
 pub use calls::{board_key, calls_after, last_calls, BoardCall, SHOWN};
 pub use follow::{follow_hash, follow_ticket, is_follow_token, service_day_now, FollowTicket};
+pub use link::SiteLink;
 pub use read::{open_tickets, ticket_by_id, ticket_by_token, ReadPool, TicketRow};
 pub use report::{kept as report_kept, visits as report_visits, Purged};
 pub use write::{Audit, Change, IssuedTicket};
@@ -45,7 +48,7 @@ use writer::Writer;
 pub enum StoreError {
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("database error: {0}")]
+    #[error("database error: {}", with_causes(.0))]
     Postgres(#[from] postgres::Error),
     /// A row that does not hold what the store wrote there.
     #[error("column {index} of a row read back is not {wanted}")]
@@ -76,6 +79,18 @@ pub enum StoreError {
     /// wrong, and what to do (the fix names the file; callers name it before the problem).
     #[error("{problem}\n    fix: {fix}")]
     Unusable { path: PathBuf, problem: String, fix: String },
+}
+
+/// An error and what caused it, in one line ("error performing TLS handshake: invalid
+/// peer certificate: UnknownIssuer"): what a technician needs to see.
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text = format!("{text}: {c}");
+        cause = c.source();
+    }
+    text
 }
 
 /// What happened, for the console, the board and the kiosk.
@@ -155,7 +170,7 @@ pub struct Store {
     events: broadcast::Sender<DomainEvent>,
     path: PathBuf,
     /// The site's PostgreSQL (its connection settings), when the queue is shared there.
-    site: Option<postgres::Config>,
+    site: Option<SiteLink>,
     /// This store's name in the site's announcements (random: one per process and store).
     origin: u64,
     /// Held by every handle: the site listener stops once the last one is gone.
@@ -196,17 +211,21 @@ impl Store {
     /// libpq connection string or URL. `local` is where this process keeps its own files
     /// (the console's certificate beside it, as beside the SQLite file).
     pub fn open_postgres(conninfo: &str, local: &Path, clock: Arc<dyn Clock>) -> Result<Store, StoreError> {
-        let config: postgres::Config = conninfo.parse()?;
-        let mut client = config.connect(postgres::NoTls)?;
+        Store::open_site(SiteLink::new(conninfo, None)?, local, clock)
+    }
+
+    /// As [`Store::open_postgres`], over a link made already (TLS with the site's authority).
+    pub fn open_site(link: SiteLink, local: &Path, clock: Arc<dyn Clock>) -> Result<Store, StoreError> {
+        let mut client = link.connect()?;
         schema_pg::migrate(&mut client)?;
-        Store::start(Writer::Postgres(Box::new(client)), clock, local.to_path_buf(), Some(config))
+        Store::start(Writer::Postgres(Box::new(client)), clock, local.to_path_buf(), Some(link))
     }
 
     fn start(
         writer: Writer,
         clock: Arc<dyn Clock>,
         path: PathBuf,
-        site: Option<postgres::Config>,
+        site: Option<SiteLink>,
     ) -> Result<Store, StoreError> {
         let (tx, rx) = mpsc::channel();
         let (events, _) = broadcast::channel(1024);

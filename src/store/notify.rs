@@ -81,14 +81,14 @@ pub(super) fn decode(me: u64, payload: &str) -> Option<DomainEvent> {
 /// as the store (`alive`) is; a lost connection is made again every second. `ready` is
 /// told once it listens (a store opened hears every change made after).
 pub(super) fn listen(
-    config: postgres::Config,
+    link: super::SiteLink,
     me: u64,
     events: broadcast::Sender<DomainEvent>,
     alive: Weak<()>,
     ready: std::sync::mpsc::Sender<()>,
 ) {
     while alive.strong_count() > 0 {
-        let connected = config.connect(postgres::NoTls).map_err(StoreError::from).and_then(|mut client| {
+        let connected = link.connect().and_then(|mut client| {
             client.batch_execute(&format!("LISTEN {CHANNEL}"))?;
             Ok(client)
         });

@@ -119,7 +119,7 @@ pub struct ReadPool {
 #[derive(Clone)]
 enum Source {
     File(PathBuf),
-    Site(Box<postgres::Config>),
+    Site(Box<super::SiteLink>),
 }
 
 enum Idle {
@@ -132,8 +132,8 @@ impl ReadPool {
         ReadPool { source: Source::File(path), idle: Arc::new(Mutex::new(Vec::new())) }
     }
 
-    pub(super) fn postgres(config: postgres::Config) -> ReadPool {
-        ReadPool { source: Source::Site(Box::new(config)), idle: Arc::new(Mutex::new(Vec::new())) }
+    pub(super) fn postgres(link: super::SiteLink) -> ReadPool {
+        ReadPool { source: Source::Site(Box::new(link)), idle: Arc::new(Mutex::new(Vec::new())) }
     }
 
     fn connect(&self) -> Result<Idle, StoreError> {
@@ -146,7 +146,7 @@ impl ReadPool {
                 c.busy_timeout(std::time::Duration::from_secs(5))?;
                 Ok(Idle::File(c))
             }
-            Source::Site(config) => Ok(Idle::Site(Box::new(config.connect(postgres::NoTls)?))),
+            Source::Site(link) => Ok(Idle::Site(Box::new(link.connect()?))),
         }
     }
 

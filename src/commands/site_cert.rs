@@ -1,0 +1,42 @@
+//! `guichet site-cert`: the certificates of a site server, written for the technician
+//! (docs/SITE.md says where each goes).
+
+use super::Site;
+use anyhow::Context;
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+
+/// Writes `text` to a new file (never over one: a site's authority is made once), with
+/// `mode`.
+fn write_new(file: &Path, text: &str, mode: u32) -> anyhow::Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(mode)
+        .open(file)
+        .with_context(|| format!("cannot make {} (an existing one is never replaced)", file.display()))?;
+    f.write_all(text.as_bytes()).with_context(|| format!("cannot write {}", file.display()))
+}
+
+pub fn site_cert(site: &Site, addresses: &[String], out: &Path) -> anyhow::Result<()> {
+    let certs = crate::store::site_cert::make(&site.config.site_name, addresses)
+        .context("cannot make the certificates (an address or name they cannot hold?)")?;
+    std::fs::create_dir_all(out).with_context(|| format!("cannot make the folder {}", out.display()))?;
+    let files = [
+        ("site-ca.crt", &certs.ca_cert, 0o644),
+        ("site-server.crt", &certs.server_cert, 0o644),
+        ("site-server.key", &certs.server_key, 0o600),
+    ];
+    for (name, _, _) in &files {
+        let file = out.join(name);
+        anyhow::ensure!(!file.exists(), "{} exists already: a site's authority is made once", file.display());
+    }
+    for (name, text, mode) in files {
+        write_new(&out.join(name), text, mode)?;
+    }
+    println!("site-ca.crt: give it to every kiosk and desk PC ([site] ca_file = \"/etc/guichet/site-ca.crt\")");
+    println!("site-server.crt and site-server.key (secret): PostgreSQL's ssl_cert_file and ssl_key_file on the server");
+    println!("names the server certificate holds: {}", addresses.join(", "));
+    Ok(())
+}
