@@ -95,6 +95,9 @@ pub enum Command {
         #[command(subcommand)]
         action: StaffAction,
     },
+    /// Make the tables of the site's database ([site] database, with the database
+    /// owner's settings: kiosks' own roles may not make tables), or check they are current.
+    SiteInit,
     /// Make the certificates of a site server (docs/SITE.md): the site's authority
     /// (site-ca.crt, every kiosk's [site] ca_file) and the server's certificate and key
     /// for PostgreSQL (site-server.crt, site-server.key), in --out.

@@ -26,6 +26,7 @@ fn main() -> std::process::ExitCode {
         Command::Backup { file } => commands::backup(&site, &file),
         Command::Report { from, to, format } => commands::report(&site, from, to, format),
         Command::Purge => commands::purge(&site),
+        Command::SiteInit => commands::site_init(&site),
         Command::SiteCert { addresses, out } => commands::site_cert(&site, &addresses, &out),
         Command::Doctor { .. } => Ok(()),
     });

@@ -1,5 +1,5 @@
-//! `guichet site-cert`: the certificates of a site server, written for the technician
-//! (docs/SITE.md says where each goes).
+//! `guichet site-cert` and `guichet site-init`: a site server's certificates, written for
+//! the technician, and its tables (docs/SITE.md says where each goes).
 
 use super::Site;
 use anyhow::Context;
@@ -38,5 +38,16 @@ pub fn site_cert(site: &Site, addresses: &[String], out: &Path) -> anyhow::Resul
     println!("site-ca.crt: give it to every kiosk and desk PC ([site] ca_file = \"/etc/guichet/site-ca.crt\")");
     println!("site-server.crt and site-server.key (secret): PostgreSQL's ssl_cert_file and ssl_key_file on the server");
     println!("names the server certificate holds: {}", addresses.join(", "));
+    Ok(())
+}
+
+pub fn site_init(site: &Site) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        site.config.site.database().is_some(),
+        "no [site] database in guichet.toml: give the site's database, with its owner's settings"
+    );
+    let store = site.store()?;
+    store.flush().wait()?;
+    println!("the site's database is at schema {}: kiosks and desks can use it", crate::store::schema::VERSION);
     Ok(())
 }

@@ -49,3 +49,25 @@ fn a_kiosk_reaches_the_site_server_only_over_tls_it_can_check() {
     let e = SiteLink::new(&conninfo, Some(&other_ca)).err().expect("refused");
     assert!(matches!(&e, StoreError::Unusable { path, .. } if *path == other_ca), "{e}");
 }
+
+#[test]
+fn a_store_carries_on_once_the_site_server_is_back() {
+    let dir = tempfile::Builder::new().prefix("guichet-pg-restart-").tempdir().unwrap().keep();
+    let cluster = Cluster::start(&dir).unwrap();
+    let site = cluster.create_database("site").unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::NaiveDate::from_ymd_opt(2026, 12, 5).unwrap()));
+    let store = Store::open_postgres(&site, &files.path().join("local"), clock).unwrap();
+    let console = store.reader();
+    let request = || super::super::tests::request('A', false);
+    assert_eq!(store.issue(request()).wait().unwrap().number, "A-001");
+    cluster.set_running(false).unwrap();
+    let e = store.issue(request()).wait().expect_err("no server");
+    assert!(matches!(e, StoreError::Postgres(_)), "{e}");
+    assert!(console.with(super::super::open_tickets).is_err());
+    cluster.set_running(true).unwrap();
+    // Nothing was lost, nothing numbered twice: the failed ticket was never issued.
+    assert_eq!(store.issue(request()).wait().unwrap().number, "A-002");
+    let open = console.with(super::super::open_tickets).unwrap();
+    assert_eq!(open.iter().map(|t| t.number.as_str()).collect::<Vec<_>>(), ["A-001", "A-002"]);
+}

@@ -218,7 +218,7 @@ impl Store {
     pub fn open_site(link: SiteLink, local: &Path, clock: Arc<dyn Clock>) -> Result<Store, StoreError> {
         let mut client = link.connect()?;
         schema_pg::migrate(&mut client)?;
-        Store::start(Writer::Postgres(Box::new(client)), clock, local.to_path_buf(), Some(link))
+        Store::start(Writer::Postgres(Box::new(client), Box::new(link.clone())), clock, local.to_path_buf(), Some(link))
     }
 
     fn start(

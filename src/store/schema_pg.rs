@@ -92,14 +92,23 @@ const MIGRATIONS: &[(i64, &str)] = &[(
 pub(super) fn migrate(client: &mut postgres::Client) -> Result<(), StoreError> {
     let mut tx = client.transaction()?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&super::writer::WRITE_LOCK])?;
-    tx.batch_execute("CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")?;
-    let found: i64 = match tx.query_opt("SELECT value FROM settings WHERE key = 'schema'", &[])? {
-        Some(row) => row.get::<_, String>(0).parse().unwrap_or(i64::MAX),
-        None => 0,
+    // Read before anything is made: a kiosk's role has no right to make tables (only the
+    // database's owner has), and needs none once they are there.
+    let made: bool = tx.query_one("SELECT to_regclass('settings') IS NOT NULL", &[])?.get(0);
+    let found: i64 = match made {
+        true => match tx.query_opt("SELECT value FROM settings WHERE key = 'schema'", &[])? {
+            Some(row) => row.get::<_, String>(0).parse().unwrap_or(i64::MAX),
+            None => 0,
+        },
+        false => 0,
     };
     if found > VERSION {
         return Err(StoreError::NewerSchema { found, known: VERSION });
     }
+    if found == VERSION {
+        return Ok(tx.commit()?);
+    }
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")?;
     for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > found) {
         tx.batch_execute(sql)?;
         tx.execute(

@@ -122,3 +122,47 @@ fn a_console_hears_every_kiosk_and_desk_of_the_site_through_postgresql() {
     assert!(matches!(next_event(&mut kiosk_heard), DomainEvent::Called(_)));
     assert!(kiosk_heard.try_recv().is_err());
 }
+
+/// The rights the technician's guide gives a kiosk (firmware-config/site/grant-kiosk.sql)
+/// are enough for everything a kiosk and its console do, and no more.
+#[test]
+fn a_kiosk_role_with_the_guide_s_rights_works_the_queue_and_cannot_change_the_tables() {
+    use super::site_tests::{as_user, site_database};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("site");
+    on_site();
+    let clock = Arc::new(ManualClock::new(day(23)));
+    drop(open_store(&path, clock.clone())); // the owner makes the tables
+    let owner = site_database(&path);
+    let mut admin = postgres::Client::connect(&owner, postgres::NoTls).unwrap();
+    admin.batch_execute("CREATE ROLE kiosk_a LOGIN").unwrap();
+    let grants = include_str!("../../firmware-config/site/grant-kiosk.sql").replace(":\"role\"", "kiosk_a");
+    admin.batch_execute(&grants).unwrap();
+    let kiosk = Store::open_postgres(&as_user(&owner, "kiosk_a"), &path, clock.clone()).expect("opens as the kiosk");
+    let t = kiosk.issue(request('A', false)).wait().unwrap();
+    kiosk.call_next("Bureau 1".into(), None).wait().unwrap();
+    kiosk.act(t.id, Change::new(crate::core::queue::Action::Start)).wait().unwrap();
+    let done = crate::core::outcome::Ending::new(crate::core::outcome::Outcome::Done, None, None).unwrap();
+    kiosk.act(t.id, Change { ending: Some(done), ..Change::new(crate::core::queue::Action::Finish) }).wait().unwrap();
+    kiosk.add_staff("agent".into(), "hash".into(), Role::Admin).wait().unwrap();
+    kiosk.add_staff("other".into(), "hash".into(), Role::Agent).wait().unwrap();
+    assert!(kiosk.remove_staff("other".into()).wait().unwrap());
+    kiosk.audit("agent", "login", "", "10.0.0.9");
+    kiosk.new_board_key().wait().unwrap();
+    clock.set_day(day(25));
+    kiosk.open_day().wait().unwrap();
+    kiosk.purge_details(0).wait().unwrap();
+    kiosk.purge_audit(0).wait().unwrap();
+    let read = kiosk.reader().with(|db| report::visits(db, day(1), day(30), &|_| 9)).unwrap();
+    assert_eq!(read.len(), 1);
+    let mut as_kiosk = postgres::Client::connect(&as_user(&owner, "kiosk_a"), postgres::NoTls).unwrap();
+    for ddl in
+        ["DROP TABLE tickets", "ALTER TABLE tickets ADD COLUMN x TEXT", "CREATE TABLE mine (a INT)", "TRUNCATE audit"]
+    {
+        let e = as_kiosk.batch_execute(ddl).expect_err(ddl);
+        assert!(
+            e.to_string().contains("denied") || e.as_db_error().is_some_and(|d| d.code().code() == "42501"),
+            "{ddl}: {e}"
+        );
+    }
+}

@@ -70,3 +70,13 @@ macro_rules! both {
     };
 }
 pub(crate) use both;
+
+/// The test cluster's superuser settings for database `name`, with another user.
+pub(crate) fn as_user(conninfo: &str, user: &str) -> String {
+    conninfo.replace(&format!("user={}", super::cluster::USER), &format!("user={user}"))
+}
+
+/// The settings of the database standing for `path` (made at its first use).
+pub(crate) fn site_database(path: &Path) -> String {
+    database_for(path)
+}

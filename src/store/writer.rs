@@ -15,7 +15,9 @@ pub(super) const WRITE_LOCK: i64 = 0x0067_7569_6368_6574;
 
 pub enum Writer {
     Sqlite(Connection),
-    Postgres(Box<postgres::Client>),
+    /// The connection, and how to make it again when the server dropped it (restarted,
+    /// the network cut): the change that finds it closed fails, the next one reconnects.
+    Postgres(Box<postgres::Client>, Box<super::SiteLink>),
 }
 
 impl Writer {
@@ -28,7 +30,10 @@ impl Writer {
                 tx.commit()?;
                 Ok(out)
             }
-            Writer::Postgres(client) => {
+            Writer::Postgres(client, link) => {
+                if client.is_closed() {
+                    **client = link.connect()?;
+                }
                 let mut tx = client.transaction()?;
                 tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
                 let db = PgDb::new(tx);
@@ -50,7 +55,7 @@ impl Writer {
                 let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
                 Ok(busy == 0)
             }
-            Writer::Postgres(client) => Ok(client.batch_execute("VACUUM tickets, calls").is_ok()),
+            Writer::Postgres(client, _) => Ok(client.batch_execute("VACUUM tickets, calls").is_ok()),
         }
     }
 }
