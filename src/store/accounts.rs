@@ -102,7 +102,7 @@ pub fn staff_names(db: &dyn Db) -> Result<Vec<String>, StoreError> {
 }
 
 fn admins(db: &dyn Db) -> Result<i64, StoreError> {
-    db.query_one("SELECT count(*) FROM staff WHERE role = 'admin'", &[])?.int(0)
+    Ok(db.query_one("SELECT count(*) FROM staff WHERE role = 'admin'", &[])?.int(0)?)
 }
 
 pub(super) fn add(db: &dyn Db, now: i64, name: &str, hash: &str, role: Role) -> Result<(), StoreError> {
@@ -232,7 +232,7 @@ pub fn audit_page(db: &dyn Db, place: AuditPlace, size: u32) -> Result<AuditPage
     let newest = rows.first().map_or(from.saturating_sub(1), |(id, _)| *id);
     let oldest = rows.last().map_or(from.saturating_add(1), |(id, _)| *id);
     let exists = |sql: &str, id: i64| -> Result<bool, StoreError> {
-        db.query_one(&format!("SELECT EXISTS (SELECT 1 FROM audit WHERE {sql})"), args![id])?.bool(0)
+        Ok(db.query_one(&format!("SELECT EXISTS (SELECT 1 FROM audit WHERE {sql})"), args![id])?.bool(0)?)
     };
     let (older, newer) = match place {
         AuditPlace::After(_) => (exists("id < ?1", oldest)?, more),
@@ -247,7 +247,7 @@ pub fn audit_page(db: &dyn Db, place: AuditPlace, size: u32) -> Result<AuditPage
 
 /// Forgets audit entries older than `before` (ms); returns how many went.
 pub(super) fn purge_audit(db: &dyn Db, before: i64) -> Result<usize, StoreError> {
-    db.execute("DELETE FROM audit WHERE at < ?1", args![before])
+    Ok(db.execute("DELETE FROM audit WHERE at < ?1", args![before])?)
 }
 
 /// Account changes and the audit log, through the storage thread.

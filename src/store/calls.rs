@@ -60,7 +60,7 @@ pub fn last_calls(db: &dyn Db, n: u32) -> Result<Vec<BoardCall>, StoreError> {
 
 /// The key a board's address must carry; `None` until an administrator makes one.
 pub fn board_key(db: &dyn Db) -> Result<Option<String>, StoreError> {
-    db.query_opt("SELECT value FROM settings WHERE key = 'board_key'", &[])?.map(|r| r.text(0)).transpose()
+    Ok(db.query_opt("SELECT value FROM settings WHERE key = 'board_key'", &[])?.map(|r| r.text(0)).transpose()?)
 }
 
 /// Replaces the board key (the old address stops working).

@@ -81,6 +81,16 @@ pub enum StoreError {
     Unusable { path: PathBuf, problem: String, fix: String },
 }
 
+impl From<sql::DbError> for StoreError {
+    fn from(e: sql::DbError) -> StoreError {
+        match e {
+            sql::DbError::Sqlite(e) => StoreError::Sqlite(e),
+            sql::DbError::Postgres(e) => StoreError::Postgres(e),
+            sql::DbError::Column { index, wanted } => StoreError::Column { index, wanted },
+        }
+    }
+}
+
 /// An error and what caused it, in one line ("error performing TLS handshake: invalid
 /// peer certificate: UnknownIssuer"): what a technician needs to see.
 fn with_causes(e: &dyn std::error::Error) -> String {

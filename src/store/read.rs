@@ -105,7 +105,7 @@ pub fn service_times(db: &dyn Db, day: &str, queue: char) -> Result<Vec<i64>, St
            AND finished_at - started_at BETWEEN 0 AND 86400000",
         args![day, queue.to_string()],
     )?;
-    rows.iter().map(|r| r.int(0)).collect()
+    Ok(rows.iter().map(|r| r.int(0)).collect::<Result<_, _>>()?)
 }
 
 /// Read-only connections, opened on demand and reused: to the SQLite file, or to the

@@ -202,7 +202,7 @@ impl Run {
 /// The queue rules, read from the file itself with SQL: what no sequence may break.
 fn rules_hold(run: &Run) -> Result<(), String> {
     let check = |sql: &str| -> Result<i64, String> {
-        run.store.reader().with(|c| c.query_one(sql, &[])?.int(0)).map_err(|e: StoreError| e.to_string())
+        run.store.reader().with(|c| Ok(c.query_one(sql, &[])?.int(0)?)).map_err(|e: StoreError| e.to_string())
     };
     let rules = [
         ("a number given twice in one queue and day",

@@ -137,7 +137,7 @@ fn soak_staff_sessions() {
     }
     let finished: i64 = store
         .reader()
-        .with(|c| c.query_one("SELECT count(*) FROM tickets WHERE status = 'done'", &[])?.int(0))
+        .with(|c| Ok(c.query_one("SELECT count(*) FROM tickets WHERE status = 'done'", &[])?.int(0)?))
         .unwrap();
     assert_eq!(finished, total as i64, "every session finished its visitor");
     if let Err(e) = curve.levelled() {

@@ -10,7 +10,18 @@ mod sqlite;
 
 pub use pg::PgDb;
 
-use super::StoreError;
+/// What the port can fail with: the database's own error, or a row that does not hold
+/// what was asked of it. (The store turns it into its `DbError`; this folder imports
+/// nothing from the store.)
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+    #[error(transparent)]
+    Postgres(#[from] postgres::Error),
+    #[error("column {index} of a row read back is not {wanted}")]
+    Column { index: usize, wanted: &'static str },
+}
 
 /// A parameter, typed even when NULL.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,44 +102,44 @@ pub enum Cell {
 pub struct Row(pub(super) Vec<Cell>);
 
 impl Row {
-    fn cell(&self, i: usize) -> Result<&Cell, StoreError> {
-        self.0.get(i).ok_or(StoreError::Column { index: i, wanted: "a column" })
+    fn cell(&self, i: usize) -> Result<&Cell, DbError> {
+        self.0.get(i).ok_or(DbError::Column { index: i, wanted: "a column" })
     }
 
-    pub fn opt_int(&self, i: usize) -> Result<Option<i64>, StoreError> {
+    pub fn opt_int(&self, i: usize) -> Result<Option<i64>, DbError> {
         match self.cell(i)? {
             Cell::Null => Ok(None),
             Cell::Int(v) => Ok(Some(*v)),
-            _ => Err(StoreError::Column { index: i, wanted: "an integer" }),
+            _ => Err(DbError::Column { index: i, wanted: "an integer" }),
         }
     }
 
-    pub fn int(&self, i: usize) -> Result<i64, StoreError> {
-        self.opt_int(i)?.ok_or(StoreError::Column { index: i, wanted: "an integer, not NULL" })
+    pub fn int(&self, i: usize) -> Result<i64, DbError> {
+        self.opt_int(i)?.ok_or(DbError::Column { index: i, wanted: "an integer, not NULL" })
     }
 
-    pub fn count(&self, i: usize) -> Result<u32, StoreError> {
-        u32::try_from(self.int(i)?).map_err(|_| StoreError::Column { index: i, wanted: "a count" })
+    pub fn count(&self, i: usize) -> Result<u32, DbError> {
+        u32::try_from(self.int(i)?).map_err(|_| DbError::Column { index: i, wanted: "a count" })
     }
 
-    pub fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError> {
+    pub fn opt_text(&self, i: usize) -> Result<Option<String>, DbError> {
         match self.cell(i)? {
             Cell::Null => Ok(None),
             Cell::Text(v) => Ok(Some(v.clone())),
-            _ => Err(StoreError::Column { index: i, wanted: "text" }),
+            _ => Err(DbError::Column { index: i, wanted: "text" }),
         }
     }
 
-    pub fn text(&self, i: usize) -> Result<String, StoreError> {
-        self.opt_text(i)?.ok_or(StoreError::Column { index: i, wanted: "text, not NULL" })
+    pub fn text(&self, i: usize) -> Result<String, DbError> {
+        self.opt_text(i)?.ok_or(DbError::Column { index: i, wanted: "text, not NULL" })
     }
 
     /// A truth value (SQLite keeps them as 0 and 1).
-    pub fn opt_bool(&self, i: usize) -> Result<Option<bool>, StoreError> {
+    pub fn opt_bool(&self, i: usize) -> Result<Option<bool>, DbError> {
         Ok(self.opt_int(i)?.map(|v| v != 0))
     }
 
-    pub fn bool(&self, i: usize) -> Result<bool, StoreError> {
+    pub fn bool(&self, i: usize) -> Result<bool, DbError> {
         self.int(i).map(|v| v != 0)
     }
 }
@@ -154,18 +165,18 @@ impl Dialect {
 pub trait Db {
     fn dialect(&self) -> Dialect;
     /// Runs a statement; how many rows it changed.
-    fn execute(&self, sql: &str, params: &[Value]) -> Result<usize, StoreError>;
+    fn execute(&self, sql: &str, params: &[Value]) -> Result<usize, DbError>;
     /// Runs a query; its rows.
-    fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError>;
+    fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>, DbError>;
 
     /// The first row, if any.
-    fn query_opt(&self, sql: &str, params: &[Value]) -> Result<Option<Row>, StoreError> {
+    fn query_opt(&self, sql: &str, params: &[Value]) -> Result<Option<Row>, DbError> {
         Ok(self.query(sql, params)?.into_iter().next())
     }
 
     /// The only row (a query that always returns one: a count, `RETURNING`).
-    fn query_one(&self, sql: &str, params: &[Value]) -> Result<Row, StoreError> {
-        self.query_opt(sql, params)?.ok_or(StoreError::Column { index: 0, wanted: "a row" })
+    fn query_one(&self, sql: &str, params: &[Value]) -> Result<Row, DbError> {
+        self.query_opt(sql, params)?.ok_or(DbError::Column { index: 0, wanted: "a row" })
     }
 }
 

@@ -2,8 +2,8 @@
 //! type (so a NULL or a parameter only compared is never left for the server to guess),
 //! and its rows come back as the same cells as SQLite's (a truth value as 0 or 1).
 
+use super::DbError;
 use super::{Cell, Db, Dialect, Row, Value};
-use crate::store::StoreError;
 use postgres::types::{ToSql, Type};
 use postgres::GenericClient;
 use std::cell::RefCell;
@@ -51,7 +51,7 @@ fn typed(params: &[Value]) -> Vec<(&(dyn ToSql + Sync), Type)> {
         .collect()
 }
 
-fn cell(row: &postgres::Row, i: usize) -> Result<Cell, StoreError> {
+fn cell(row: &postgres::Row, i: usize) -> Result<Cell, DbError> {
     let ty = row.columns()[i].type_().clone();
     let cell = match ty {
         Type::INT8 => row.try_get::<_, Option<i64>>(i)?.map(Cell::Int),
@@ -61,7 +61,7 @@ fn cell(row: &postgres::Row, i: usize) -> Result<Cell, StoreError> {
         Type::FLOAT8 => row.try_get::<_, Option<f64>>(i)?.map(Cell::Real),
         Type::FLOAT4 => row.try_get::<_, Option<f32>>(i)?.map(|v| Cell::Real(v.into())),
         Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME => row.try_get::<_, Option<String>>(i)?.map(Cell::Text),
-        _ => return Err(StoreError::Column { index: i, wanted: "a type the store reads (cast it)" }),
+        _ => return Err(DbError::Column { index: i, wanted: "a type the store reads (cast it)" }),
     };
     Ok(cell.unwrap_or(Cell::Null))
 }
@@ -71,12 +71,12 @@ impl<C: GenericClient> Db for PgDb<C> {
         Dialect::Postgres
     }
 
-    fn execute(&self, sql: &str, params: &[Value]) -> Result<usize, StoreError> {
+    fn execute(&self, sql: &str, params: &[Value]) -> Result<usize, DbError> {
         let n = self.0.borrow_mut().execute_typed(&numbered(sql), &typed(params))?;
         Ok(usize::try_from(n).unwrap_or(usize::MAX))
     }
 
-    fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
+    fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>, DbError> {
         let rows = self.0.borrow_mut().query_typed(&numbered(sql), &typed(params))?;
         rows.iter().map(|r| Ok(Row((0..r.len()).map(|i| cell(r, i)).collect::<Result<_, _>>()?))).collect()
     }

@@ -1,8 +1,8 @@
 //! The port on SQLite: statements are cached per connection (the kiosk runs the same
 //! few all day).
 
+use super::DbError;
 use super::{Cell, Db, Dialect, Row, Value};
-use crate::store::StoreError;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::Connection;
 
@@ -31,12 +31,12 @@ impl Db for Connection {
         Dialect::Sqlite
     }
 
-    fn execute(&self, sql: &str, params: &[Value]) -> Result<usize, StoreError> {
+    fn execute(&self, sql: &str, params: &[Value]) -> Result<usize, DbError> {
         let mut stmt = self.prepare_cached(sql)?;
         Ok(stmt.execute(rusqlite::params_from_iter(params))?)
     }
 
-    fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
+    fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>, DbError> {
         let mut stmt = self.prepare_cached(sql)?;
         let width = stmt.column_count();
         let mut rows = stmt.query(rusqlite::params_from_iter(params))?;

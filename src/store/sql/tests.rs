@@ -14,8 +14,8 @@ fn cells_read_as_what_the_store_wrote() {
     let row = Row(vec![Cell::Int(3), Cell::Null, Cell::Text("x".into()), Cell::Int(0)]);
     assert_eq!((row.int(0).unwrap(), row.opt_int(1).unwrap(), row.text(2).unwrap()), (3, None, "x".into()));
     assert!(!row.bool(3).unwrap() && row.opt_bool(1).unwrap().is_none());
-    assert!(matches!(row.text(0), Err(StoreError::Column { index: 0, .. })));
-    assert!(matches!(row.int(1), Err(StoreError::Column { index: 1, .. })));
+    assert!(matches!(row.text(0), Err(DbError::Column { index: 0, .. })));
+    assert!(matches!(row.int(1), Err(DbError::Column { index: 1, .. })));
     assert!(row.int(9).is_err(), "a column the query does not have");
 }
 
