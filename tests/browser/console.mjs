@@ -1,8 +1,8 @@
 // The staff console in a real browser (Debian's chromium, driven by playwright-core).
 //
 // A member of staff scans a ticket's QR code, logs in, comes back to that ticket, goes
-// to the queue, calls the next visitor (the priority one), serves and finishes the
-// visit with an outcome, then logs out. Only the page's own links, fields and buttons
+// to the queue, calls the next visitor (the priority one), opens its page from the desk's
+// column, serves and finishes the visit with an outcome's button, then logs out. Only the page's own links, fields and buttons
 // are used: no request or header is made by hand. Any step that does not happen, any
 // console error and any Content-Security-Policy violation fails the run (exit code 1).
 //
@@ -13,7 +13,7 @@
 //   GUICHET_TICKET_NUMBER    that ticket's number (A-001)
 //   GUICHET_PRIORITY_NUMBER  the waiting ticket with a priority need (called first)
 //   GUICHET_DESK             the desk name to type
-//   GUICHET_OUTCOME_LABEL    the outcome to choose in the "Résultat" list
+//   GUICHET_OUTCOME_LABEL    the outcome's button that ends the visit
 //   GUICHET_REDIRECT_LABEL   where the visitor is sent ("Orienté vers")
 //   GUICHET_AUTONOMY_LABEL   who did the procedure ("Qui a fait la démarche")
 //   GUICHET_SHOTS_DIR        where the screenshots go (<page>-desktop.png, <page>-phone.png)
@@ -158,6 +158,7 @@ async function step(name, action) {
 const ticketPath = ticketUrl.pathname;
 const liveTable = page.locator('#live');
 const rowOf = (number) => liveTable.locator('tr', { has: page.getByRole('link', { name: number, exact: true }) });
+const deskColumn = () => page.getByRole('region', { name: /^À ce bureau/ });
 const notice = (text) => page.getByRole('status').filter({ hasText: text });
 
 try {
@@ -187,7 +188,7 @@ try {
     await reach('/', 'the link to the queue');
     await see(page.getByRole('heading', { name: "File d'attente" }), `the heading "File d'attente"`);
     for (const number of [ticketNumber, priorityNumber]) {
-      await see(rowOf(number).getByText('en attente'), `${number} waiting in the table`);
+      await see(rowOf(number), `${number} waiting in the table`);
     }
     await see(rowOf(priorityNumber).getByText('Prioritaire'), `${priorityNumber} marked as a priority`);
   });
@@ -198,25 +199,30 @@ try {
     await submit(page.getByRole('button', { name: 'Appeler le suivant' }), '/call-next');
     await reach('/', 'back to the queue after calling');
     await see(notice(`${priorityNumber} est appelé au bureau « ${desk} »`), `"${priorityNumber} est appelé…"`);
-    await see(rowOf(priorityNumber).getByText('appelé', { exact: true }), `${priorityNumber} shown as called`);
-    await see(rowOf(ticketNumber).getByText('en attente'), `${ticketNumber} still waiting`);
+    await see(deskColumn().getByRole('link', { name: priorityNumber, exact: true }), `${priorityNumber} at this desk`);
+    await see(deskColumn().getByText('appelé', { exact: true }), `${priorityNumber} shown as called`);
+    await see(rowOf(ticketNumber), `${ticketNumber} still waiting`);
     await shoot('queue');
   });
 
   await step('the called visitor is served and the visit finished with an outcome', async () => {
-    await rowOf(priorityNumber).getByRole('link', { name: priorityNumber, exact: true }).click();
+    await deskColumn().getByRole('link', { name: priorityNumber, exact: true }).click();
     const priorityPath = path();
     if (!priorityPath.startsWith('/t/')) fail(`the ticket number led to ${page.url()}, not to a ticket page`);
     await see(page.getByRole('heading', { name: `Ticket ${priorityNumber}` }), `the page of ${priorityNumber}`);
     await submit(page.getByRole('button', { name: `Commencer ${priorityNumber}` }), await actionOf('Commencer'));
     await reach(priorityPath, 'back to the ticket after starting');
     await see(notice(`${priorityNumber} : accompagnement commencé`), '"accompagnement commencé"');
-    await page.getByLabel('Résultat').selectOption({ label: outcomeLabel });
+    // The outcome is a button of its own (nothing chosen in advance); the details are optional.
+    if (await page.locator('select[name=outcome], input[name=outcome]:checked').count()) fail('an outcome is preselected');
+    await page.getByText('Précisions (facultatif)').click();
     await page.getByLabel('Orienté vers').selectOption({ label: redirectLabel });
     await page.getByLabel('Qui a fait la démarche').selectOption({ label: autonomyLabel });
     await page.getByLabel('Première visite ici').selectOption({ label: 'Oui' });
     await shoot('ticket-serving');
-    await submit(page.getByRole('button', { name: `Terminé ${priorityNumber}` }), await actionOf('Terminé'));
+    const ending = page.getByRole('group', { name: `Terminer ${priorityNumber} avec le résultat` });
+    const outcomeButton = ending.getByRole('button', { name: outcomeLabel, exact: true });
+    await submit(outcomeButton, new URL(await outcomeButton.getAttribute('formaction'), base).pathname);
     await reach(priorityPath, 'back to the ticket after finishing');
     await see(notice(`${priorityNumber} : terminé (${outcomeLabel} : ${redirectLabel})`), `"terminé (${outcomeLabel} : …)"`);
     await see(page.getByRole('definition').filter({ hasText: outcomeLabel }), `the outcome "${outcomeLabel}"`);

@@ -55,12 +55,19 @@ async fn absent_is_offered_only_after_the_recall() {
     let marie = login(&router).await;
     let page = act(&router, &marie, &site, ticket.id, "call", site.row(ticket.id).rev, &[("desk", "Bureau 1")]).await;
     assert!(!page.contains(">Absent<"), "no absent button at the first call");
-    let early = act(&router, &marie, &site, ticket.id, "no-show", site.row(ticket.id).rev, &[]).await;
+    let early = act(&router, &marie, &site, ticket.id, "no-show", site.row(ticket.id).rev, &[("confirm", "yes")]).await;
     assert!(early.contains("rappelez la personne avant de la noter absente"), "{early}");
     assert_eq!(site.status_of(ticket.id), "called");
     let page = act(&router, &marie, &site, ticket.id, "call", site.row(ticket.id).rev, &[]).await;
-    assert!(page.contains("appelé 2 fois") && page.contains(">Absent<"), "{page}");
-    act(&router, &marie, &site, ticket.id, "no-show", site.row(ticket.id).rev, &[]).await;
+    assert!(page.contains("appelé 2 fois") && page.contains(">Absent…<"), "{page}");
+    // "Absent…" is a link to a question; the action itself wants the question's "yes".
+    let question = text(get(&router, &format!("/t/{}?confirmer=no-show", ticket.token), &marie.cookie).await).await;
+    let asked = format!("Noter {} absent ?", site.row(ticket.id).number);
+    assert!(question.contains(&asked) && question.contains(r#"name="confirm" value="yes""#), "{question}");
+    let unasked = act(&router, &marie, &site, ticket.id, "no-show", site.row(ticket.id).rev, &[]).await;
+    assert!(unasked.contains("demandent une confirmation"), "{unasked}");
+    assert_eq!(site.status_of(ticket.id), "called", "nothing done without the confirmation");
+    act(&router, &marie, &site, ticket.id, "no-show", site.row(ticket.id).rev, &[("confirm", "yes")]).await;
     assert_eq!(site.status_of(ticket.id), "no_show");
 }
 
@@ -75,8 +82,9 @@ async fn a_change_of_queue_keeps_the_place_by_arrival() {
     act(&router, &marie, &site, early.id, "transfer", site.row(early.id).rev, &[("queue", "S")]).await;
     assert_eq!((site.row(early.id).queue, site.status_of(early.id)), ('S', "waiting"));
     let queue = text(get(&router, "/", &marie.cookie).await).await;
-    let (_, in_s) = queue.split_once("File S – Santé et retraite").expect("a table for queue S");
-    assert!(in_s.contains(&early.number), "listed under its new queue");
+    let (_, row) = queue.split_once(&format!(">{}</a>", early.number)).expect("a row for the ticket");
+    let row = row.split("</tr>").next().unwrap_or_default();
+    assert!(row.contains("→ file S"), "shown in its new queue: {row}");
     let bogus = post(
         &router,
         &format!("/tickets/{}/transfer", early.id),
@@ -99,6 +107,9 @@ async fn a_visit_ends_with_where_the_visitor_was_sent_and_who_did_it() {
     act(&router, &marie, &site, ticket.id, "call", site.row(ticket.id).rev, &[("desk", "Bureau 1")]).await;
     let rev = site.row(ticket.id).rev;
     let caf = "Caisse d'allocations familiales (CAF)";
+    let no_outcome = act(&router, &marie, &site, ticket.id, "finish", rev, &[("autonomy", "with_them")]).await;
+    assert!(no_outcome.contains("choisissez le résultat"), "{no_outcome}");
+    assert_eq!(site.status_of(ticket.id), "called", "no outcome chosen for staff");
     let missing = act(&router, &marie, &site, ticket.id, "finish", rev, &[("outcome", "redirected")]).await;
     assert!(missing.contains("Choisissez dans « Orienté vers »"), "{missing}");
     assert_eq!(site.status_of(ticket.id), "called", "nothing recorded without where to");

@@ -7,6 +7,7 @@ mod board_window;
 mod browser;
 mod browser_audit;
 mod browser_board;
+mod browser_desk;
 mod browser_follow;
 #[path = "../common/mod.rs"]
 mod common;

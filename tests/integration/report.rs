@@ -47,7 +47,7 @@ async fn a_morning(site: &Site, router: &Router, marie: &Browser) {
     }
     act(router, marie, site, absent.id, "call", &[]).await;
     act(router, marie, site, absent.id, "call", &[]).await;
-    act(router, marie, site, absent.id, "no-show", &[]).await;
+    act(router, marie, site, absent.id, "no-show", &[("confirm", "yes")]).await;
 }
 
 #[tokio::test]

@@ -34,6 +34,8 @@ pub(crate) struct ActionFields {
     /// With "change queue": the queue's letter.
     queue: String,
     back: String,
+    /// "yes" from the question before "Absent" and "Annuler".
+    confirm: String,
 }
 
 impl CsrfForm for ActionFields {
@@ -99,12 +101,14 @@ enum BadEnding {
     /// A value no page offers: a forged or broken form.
     Unknown,
     Incomplete(EndingError),
+    /// No outcome button was pressed (a form from an older page).
+    NoOutcome,
 }
 
-/// How the visit ended, from the form; `None` when the form gave no outcome.
-fn ending_from(console: &Console, form: &ActionFields) -> Result<Option<Ending>, BadEnding> {
+/// How the visit ended, from the form: staff always choose the outcome (no default).
+fn ending_from(console: &Console, form: &ActionFields) -> Result<Ending, BadEnding> {
     if form.outcome.is_empty() {
-        return Ok(None);
+        return Err(BadEnding::NoOutcome);
     }
     let outcome = Outcome::parse(&form.outcome).ok_or(BadEnding::Unknown)?;
     let autonomy = match form.autonomy.as_str() {
@@ -122,7 +126,7 @@ fn ending_from(console: &Console, form: &ActionFields) -> Result<Option<Ending>,
         _ => return Err(BadEnding::Unknown),
     };
     let ending = Ending::new(outcome, Some(to), autonomy).map_err(BadEnding::Incomplete)?;
-    Ok(Some(Ending { first_visit, ..ending }))
+    Ok(Ending { first_visit, ..ending })
 }
 
 /// Said when no desk was given (or one that is not in the configured list).
@@ -176,8 +180,12 @@ fn change_from(console: &Console, staff: &Staff, action: Action, form: &ActionFi
             }
         }
         Action::Finish => match ending_from(console, form) {
-            Ok(ending) => change.ending = ending,
+            Ok(ending) => change.ending = Some(ending),
             Err(BadEnding::Unknown) => return Err(bad()),
+            Err(BadEnding::NoOutcome) => {
+                let say = "Rien n'a été fait : choisissez le résultat de la visite (un bouton par résultat).";
+                return Err(Box::new(tell(console, staff, Notice::problem(say), back)));
+            }
             Err(BadEnding::Incomplete(e)) => {
                 let say = match e {
                     EndingError::WhereTo => "Choisissez dans « Orienté vers » l'organisme où la personne est envoyée.",
@@ -193,6 +201,10 @@ fn change_from(console: &Console, staff: &Staff, action: Action, form: &ActionFi
             Ok(Some(queue)) => change.queue = Some(queue),
             _ => return Err(bad()),
         },
+        Action::NoShow | Action::Cancel if form.confirm != "yes" => {
+            let say = "Rien n'a été fait : « Absent » et « Annuler » demandent une confirmation (le lien « Absent… » ou « Annuler… »).";
+            return Err(Box::new(tell(console, staff, Notice::problem(say), back)));
+        }
         Action::NoShow | Action::Cancel | Action::Requeue => {}
     }
     Ok(change)

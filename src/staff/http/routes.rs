@@ -3,6 +3,7 @@
 //! guard middleware (Origin check, security headers).
 
 use crate::core::help::HelpCall;
+use crate::core::queue::{transition, Action};
 use crate::health::{Health, Snapshot};
 use crate::staff::access::auth::new_secret;
 use crate::staff::access::guard::{self, is_token, Nonce};
@@ -13,8 +14,8 @@ use crate::staff::pages::queue_view;
 use crate::staff::pages::{self, Plain};
 use crate::staff::pages::{labels, paths, ticket_view};
 use crate::store::{self, TicketRow};
-use axum::extract::rejection::PathRejection;
-use axum::extract::{DefaultBodyLimit, Path, Request, State};
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -104,7 +105,7 @@ async fn queue_fragment(State(console): State<Console>, staff: Staff) -> Respons
         Ok(tickets) => {
             let (calls, health) = live_extras(&console).await;
             let live = live(&console, &tickets, &calls, health.as_ref());
-            queue_view::queue_fragment(&live, &staff.session.csrf).into_response()
+            queue_view::queue_fragment(&live, &staff.session).into_response()
         }
         Err(page) => page,
     }
@@ -130,8 +131,16 @@ fn live<'a>(
         now_ms: console.clock.now_ms(),
         health,
         desks: &console.config.desks,
+        targets: &console.targets,
         calls_before_absent: console.config.calls_before_absent,
     }
+}
+
+/// `?confirmer=no-show` or `?confirmer=cancel` on a ticket's page: the question first.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct Confirm {
+    confirmer: String,
 }
 
 /// A finished ticket from an earlier service day is no longer shown.
@@ -143,6 +152,7 @@ async fn ticket_page(
     State(console): State<Console>,
     PageNonce(nonce): PageNonce,
     token: Result<Path<String>, PathRejection>,
+    confirm: Result<Query<Confirm>, QueryRejection>,
     staff: Result<Staff, Response>,
 ) -> Response {
     let not_found =
@@ -170,6 +180,10 @@ async fn ticket_page(
         targets: &console.targets,
         calls_before_absent: console.config.calls_before_absent,
     };
-    ticket_view::ticket_page(&staff.chrome(&console), &staff.session, notice.as_ref(), &described, &office)
+    let confirm = confirm
+        .ok()
+        .and_then(|Query(c)| labels::action_from_slug(&c.confirmer))
+        .filter(|a| matches!(a, Action::NoShow | Action::Cancel) && transition(row.status, *a).is_ok());
+    ticket_view::ticket_page(&staff.chrome(&console), &staff.session, notice.as_ref(), &described, &office, confirm)
         .into_response()
 }

@@ -16,18 +16,25 @@ const TITLE: &str = "État de la borne";
 pub(crate) fn printer_banner(snapshot: Option<&Snapshot>) -> Markup {
     html! {
         @if let Some(state) = snapshot.filter(|s| s.printer_alert()).and_then(|s| s.printer) {
-            div.alert role="alert" {
+            div.alert role="alert" data-alert="Imprimante" data-alert-id="printer" {
                 strong { "Imprimante de la borne : " } (state.to_string()) "."
                 " " a href=(paths::HEALTH) { "Voir l'état de la borne" }
             }
         }
         @for fault in snapshot.map(|s| s.faults.as_slice()).unwrap_or_default() {
-            div.alert role="alert" {
+            div.alert role="alert" data-alert="Borne" data-alert-id={ "fault-" (fault.part) } {
                 strong { (part_name(fault.part)) " : " } (fault.problem.what)
                 " " a href=(paths::HEALTH) { "Voir l'état de la borne" }
             }
         }
     }
+}
+
+/// The alerts' names in the tab's title, as `printer_banner` shows them.
+pub(crate) fn alerts(snapshot: Option<&Snapshot>) -> Vec<&'static str> {
+    let printer = snapshot.is_some_and(|s| s.printer_alert() && s.printer.is_some());
+    let faults = snapshot.map_or(0, |s| s.faults.len());
+    printer.then_some("Imprimante").into_iter().chain(std::iter::repeat_n("Borne", faults)).collect()
 }
 
 /// A fault's part as staff read it.

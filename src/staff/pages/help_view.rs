@@ -4,16 +4,19 @@
 use crate::core::help::{waited, HelpCall};
 use maud::{html, Markup};
 
+/// The alert's name in the tab's title: "(1) Appel à l'aide – File d'attente".
+pub(crate) const ALERT: &str = "Appel à l'aide";
+
 /// The open calls, shown first in the live part of the queue page (an alert, so screen
 /// readers say it when it appears).
 pub(crate) fn calls(calls: &[HelpCall], now_ms: i64, csrf: &str) -> Markup {
     html! {
         @if !calls.is_empty() {
             section.help role="alert" {
-                h2 { "Appel à l'aide" }
+                h2 { (ALERT) }
                 ul {
                     @for c in calls {
-                        li {
+                        li data-alert=(ALERT) data-alert-id={ "help-" (c.id) } {
                             span { strong { "Borne « " (c.kiosk) " »" } " · " (waited(c.since_ms, now_ms))
                                 " · écran : " (c.screen) }
                             form.line method="post" action={ "/help/" (c.id) "/answer" } {

@@ -20,7 +20,7 @@ a{color:#0b3d91}
 button,input,select{font:inherit;min-height:48px;padding:.3em .7em;border-radius:6px;max-width:100%}
 input,select{border:2px solid #333;background:#fff;color:#111}
 button{border:2px solid #0b2e59;background:#0b2e59;color:#fff;cursor:pointer;margin:.15em}
-button.quiet{background:#fff;color:#0b2e59}
+button.quiet,a.button.quiet{background:#fff;color:#0b2e59}
 a.button{display:inline-flex;align-items:center;min-height:48px;padding:.3em .7em;margin:.15em;border-radius:6px;
  border:2px solid #0b2e59;background:#0b2e59;color:#fff;text-decoration:none}
 fieldset{display:flex;flex-wrap:wrap;gap:.6em;border:2px solid #333;border-radius:6px;max-width:100%;min-width:0}
@@ -51,43 +51,43 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.3em 1em}dt{font-weigh
 figure.chart{margin:0;border:2px solid #333;border-radius:6px;padding:.5em 1em;break-inside:avoid}
 figure.chart figcaption{font-weight:bold;font-size:1.1em;margin-bottom:.3em}
 figure.chart svg{display:block;max-width:24em}
+.top{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:.5em}
+.desk-grid{display:grid;grid-template-columns:minmax(0,17em) minmax(0,1fr);gap:0 1.5em;align-items:start}
+.desk-grid h2{margin-top:.2em}
+.desk{border:2px solid #0b2e59;border-radius:8px;padding:.2em .8em .6em}
+.current{border-bottom:2px solid #666;padding-bottom:.4em;margin-bottom:.4em}
+.current .who{margin:.2em 0;font-size:1.1em}
+fieldset.ending button{flex:1 1 auto}
+details.more,details.where{flex-basis:100%;min-width:0;max-width:100%}details .line>div{max-width:100%;min-width:0}details.more summary,details.where summary{cursor:pointer;min-height:32px;padding:.2em 0}
+.rare{margin:.3em 0}.rare a.button{font-size:.9em}
+.confirm{border:4px solid #8b0000;border-radius:8px;padding:.2em 1em .6em;margin:.6em 0}
+.waiting table{font-size:.85em;table-layout:fixed}.waiting td,.waiting th{padding:.2em .4em}
+.waiting th:nth-child(1){width:5.5em}.waiting th:nth-child(2){width:9.5em}.waiting th:nth-child(4){width:9em}
+.waiting td{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.waiting .number{font-size:1.25em}.waiting .counts{margin:.2em 0}
+.waiting td span+span::before{content:"· "}
+.others{list-style:none;padding:0;margin:0}.others li{padding:.15em 0}
+kbd{font:inherit;font-weight:bold;border:1px solid currentColor;border-radius:4px;padding:0 .25em}
+.key,.keys-legend{display:none}
+html.keys .key{display:inline}html.keys .keys-legend{display:block;font-size:.9em}
 @media print{
  @page{size:A4 portrait;margin:12mm}
  body{font-size:11pt}header,.no-print{display:none!important}main{max-width:none;padding:0}
  .charts{grid-template-columns:1fr 1fr;gap:4mm}figure.chart{border-width:1px}
 }
+@media (max-width:1000px){
+ .desk-grid{grid-template-columns:1fr}html.keys .keys-legend{display:none}
+}
 @media (max-width:760px){
+ body{font-size:18px}header{padding:.3em .6em;font-size:.9em}main{padding:.5em .6em}h1{font-size:1.4em}
  table,tbody,tr,td{display:block}thead{display:none}
+ .waiting tr{display:flex;flex-wrap:wrap;gap:0 .8em;margin-bottom:.4em;padding:.3em .5em}
+ .waiting td{padding:0;white-space:normal}.waiting td.request{flex-basis:100%}
+ h1{margin:.1em 0}.top button{min-height:40px}.desk{padding:0 .5em .3em}form.line{gap:.3em}
  tr{border:2px solid #333;border-radius:8px;margin-bottom:.8em;padding:.4em}
  td{border:0;padding:.2em}td[data-label]::before{content:attr(data-label) " : ";font-weight:bold}
  dl{grid-template-columns:1fr}
 }
-"#;
-
-/// Live queue: each server event reloads the queue fragment (at most one fetch at a
-/// time; not while staff are choosing in a list of the queue).
-const LIVE_JS: &str = r#"
-(function(){
- var box=document.getElementById('live');
- if(!box||!window.EventSource||!window.fetch)return;
- var busy=false,again=false;
- function refresh(){
-  if(busy){again=true;return;}
-  var a=document.activeElement;
-  if(a&&a.tagName==='SELECT'&&box.contains(a)){setTimeout(refresh,3000);return;}
-  busy=true;
-  fetch('/queue',{credentials:'same-origin',cache:'no-store'}).then(function(r){
-   if(!r.ok||r.redirected){location.reload();return null;}
-   return r.text();
-  }).then(function(html){if(html!==null)box.innerHTML=html;}).catch(function(){}).then(function(){
-   busy=false;if(again){again=false;refresh();}
-  });
- }
- var events=new EventSource('/events');
- events.onmessage=refresh;
- events.onopen=refresh;
- setInterval(refresh,60000);
-})();
 "#;
 
 /// What every page shares: this response's nonce, the site and who is logged in.
@@ -140,7 +140,7 @@ pub(crate) fn page(chrome: &Chrome<'_>, title: &str, live: bool, body: Markup) -
                 }
                 main { (body) }
                 @if live {
-                    script nonce=(chrome.nonce) { (PreEscaped(LIVE_JS)) }
+                    script nonce=(chrome.nonce) { (PreEscaped(super::script::LIVE_JS)) }
                 }
             }
         }

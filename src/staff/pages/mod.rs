@@ -1,8 +1,11 @@
 //! What staff read, in plain French: one view per page family over a shared layout.
-//! `layout` is the frame (header, style, live-update script), the login page and the
-//! short message pages; `labels` the French words for the store's codes; `paths` the
-//! addresses pages link to. The views: `queue_view` (the live queue), `ticket_view` and
-//! `action_view` (a ticket's page and its action forms), `admin_view` (accounts, audit
+//! `layout` is the frame (header, style), the login page and the
+//! short message pages; `script` the queue page's script (live updates, keys, alerts);
+//! `labels` the French words for the store's codes; `facts` a ticket's status badge and
+//! what matters about the visitor; `paths` the addresses pages link to. The views:
+//! `queue_view` (the live queue) over `desk_view` (the desk's column: its visitors and
+//! "call next"), `ticket_view` and `action_view` (a ticket's page, its actions, the outcome
+//! buttons and the question before "Absent" or "Annuler"), `admin_view` (accounts, audit
 //! log), `board_view` (the TV board and its address), `report_view` (the report and its
 //! charts), `health_view` ("État de la borne", the alert banners), `help_view` (calls for
 //! help).
@@ -13,6 +16,8 @@
 pub(crate) mod action_view;
 pub(crate) mod admin_view;
 pub(crate) mod board_view;
+pub(crate) mod desk_view;
+pub(crate) mod facts;
 pub(crate) mod health_view;
 pub(crate) mod help_view;
 pub(crate) mod labels;
@@ -20,6 +25,7 @@ pub(crate) mod layout;
 pub(crate) mod paths;
 pub(crate) mod queue_view;
 pub(crate) mod report_view;
+pub(crate) mod script;
 pub(crate) mod ticket_view;
 
 pub(crate) use layout::{login, page, plain, Chrome, LoginForm, Plain};

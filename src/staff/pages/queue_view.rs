@@ -1,8 +1,11 @@
-//! The live queue page: "call next" form, counts per queue, and the table of open
-//! tickets (also served alone as the fragment the page reloads on each event). The
-//! desk field and the have / missing lines are shared with the ticket page.
+//! The live queue page: the desk's column (its visitors, "call next", the other desks)
+//! beside the waiting tickets, one compact row each — number, wait, what matters at the
+//! desk (priority, language, what the visitor lacks), the request; the rest is on the
+//! ticket's page, one tap away. The live part is also served alone as the fragment the
+//! page reloads on each event; the page's title counts the open alerts.
 
-use super::action_view::{action_form, desk_field, Acting};
+use super::desk_view::{self, Desk};
+use super::facts::status_badge;
 use super::labels::{self, Described};
 use super::layout::{self, Chrome};
 use crate::core::catalogue::Catalogue;
@@ -23,19 +26,36 @@ pub(crate) struct Live<'a> {
     pub health: Option<&'a Snapshot>,
     /// The desks to pick from (empty: typed).
     pub desks: &'a [String],
+    /// Where a visitor can be sent ("Orienté vers").
+    pub targets: &'a [String],
     /// Calls before "Absent" is offered.
     pub calls_before_absent: u32,
 }
 
+const TITLE: &str = "File d'attente";
+
 pub(crate) fn queue_page(chrome: &Chrome<'_>, session: &Session, notice: Option<&Notice>, live: &Live<'_>) -> Markup {
     let body = html! {
-        h1 { "File d'attente" }
+        div.top {
+            h1 { (TITLE) }
+            button.quiet #sound type="button" aria-pressed="false" hidden { "Son : désactivé" }
+        }
         (layout::notice(notice))
-        (call_next_form(live.catalogue, session, live.desks))
-        div id="live" { (queue_fragment(live, &session.csrf)) }
+        div #live data-title={ (TITLE) " – " (chrome.site) } { (queue_fragment(live, session)) }
         (day_form(session))
     };
-    layout::page(chrome, "File d'attente", true, body)
+    let alerts = alert_count(live);
+    let title = match alerts.first() {
+        Some(first) => format!("({}) {first} – {TITLE}", alerts.len()),
+        None => TITLE.to_string(),
+    };
+    layout::page(chrome, &title, true, body)
+}
+
+/// The open alerts' names, calls for help first ("Appel à l'aide", "Imprimante"…).
+fn alert_count(live: &Live<'_>) -> Vec<&'static str> {
+    let help = live.calls.iter().map(|_| super::help_view::ALERT);
+    help.chain(super::health_view::alerts(live.health)).collect()
 }
 
 /// The service day: nothing to do at night; a new day by hand when the clock is wrong
@@ -64,68 +84,70 @@ fn day_form(session: &Session) -> Markup {
     }
 }
 
-fn call_next_form(catalogue: &Catalogue, session: &Session, desks: &[String]) -> Markup {
+/// Alerts, the desk's column and the waiting tickets: what `GET /queue` returns.
+pub(crate) fn queue_fragment(live: &Live<'_>, session: &Session) -> Markup {
+    let tickets = live.tickets;
+    let mine = desk_view::at_desk(tickets, session.desk.as_deref());
+    let desk = Desk {
+        catalogue: live.catalogue,
+        mine: mine.iter().map(|t| labels::describe(t, live.catalogue, live.now_ms)).collect(),
+        desks: live.desks,
+        targets: live.targets,
+        calls_before_absent: live.calls_before_absent,
+    };
+    let waiting: Vec<&TicketRow> = tickets.iter().filter(|t| t.status == Status::Waiting).collect();
+    let elsewhere: Vec<&TicketRow> =
+        tickets.iter().filter(|t| t.status != Status::Waiting && !mine.iter().any(|m| m.id == t.id)).collect();
     html! {
-        form.line method="post" action="/call-next" {
-            input type="hidden" name="csrf" value=(session.csrf);
-            (desk_field("desk", session.desk.as_deref().unwrap_or_default(), desks, true))
-            div {
-                label for="queue" { "File" }
-                select id="queue" name="queue" {
-                    option value="" selected[session.queue.is_none()] { "Toutes les files" }
-                    @for q in &catalogue.queues {
-                        option value=(q.prefix) selected[session.queue == Some(q.prefix)] {
-                            (q.prefix) " – " (q.name)
+        (super::health_view::printer_banner(live.health))
+        (super::help_view::calls(live.calls, live.now_ms, &session.csrf))
+        div.desk-grid {
+            div.side {
+                (desk_view::panel(&desk, session))
+                @if !elsewhere.is_empty() {
+                    section aria-labelledby="others-title" {
+                        h2 #others-title { "Aux autres bureaux" }
+                        ul.others {
+                            @for t in &elsewhere {
+                                li {
+                                    a.number href={ "/t/" (t.token) } { (t.number) } " " (status_badge(t.status))
+                                    " " (t.desk.as_deref().unwrap_or_default())
+                                }
+                            }
                         }
                     }
                 }
             }
-            button type="submit" { "Appeler le suivant" }
+            (waiting_table(live, &waiting))
         }
     }
 }
 
-/// Calls for help, counts per queue and the table: what `GET /queue` returns.
-pub(crate) fn queue_fragment(live: &Live<'_>, csrf: &str) -> Markup {
-    let (catalogue, tickets) = (live.catalogue, live.tickets);
+/// The waiting tickets in calling order (priorities first), one line each where it fits:
+/// the request's theme here, the procedure and the rest on the ticket's page.
+fn waiting_table(live: &Live<'_>, rows: &[&TicketRow]) -> Markup {
     html! {
-        (super::health_view::printer_banner(live.health))
-        (super::help_view::calls(live.calls, live.now_ms, csrf))
-        h2 { "En ce moment" }
-        ul.counts {
-            @for q in &catalogue.queues {
-                li { strong { (q.prefix) } " " (q.name) " : " (count_line(tickets, q.prefix)) }
-            }
-        }
-        @if tickets.is_empty() {
-            p { "Personne n'attend pour le moment." }
-        }
-        // One table per queue, in the catalogue's order, each in calling order; a queue the
-        // catalogue no longer has still shows its tickets.
-        @for q in &catalogue.queues {
-            @let rows: Vec<&TicketRow> = tickets.iter().filter(|t| t.queue == q.prefix).collect();
-            (queue_table(&format!("File {} – {}", q.prefix, q.name), &q.prefix.to_string(), &rows, live, csrf))
-        }
-        @let others: Vec<&TicketRow> = tickets.iter().filter(|t| catalogue.queue(t.queue).is_none()).collect();
-        (queue_table("Autres files", "autres", &others, live, csrf))
-    }
-}
-
-/// One queue's open tickets under its title (nothing when it has none).
-fn queue_table(title: &str, id: &str, rows: &[&TicketRow], live: &Live<'_>, csrf: &str) -> Markup {
-    let calls_before_absent = live.calls_before_absent;
-    html! {
-        @if !rows.is_empty() {
-            h3 id={ "file-" (id) } { (title) }
-            table aria-labelledby={ "file-" (id) } {
-                thead { tr {
-                    th { "Numéro" } th { "État" } th { "Attente" } th { "Demande" }
-                    th { "À savoir" } th { "Bureau" } th { "Actions" }
-                } }
-                tbody {
-                    @for row in rows {
-                        @let acting = Acting { csrf, back: "/", calls_before_absent, full: None };
-                        (ticket_row(&labels::describe(row, live.catalogue, live.now_ms), &acting))
+        section.waiting aria-labelledby="waiting-title" {
+            h2 #waiting-title { "En attente : " (rows.len()) }
+            p.counts { (count_line(live.catalogue, live.tickets)) }
+            @if rows.is_empty() {
+                p { "Personne n'attend pour le moment." }
+            } @else {
+                table aria-labelledby="waiting-title" {
+                    thead { tr { th { "Numéro" } th { "Attente" } th { "À savoir" } th { "Demande" } } }
+                    tbody {
+                        @for row in rows {
+                            @let d = labels::describe(row, live.catalogue, live.now_ms);
+                            tr {
+                                td { a.number href={ "/t/" (row.token) } { (row.number) } }
+                                td { (d.waited) }
+                                td { (needs_short(&d)) }
+                                td.request {
+                                    @if !row.number.starts_with(row.queue) { "→ file " (row.queue) " · " }
+                                    (d.theme)
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -133,49 +155,26 @@ fn queue_table(title: &str, id: &str, rows: &[&TicketRow], live: &Live<'_>, csrf
     }
 }
 
-fn count_line(tickets: &[TicketRow], prefix: char) -> String {
-    let in_queue = tickets.iter().filter(|t| t.queue == prefix);
-    let waiting = in_queue.clone().filter(|t| t.status == Status::Waiting).count();
-    let at_desk = in_queue.filter(|t| t.status != Status::Waiting).count();
-    match at_desk {
-        0 => format!("{waiting} en attente"),
-        _ => format!("{waiting} en attente, {at_desk} au bureau"),
-    }
+/// "A : 7 en attente, 1 au bureau · B : 2 en attente", per queue of the catalogue.
+fn count_line(catalogue: &Catalogue, tickets: &[TicketRow]) -> String {
+    let per_queue = catalogue.queues.iter().filter_map(|q| {
+        let in_queue = tickets.iter().filter(|t| t.queue == q.prefix);
+        let waiting = in_queue.clone().filter(|t| t.status == Status::Waiting).count();
+        let at_desk = in_queue.filter(|t| t.status != Status::Waiting).count();
+        match (waiting, at_desk) {
+            (0, 0) => None,
+            (w, 0) => Some(format!("{} {} : {w} en attente", q.prefix, q.name)),
+            (w, d) => Some(format!("{} {} : {w} en attente, {d} au bureau", q.prefix, q.name)),
+        }
+    });
+    per_queue.collect::<Vec<_>>().join(" · ")
 }
 
-fn ticket_row(d: &Described<'_>, acting: &Acting<'_>) -> Markup {
-    let row = d.row;
+/// What matters at the desk, on one line: priority, language, what the visitor lacks.
+fn needs_short(d: &Described<'_>) -> Markup {
     html! {
-        tr {
-            td data-label="Numéro" { a.number href={ "/t/" (row.token) } { (row.number) } }
-            td data-label="État" { (status_badge(row.status)) }
-            td data-label="Attente" { (d.waited) }
-            td data-label="Demande" { strong { (d.theme) } br; (d.procedure_title) }
-            td data-label="À savoir" { (needs(d)) }
-            td data-label="Bureau" { @if row.status != Status::Waiting { (row.desk.as_deref().unwrap_or_default()) } }
-            td data-label="Actions" { (action_form(row, acting)) }
-        }
-    }
-}
-
-pub(crate) fn status_badge(status: Status) -> Markup {
-    html! { span class={ "status " (status.as_str()) } { (labels::status(status)) } }
-}
-
-/// Priority, language, what the visitor has and, highlighted, what they lack.
-pub(crate) fn needs(d: &Described<'_>) -> Markup {
-    html! {
-        @if let Some(priority) = d.priority {
-            div.priority { "Prioritaire : " (priority) }
-        }
-        @if let Some(language) = d.language {
-            div { "Parle " (language) }
-        }
-        @if !d.missing.is_empty() {
-            div.missing { "N'a pas : " (d.missing.join(", ")) }
-        }
-        @if !d.have.is_empty() {
-            div { "A avec lui ou elle : " (d.have.join(", ")) }
-        }
+        @if let Some(priority) = d.priority { span.priority { "Prioritaire : " (priority) } " " }
+        @if let Some(language) = d.language { span { (language) } " " }
+        @if !d.missing.is_empty() { span.missing { "N'a pas : " (d.missing.join(", ")) } }
     }
 }

@@ -1,12 +1,14 @@
 //! The request page a phone opens by scanning the ticket's QR code: the whole request
-//! and its action buttons.
+//! and its action buttons; with `?confirmer=no-show` or `cancel`, the question before
+//! noting the visitor absent or cancelling the ticket, on top.
 
-use super::action_view::{action_form, Acting, Full};
+use super::action_view::{action_form, confirmation, Acting, Details};
+use super::facts::{needs, status_badge};
 use super::labels::{self, Described};
 use super::layout::{self, Chrome};
-use super::queue_view::{needs, status_badge};
 use crate::core::catalogue::Queue;
 use crate::core::outcome::Autonomy;
+use crate::core::queue::Action;
 use crate::staff::access::auth::{Notice, Session};
 use maud::{html, Markup};
 
@@ -25,18 +27,28 @@ pub(crate) fn ticket_page(
     notice: Option<&Notice>,
     d: &Described<'_>,
     office: &Office<'_>,
+    confirm: Option<Action>,
 ) -> Markup {
     let row = d.row;
     let back = format!("/t/{}", row.token);
     let desk = session.desk.as_deref().or(row.desk.as_deref()).unwrap_or_default();
-    let full = Full { desk, desks: office.desks, queues: office.queues, targets: office.targets };
-    let acting =
-        Acting { csrf: &session.csrf, back: &back, calls_before_absent: office.calls_before_absent, full: Some(full) };
+    let acting = Acting {
+        csrf: &session.csrf,
+        back: &back,
+        calls_before_absent: office.calls_before_absent,
+        desk,
+        desks: office.desks,
+        queues: office.queues,
+        details: Details { targets: office.targets },
+    };
     let body = html! {
         p { a href="/" { "← File d'attente" } }
         (layout::notice(notice))
         h1 { "Ticket " (row.number) " " (status_badge(row.status)) }
-        (action_form(row, &acting))
+        @match confirm {
+            Some(action) => (confirmation(row, action, &session.csrf)),
+            None => (action_form(row, &acting)),
+        }
         dl {
             dt { "Sujet" } dd { (d.theme) }
             dt { "Démarche" } dd { (d.procedure_title) }
