@@ -62,7 +62,7 @@ details.more,details.where{flex-basis:100%;min-width:0;max-width:100%}details .l
 .rare{margin:.3em 0}.rare a.button{font-size:.9em}
 .confirm{border:4px solid #8b0000;border-radius:8px;padding:.2em 1em .6em;margin:.6em 0}
 .waiting table{font-size:.85em;table-layout:fixed}.waiting td,.waiting th{padding:.2em .4em}
-.waiting th:nth-child(1){width:5.5em}.waiting th:nth-child(2){width:9.5em}.waiting th:nth-child(4){width:9em}
+.waiting th:nth-child(1){width:5.5em}.waiting th:nth-child(2){width:12em}.waiting th:nth-child(4){width:10.5em}
 .waiting td{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .waiting .number{font-size:1.25em}.waiting .counts{margin:.2em 0}
 .waiting td span+span::before{content:"· "}
