@@ -1,7 +1,7 @@
 //! The ticket screen rendered headless by `guichet screenshot` carries a QR code that a
 //! real decoder (zbarimg) reads back as the console URL of a real ticket in the data dir
-//! (on page 1, or a later page the command writes beside it where large print on a
-//! narrow screen leaves page 1 to the number and what to do now).
+//! (on page 1, or a later page the command writes beside it where a narrow screen leaves
+//! page 1 to the number and what to do now).
 
 use guichet::store::{ticket_by_token, Store};
 use std::process::Command;
@@ -24,7 +24,16 @@ fn decode(pages: &[std::path::PathBuf]) -> String {
 #[test]
 fn ticket_screenshot_qr_opens_a_real_ticket() {
     let dir = tempfile::tempdir().unwrap();
-    for (size, extra) in [("1280x800", None), ("720x1280", Some("--large")), ("1280x800", Some("--theme=contrast"))] {
+    // The 7" Touch Display 2 (720x1280) in normal print, and portrait in large print on the
+    // 21.5" (1080x1920): `screenshot --size` takes a known panel's millimetres, and the 7"
+    // in large print is not a reference display yet (docs/ARCHITECTURE.md, open work).
+    let cases = [
+        ("1280x800", None),
+        ("720x1280", None),
+        ("1080x1920", Some("--large")),
+        ("1280x800", Some("--theme=contrast")),
+    ];
+    for (size, extra) in cases {
         let png = dir.path().join(format!("ticket-{size}.png"));
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_guichet"));
         cmd.arg("--data-dir")
