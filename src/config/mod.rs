@@ -10,14 +10,14 @@ use std::path::{Path, PathBuf};
 
 mod console;
 mod follow;
-mod site;
 mod printer;
+mod site;
 
 pub use console::{ConsoleSection, TlsMode, MAX_DESK};
 pub use follow::FollowSection;
-pub use site::SiteSection;
 use printer::check_printer;
 pub use printer::{PrinterKind, PrinterSection};
+pub use site::SiteSection;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]

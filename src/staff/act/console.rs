@@ -8,8 +8,8 @@ use crate::core::outcome::redirect_targets;
 use crate::staff::access::auth::{Auth, LoginRules, Session};
 use crate::staff::access::{guard, limits, tls};
 use crate::staff::pages;
-use crate::store::{ReadPool, Store, StoreError};
 use crate::store::sql::Db;
+use crate::store::{ReadPool, Store, StoreError};
 use std::sync::Arc;
 use tokio::sync::watch;
 

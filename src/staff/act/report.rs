@@ -12,12 +12,12 @@ use crate::core::report::{self, Report};
 use crate::staff::pages;
 use crate::staff::pages::labels;
 use crate::staff::pages::report_view;
+use crate::store::sql::Db;
 use crate::store::{self, StoreError};
 use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate, TimeZone, Timelike};
-use crate::store::sql::Db;
 use serde::Deserialize;
 
 /// The longest span one report covers (a year, leap or not).
