@@ -17,7 +17,6 @@ mod soak;
 mod sound;
 mod stable;
 mod staff;
-mod ticket;
 mod time;
 
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -52,7 +51,6 @@ fn main() {
         plurals::CHECKS,
         stable::CHECKS,
         staff::CHECKS,
-        ticket::CHECKS,
         time::CHECKS,
     ]
     .concat();
