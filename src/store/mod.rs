@@ -270,7 +270,7 @@ impl Store {
             return Err(StoreError::Unusable {
                 path: file.to_path_buf(),
                 problem: "the queue is on the site's PostgreSQL, not in a file here".into(),
-                fix: "back it up on the site server with pg_dump (docs/SITE.md, "Backups")".into(),
+                fix: "back it up on the site server with pg_dump (docs/SITE.md, section Backups)".into(),
             });
         }
         let source = Connection::open_with_flags(&self.path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
