@@ -27,6 +27,23 @@ impl Capture {
         Capture { width, height, pixels }
     }
 
+    /// The capture `factor` times smaller, each pixel the mean of the square it replaces.
+    pub fn shrink(&self, factor: u32) -> Capture {
+        let (width, height) = (self.width / factor, self.height / factor);
+        let mut pixels = Vec::with_capacity((width * height) as usize);
+        for y in 0..height {
+            for x in 0..width {
+                let mut sum = [0u32; 3];
+                for (dx, dy) in (0..factor).flat_map(|dx| (0..factor).map(move |dy| (dx, dy))) {
+                    let p = self.pixels[((y * factor + dy) * self.width + x * factor + dx) as usize];
+                    (0..3).for_each(|c| sum[c] += u32::from(p[c]));
+                }
+                pixels.push(sum.map(|v| (v / (factor * factor)) as u8));
+            }
+        }
+        Capture { width, height, pixels }
+    }
+
     /// The pixel nearest to (x, y), if it is on the screen.
     pub fn at(&self, x: f32, y: f32) -> Option<[u8; 3]> {
         let (x, y) = (x.round(), y.round());

@@ -5,13 +5,25 @@ use crate::xwd::Capture;
 use std::path::Path;
 use std::process::Command;
 
-/// The words on `shown`, one string (the PNG is kept in `dir` as `name.png`).
+/// The words on `shown`, one string (the PNG is kept in `dir` as `name.png`): read as the
+/// panel shows them, then a third of the size, for Tesseract misses glyphs much taller
+/// than a text line (the ticket's number: about 160 px tall on the 10.1").
 pub fn read(shown: &Capture, dir: &Path, name: &str) -> String {
+    let small = dir.join(format!("{name}-third.png"));
+    shown.shrink(3).save_png(&small);
+    [tesseract(shown, dir, name), tesseract_file(&small)].join(" ")
+}
+
+fn tesseract(shown: &Capture, dir: &Path, name: &str) -> String {
     let png = dir.join(format!("{name}.png"));
     shown.save_png(&png);
+    tesseract_file(&png)
+}
+
+fn tesseract_file(png: &Path) -> String {
     // --psm 11: sparse text, which also finds the ticket's number in its big box.
     let out = Command::new("tesseract")
-        .arg(&png)
+        .arg(png)
         .args(["-", "-l", "fra", "--psm", "11"])
         .output()
         .expect("tesseract (apt-get install tesseract-ocr tesseract-ocr-fra)");
