@@ -42,7 +42,7 @@ pub fn screenshot(site: &Site, args: &ScreenshotArgs, started: Instant) -> anyho
         printer: None,
         issue: issue.clone(),
         idle: site.config.idle.policy(),
-        px_per_mm: site.config.display.px_per_mm(),
+        px_per_mm: screenshot_px_per_mm(site, width, height),
         health: Default::default(),
     })?;
     let app = kiosk.window();
@@ -108,6 +108,20 @@ pub fn screenshot(site: &Site, args: &ScreenshotArgs, started: Instant) -> anyho
         println!("spoken: {text}");
     }
     Ok(())
+}
+
+/// The display's pixels a millimetre: guichet.toml's `[display]`, else the official
+/// panel of that size (`--size 800x480` is the first 7" Touch Display, 154×86 mm), else
+/// the default 10.1" panel's.
+fn screenshot_px_per_mm(site: &Site, width: u32, height: u32) -> f32 {
+    let known = crate::hardware::display::panel_of_mode(width, height);
+    match known {
+        Some((width_mm, height_mm, _)) if !site.config.display_given => {
+            crate::config::Display { width_px: width, height_px: height, width_mm, height_mm, ..Default::default() }
+                .px_per_mm()
+        }
+        _ => site.config.display.px_per_mm(),
+    }
 }
 
 /// A ticket on several pages: each further page beside the first one's file, as

@@ -47,6 +47,12 @@ fn known_panel(connector: &str, width_px: u32, height_px: u32) -> Option<(f32, f
     if !connector.starts_with("DSI") {
         return None;
     }
+    panel_of_mode(width_px, height_px)
+}
+
+/// The official panel of this mode, if one has it: its millimetres and name (what
+/// `guichet screenshot --size` assumes when guichet.toml gives no `[display]`).
+pub fn panel_of_mode(width_px: u32, height_px: u32) -> Option<(f32, f32, &'static str)> {
     match (width_px, height_px) {
         (720, 1280) => Some((88.0, 155.0, "Raspberry Pi Touch Display 2")),
         (800, 480) => Some((154.0, 86.0, "Raspberry Pi Touch Display")),

@@ -17,6 +17,7 @@ mod soak;
 mod sound;
 mod stable;
 mod staff;
+mod ticket;
 mod time;
 
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -51,6 +52,7 @@ fn main() {
         plurals::CHECKS,
         stable::CHECKS,
         staff::CHECKS,
+        ticket::CHECKS,
         time::CHECKS,
     ]
     .concat();

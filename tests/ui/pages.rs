@@ -87,7 +87,7 @@ fn outside(r: &Rig, w: f32, h: f32) -> Vec<String> {
 }
 
 /// Texts shown now (hidden rows are not found).
-fn visible_texts(r: &Rig) -> Vec<String> {
+pub fn visible_texts(r: &Rig) -> Vec<String> {
     ElementQuery::from_root(r.app())
         .match_accessible_role(AccessibleRole::Text)
         .find_all()
