@@ -186,6 +186,6 @@ mod tests {
     fn a_french_visitor_has_no_second_language() {
         assert!(visitor(Lang::Fr, "q".into(), vec![], WaitRange::Next).is_none());
         let ar = visitor(Lang::Ar, "q".into(), vec!["d".into()], WaitRange::Next).unwrap_or_default();
-        assert!(ar.rtl && ar.heading == "هذا رقمك" && ar.documents == ["d"]);
+        assert!(ar.rtl && ar.heading == "هذا رقمكم" && ar.documents == ["d"]);
     }
 }

@@ -2,14 +2,17 @@
 //! the reference display (1280×800 px, 217×136 mm). Prints the table (`--nocapture`
 //! shows it) and holds the targets.
 
-use crate::pages::sized_rig;
+use crate::pages::{display_rig, sample_languages, sized_rig, SIZES};
 use crate::screens::{close_overlays, show};
 use crate::{ensure, Check};
 use guichet::core::lang::Lang;
-use i_slint_backend_testing::{AccessibleRole, ElementQuery};
+use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
 use libtest_mimic::Failed;
 
-pub const CHECKS: &[(&str, Check)] = &[("list_screens_take_at_most_three_pages", page_table)];
+pub const CHECKS: &[(&str, Check)] = &[
+    ("list_screens_take_at_most_three_pages", page_table),
+    ("paging_fills_each_page_with_every_row_that_fits", rows_that_fit),
+];
 
 const LISTS: [&str; 6] = ["language", "theme", "procedure", "have", "priority", "settings"];
 
@@ -66,5 +69,86 @@ fn page_table() -> Result<(), Failed> {
     }
     println!("pages per list screen, 1280×800 px, 217×136 mm:\n{table}");
     ensure!(over.is_empty(), "over the target:\n{}\n{table}", over.join("\n"));
+    Ok(())
+}
+
+/// The paged list screens.
+const PAGED: [&str; 5] = ["language", "theme", "procedure", "have", "priority"];
+
+/// Top and bottom of a button on screen.
+fn span(e: &ElementHandle) -> (f32, f32) {
+    let (p, s) = (e.absolute_position(), e.size());
+    (p.y, p.y + s.height)
+}
+
+/// The page button (its description is "Page N sur M"), if the list has pages.
+fn pager(r: &crate::common::Rig) -> Option<ElementHandle> {
+    ElementQuery::from_root(r.app())
+        .match_accessible_role(AccessibleRole::Button)
+        .find_all()
+        .into_iter()
+        .find(|b| b.accessible_description().is_some_and(|d| d.chars().filter(|c| c.is_ascii_digit()).count() >= 2))
+}
+
+/// The list's choices on screen: the buttons above the page button, but the tools.
+fn cells(r: &crate::common::Rig, lang: Lang, pager_top: f32) -> Vec<(f32, f32)> {
+    let tools: Vec<String> = ["Retour", "Aide", "Répéter", "Langue"].iter().map(|t| r.tr(lang, t)).collect();
+    let tools: Vec<String> = tools
+        .into_iter()
+        .chain(["Retour", "Aide", "Répéter", "Langue"].map(|t| crate::common::ui_tr(lang, t)))
+        .collect();
+    ElementQuery::from_root(r.app())
+        .match_accessible_role(AccessibleRole::Button)
+        .find_all()
+        .iter()
+        .filter(|b| !b.accessible_label().is_some_and(|l| tools.iter().any(|t| *t == l.as_str())))
+        .map(span)
+        .filter(|(top, bottom)| bottom - top > 1.0 && *bottom <= pager_top + 0.5)
+        .collect()
+}
+
+/// A page that is not the last leaves no room for the next row: its first choice, one
+/// gap under the page's last row, would reach into the gap above the action row. On
+/// every reference display, in both print sizes.
+fn rows_that_fit() -> Result<(), Failed> {
+    let mut roomy = Vec::new();
+    for (size_index, (d, large)) in SIZES.into_iter().enumerate() {
+        let gap = 3.0 * d.config().px_per_mm();
+        let print = if large { "large" } else { "normal" };
+        for lang in sample_languages(size_index) {
+            for name in PAGED {
+                let r = display_rig(d, large);
+                show(&r, name, lang);
+                for page in 1..12 {
+                    let Some(button) = pager(&r) else { break };
+                    let (pager_top, pager_bottom) = span(&button);
+                    let Some(bottom) = cells(&r, lang, pager_top).iter().map(|c| c.1).reduce(f32::max) else { break };
+                    if button.accessible_description().is_some_and(|d| {
+                        let n: Vec<&str> = d.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).collect();
+                        n.len() == 2 && n[0] == n[1]
+                    }) {
+                        break;
+                    }
+                    let x = button.absolute_position().x + button.size().width / 2.0;
+                    r.press_at(slint::LogicalPosition::new(x, (pager_top + pager_bottom) / 2.0));
+                    let Some((top, next_bottom)) =
+                        cells(&r, lang, pager_top).into_iter().reduce(|a, b| if b.0 < a.0 { b } else { a })
+                    else {
+                        break;
+                    };
+                    let next = next_bottom - top;
+                    // Half a pixel of slack, as core::paging allows (layout lengths are rounded).
+                    if bottom + gap + next <= pager_top - gap + 0.5 {
+                        roomy.push(format!(
+                            "{} {print} {lang} {name} page {page}: the next row ({next:.1} px) fits in its {:.1} px left empty",
+                            d.name,
+                            pager_top - gap - bottom - gap
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    ensure!(roomy.is_empty(), "{} pages leave a whole row's room empty:\n{}", roomy.len(), roomy.join("\n"));
     Ok(())
 }
