@@ -63,19 +63,14 @@ impl Lang {
         }
     }
 
-    /// "Start" in every other language of the kiosk, each in its own script, for the first
-    /// screen's button, without the word the button already shows in this language.
+    /// "Start" in the languages a visitor who reads no French most likely reads, for the
+    /// first screen's button, without the word the button already shows in this language.
+    /// All seven others made the button two lines taller in large print and pushed the
+    /// switches off a 10.1" screen (tests/integration/pixels.rs): to do with a layout that
+    /// gives them room.
     pub fn start_elsewhere(self) -> String {
-        const WORDS: [(Lang, &str); 8] = [
-            (Lang::Fr, "Commencer"),
-            (Lang::En, "Start"),
-            (Lang::Ar, "ابدأ"),
-            (Lang::Es, "Empezar"),
-            (Lang::Pt, "Começar"),
-            (Lang::Tr, "Başla"),
-            (Lang::Uk, "Почати"),
-            (Lang::Ro, "Începeți"),
-        ];
+        const WORDS: [(Lang, &str); 4] =
+            [(Lang::En, "Start"), (Lang::Ar, "ابدأ"), (Lang::Es, "Empezar"), (Lang::Uk, "Почати")];
         // The dot keeps to the word before it: a wrapped line starts with a word.
         WORDS.iter().filter(|(l, _)| *l != self).map(|(_, w)| *w).collect::<Vec<_>>().join("\u{a0}· ")
     }
@@ -99,12 +94,9 @@ mod tests {
     #[test]
     fn start_is_not_said_twice() {
         let said = |lang: Lang| lang.start_elsewhere().replace('\u{a0}', " ");
-        assert_eq!(said(Lang::Fr), "Start · ابدأ · Empezar · Começar · Başla · Почати · Începeți");
-        assert_eq!(said(Lang::Uk), "Commencer · Start · ابدأ · Empezar · Começar · Başla · Începeți");
-        // Every language greets in the seven others.
-        for lang in Lang::ALL {
-            assert_eq!(said(lang).split(" · ").count(), 7, "{lang}");
-        }
+        assert_eq!(said(Lang::Fr), "Start · ابدأ · Empezar · Почати");
+        assert_eq!(said(Lang::Uk), "Start · ابدأ · Empezar");
+        assert_eq!(said(Lang::En), "ابدأ · Empezar · Почати");
     }
 
     #[test]
