@@ -2,10 +2,11 @@
 //! people waiting, how many rows a desk sees without scrolling at 1366×768, where the
 //! first ticket is on a phone (360×740), how many clicks take a visitor from "call next"
 //! to "finished, with an outcome" at both sizes, the keyboard shortcuts, the confirmation
-//! before "Absent" and "Annuler", and the kiosk's call for help and printer alert in the
-//! tab's title and as a tone. The script asks this test to play the kiosk (a call for help,
-//! the paper running out, the printer back) by writing a request file; this test then
-//! checks the database.
+//! before "Absent" and "Annuler" — with no page load on the way (the page script swaps the
+//! page) — the kiosk's call for help, printer and disk alerts in the tab's title and as a
+//! tone the browser plays, and a visit without JavaScript. The script asks this test to
+//! play the kiosk (a call for help, the paper running out, the printer back, the disk full,
+//! the disk fixed) by writing a request file; this test then checks the database.
 
 use super::browser::{issue_context, request, Run};
 use guichet::core::journey::TicketRequest;
@@ -52,7 +53,7 @@ fn row(store: &Store, id: i64) -> TicketRow {
 /// writes `<dir>/<what>.done`.
 fn play_the_kiosk(dir: &Path, store: &Store, health: &Health, stop: &AtomicBool) {
     while !stop.load(Ordering::Relaxed) {
-        for what in ["help", "paper-out", "printer-ready"] {
+        for what in ["help", "paper-out", "printer-ready", "disk-full", "disk-fixed"] {
             let asked = dir.join(what);
             if !asked.exists() {
                 continue;
@@ -60,6 +61,8 @@ fn play_the_kiosk(dir: &Path, store: &Store, health: &Health, stop: &AtomicBool)
             match what {
                 "help" => drop(store.call_help("Borne 1".into(), "Accueil".into()).wait().expect("a call for help")),
                 "paper-out" => health.printer(PrinterState::PaperOut),
+                "disk-full" => health.fault("disk", "le disque de la borne est plein"),
+                "disk-fixed" => health.fixed("disk"),
                 _ => health.printer(PrinterState::Ready),
             }
             std::fs::remove_file(&asked).expect("the request is taken");

@@ -78,6 +78,9 @@ html.keys .key{display:inline}html.keys .keys-legend{display:block;font-size:.9e
 @media (max-width:1000px){
  .desk-grid{grid-template-columns:1fr}html.keys .keys-legend{display:none}
 }
+@media (max-width:760px),(hover:none) and (pointer:coarse){
+ html.keys .key,html.keys .keys-legend{display:none}
+}
 @media (max-width:760px){
  body{font-size:18px}header{padding:.3em .6em;font-size:.9em}main{padding:.5em .6em}h1{font-size:1.4em}
  table,tbody,tr,td{display:block}thead{display:none}
