@@ -1,6 +1,7 @@
-// The browsers desk.mjs opens beside its own tab: a tab never touched (does the tone wait
-// for a gesture, and play after one desk action?), a browser without JavaScript (does a
-// visit go by the plain forms?) and a touch screen (are the key hints hidden?).
+// What desk.mjs reads of a page (how the next page came, the document, the focus, the key
+// hints), and the browsers it opens beside its own tab: a tab never touched (does the tone
+// wait for a gesture, and play after one desk action?), a browser without JavaScript (does
+// a visit go by the plain forms?) and a touch screen (are the key hints hidden?).
 
 import { watch } from './launch.mjs';
 
@@ -9,6 +10,42 @@ async function until(test, ms) {
   for (let left = ms; left > 0 && !test(); left -= 100) await wait(100);
   return test();
 }
+
+/** Resolves with "load" or "swap" as the next page comes in `tab` (a new document, or the page script's "guichet:page", which desk.mjs has each document say on its console), null after 10 s. */
+export function arrival(tab) {
+  return new Promise((resolve) => {
+    const done = (how) => {
+      tab.off('load', onLoad);
+      tab.off('console', onConsole);
+      clearTimeout(timer);
+      resolve(how);
+    };
+    const onLoad = () => done('load');
+    const onConsole = (m) => m.text() === 'guichet:page' && done('swap');
+    const timer = setTimeout(() => done(null), 10_000);
+    tab.on('load', onLoad);
+    tab.on('console', onConsole);
+  });
+}
+
+/** What tells `page`'s document from a reloaded one: the mark desk.mjs leaves, its navigations, its time origin. */
+export const documentOf = (page) =>
+  page.evaluate(() => ({
+    mark: window.deskMark ?? null,
+    navigations: performance.getEntriesByType('navigation').length,
+    origin: performance.timeOrigin,
+  }));
+
+/** `page`'s focused element: its tag and text. */
+export const focusOf = (page) =>
+  page.evaluate(() => {
+    const a = document.activeElement;
+    return a ? `${a.tagName.toLowerCase()} ${a.textContent.trim()}` : '';
+  });
+
+/** How many key hints (N, R, C…, the legend) `page` shows. */
+export const keysShownBy = (page) =>
+  page.locator('main .key, main .keys-legend').evaluateAll((all) => all.filter((k) => k.offsetParent !== null).length);
 
 /**
  * A new tab of `context` on the queue, watched through its console only (playwright's
@@ -90,7 +127,7 @@ export async function touchScreen({ browser, base, who, problems }) {
   const touch = await browser.newContext({ viewport: { width: 1024, height: 768 }, hasTouch: true, isMobile: true, locale: 'fr-FR' });
   const page = await logIn(touch, base, who, problems);
   const coarse = await page.evaluate(() => matchMedia('(hover: none) and (pointer: coarse)').matches);
-  const keys = await page.locator('main .key, main .keys-legend').evaluateAll((all) => all.filter((k) => k.offsetParent !== null).length);
+  const keys = await keysShownBy(page);
   await touch.close();
   return { coarse, keys };
 }

@@ -5,8 +5,10 @@
 // the first waiting ticket is on a phone (360×740). Then, counting every click and every
 // page the browser loads, it calls, serves and ends visits at both sizes, does the same
 // with the keyboard shortcuts only, notes a visitor absent through the confirmation, backs
-// out of a cancel — all without a page load: the document stays (a mark left on `window`
-// and the one navigation entry survive). It plays the kiosk (a call for help, the paper
+// out of a cancel, goes Back and Forward, meets a refusal and a console that does not
+// answer — all without a page load: the document stays (a mark left on `window` and the
+// one navigation entry survive), the focus goes to the visitor called, then to "Appeler
+// le suivant". It plays the kiosk (a call for help, the paper
 // running out and the printer back, the disk full and fixed) to see the tab's title and
 // hear the tone: a tone counts as played when the browser played its notes to their end,
 // which Chromium does only in a document someone touched (autoplay policy) — after a
@@ -25,7 +27,7 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { envOf, watchedPage } from './launch.mjs';
-import { touchScreen, untouchedTab, withoutScript } from './desk-tabs.mjs';
+import { arrival, documentOf, focusOf, keysShownBy, touchScreen, untouchedTab, withoutScript } from './desk-tabs.mjs';
 
 const DESKTOP = { width: 1366, height: 768 };
 const PHONE = { width: 360, height: 740 };
@@ -87,25 +89,9 @@ function count() {
   clicks = 0;
   paths.clear();
 }
-/** Resolves with "load" or "swap" as the next page comes in `tab` (a new document or the script's), null after 10 s. */
-function arrival(tab = page) {
-  return new Promise((resolve) => {
-    const done = (how) => {
-      tab.off('load', onLoad);
-      tab.off('console', onConsole);
-      clearTimeout(timer);
-      resolve(how);
-    };
-    const onLoad = () => done('load');
-    const onConsole = (m) => m.text() === 'guichet:page' && done('swap');
-    const timer = setTimeout(() => done(null), 10_000);
-    tab.on('load', onLoad);
-    tab.on('console', onConsole);
-  });
-}
 /** Does `act` and waits for the page it leads to. */
 async function arrive(act, what) {
-  const arrived = arrival();
+  const arrived = arrival(page);
   await act();
   const how = await arrived;
   if (!how) fail(`${what} led to no page on ${page.url()}: none loaded, none put in place`);
@@ -121,15 +107,7 @@ async function click(locator) {
 async function key(name) {
   await arrive(() => page.keyboard.press(name), `the key ${name}`);
 }
-/** What tells this document from a reloaded one. */
-const documentNow = () =>
-  page.evaluate(() => ({
-    mark: window.deskMark ?? null,
-    navigations: performance.getEntriesByType('navigation').length,
-    origin: performance.timeOrigin,
-  }));
-/** The key hints (N, R, C…) the page shows. */
-const keysShown = () => page.locator('main .key, main .keys-legend').evaluateAll((all) => all.filter((k) => k.offsetParent !== null).length);
+const [documentNow, focused, keysShown] = [documentOf, focusOf, keysShownBy].map((probe) => () => probe(page));
 
 async function see(locator, what) {
   try {
@@ -190,6 +168,7 @@ async function visitByClicks(size, outcome, code) {
   await click(page.getByRole('button', { name: /^Appeler le suivant/ }));
   const number = (await panel().locator('a.number').first().innerText()).trim();
   await see(notice(`${number} est appelé au bureau « ${desk} »`), `"${number} est appelé"`);
+  const afterCall = await focused();
   await click(panel().getByRole('button', { name: /^Commencer/ }));
   await see(notice(`${number} : accompagnement commencé`), '"accompagnement commencé"');
   // Nothing chosen for staff: no outcome list with a first choice, no ticked outcome.
@@ -199,8 +178,15 @@ async function visitByClicks(size, outcome, code) {
   const keys = await keysShown();
   await click(panel().getByRole('button', { name: new RegExp(`^${outcome}`) }));
   await see(notice(`${number} : terminé (${outcome})`), `"${number} : terminé (${outcome})"`);
+  const afterEnd = await focused();
+  // The live update that follows the action (its event) keeps the focus where it is.
+  await page.waitForTimeout(1000);
+  const later = await focused();
   result.served.push([number, code]);
-  return { clicks, pages: paths.size, loads, swaps, keys_shown: keys };
+  const focus = { after_call: afterCall, after_end: afterEnd, a_second_later: later };
+  if (afterCall !== `a ${number}`) fail(`after the call the focus is on "${afterCall}", not on ${number}`);
+  if (!/^button Appeler le suivant/.test(afterEnd) || later !== afterEnd) fail(`after the end the focus is on ${JSON.stringify(focus)}, not on "Appeler le suivant"`);
+  return { clicks, pages: paths.size, loads, swaps, keys_shown: keys, focus };
 }
 
 try {
@@ -304,6 +290,11 @@ try {
     await see(page.getByRole('heading', { name: new RegExp(`Annuler ${kept}`) }), 'the question before "Annuler"');
     await click(page.getByRole('link', { name: /Non/ }));
     await see(panel().getByText(kept), `${kept} still at the desk after "Non"`);
+    // The browser's Back and Forward go through the same pages, without a load either.
+    await arrive(() => page.goBack(), 'Back');
+    await see(page.getByRole('heading', { name: new RegExp(`Annuler ${kept}`) }), 'the question again after Back');
+    await arrive(() => page.goForward(), 'Forward');
+    await see(panel().getByText(kept), 'the queue again after Forward');
     result.kept = kept;
     result.confirmations = { clicks, loads, swaps, pages: [...paths] };
     save();
