@@ -82,7 +82,9 @@ impl Site {
                 let clock = std::sync::Arc::new(crate::clock::SystemClock);
                 let link = crate::store::SiteLink::new(site, self.config.site.ca_file.as_deref())
                     .context("the link to the site's database ([site] in guichet.toml)")?;
-                Store::open_site(link, &path, clock).context("cannot open the site's database ([site] database)")
+                let series = self.config.site.local_series.as_deref();
+                Store::open_site(link, &path, clock, series)
+                    .context("cannot open the site's database ([site] database)")
             }
             None => Store::open(&path).with_context(|| format!("cannot open the database {}", path.display())),
         }

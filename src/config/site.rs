@@ -14,6 +14,11 @@ pub struct SiteSection {
     /// The site's certificate authority (PEM, `guichet site-cert` makes it): over the
     /// network the link is TLS, and the server must prove itself with a certificate it signed.
     pub ca_file: Option<std::path::PathBuf>,
+    /// This kiosk's own series while the site's database cannot be reached (one or two
+    /// capital letters, different on each kiosk of the site: "E" numbers "EA-001"); its
+    /// tickets join the site's queue when the link is back. Without it, a kiosk cannot
+    /// give tickets while the site is away.
+    pub local_series: Option<String>,
 }
 
 impl SiteSection {
@@ -25,6 +30,16 @@ impl SiteSection {
 
 /// A mistake in `[site]`: (the key, what is wrong, what to write instead).
 pub fn check_site(site: &SiteSection) -> Result<(), (&'static str, String, String)> {
+    if let Some(series) = &site.local_series {
+        let letters = series.chars().all(|c| c.is_ascii_uppercase());
+        if !(1..=2).contains(&series.chars().count()) || !letters {
+            return Err((
+                "local_series",
+                format!("[site] local_series is \"{series}\": a series is one or two capital letters"),
+                "write local_series = \"E\" (a letter no other kiosk of the site uses; its tickets read EA-001)".into(),
+            ));
+        }
+    }
     let Some(database) = site.database() else { return Ok(()) };
     let parsed: Result<postgres::Config, _> = database.parse();
     match parsed {
@@ -64,6 +79,17 @@ mod tests {
         assert_eq!(c.site.database(), Some("host=10.0.0.2 dbname=guichet user=kiosk_a"));
         let socket = "[site]\ndatabase = \"host=/run/postgresql dbname=guichet user=kiosk_a\"\n";
         assert!(Config::parse(socket, "g.toml").unwrap().site.database().is_some(), "no TLS on the same machine");
+    }
+
+    #[test]
+    fn a_local_series_is_one_or_two_capital_letters() {
+        let ok = Config::parse("[site]\nlocal_series = \"E\"\n", "g.toml").unwrap();
+        assert_eq!(ok.site.local_series.as_deref(), Some("E"));
+        for bad in ["e", "E1", "ABC", ""] {
+            let e = Config::parse(&format!("[site]\n\nlocal_series = \"{bad}\"\n"), "g.toml").unwrap_err();
+            assert_eq!(e.line, 3, "{e}");
+            assert!(e.fix.contains("local_series = \"E\""), "{e}");
+        }
     }
 
     #[test]

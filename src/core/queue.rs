@@ -121,7 +121,7 @@ pub fn spell_out(number: &str) -> String {
 pub struct Waiting {
     pub id: i64,
     pub priority: bool,
-    /// Monotonic issue order (the store's row id), not wall-clock time.
+    /// Arrival order (from the store's row ids, not wall-clock time; `read::ARRIVAL`).
     pub order: i64,
 }
 

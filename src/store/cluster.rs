@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 #[cfg(test)]
+#[path = "series_tests.rs"]
+mod series_tests;
+#[cfg(test)]
 #[path = "cluster_tests.rs"]
 mod tests;
 

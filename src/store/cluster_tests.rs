@@ -19,7 +19,7 @@ fn a_kiosk_reaches_the_site_server_only_over_tls_it_can_check() {
     std::fs::write(&ca, &certs.ca_cert).unwrap();
     let conninfo = cluster.tcp_conninfo("site");
     let clock = Arc::new(ManualClock::new(chrono::NaiveDate::from_ymd_opt(2026, 12, 5).unwrap()));
-    let open = |link: SiteLink| Store::open_site(link, &files.path().join("local"), clock.clone());
+    let open = |link: SiteLink| Store::open_site(link, &files.path().join("local"), clock.clone(), None);
 
     let store = open(SiteLink::new(&conninfo, Some(&ca)).unwrap()).unwrap();
     let ticket = store.issue(super::super::tests::request('A', false)).wait().unwrap();

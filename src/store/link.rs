@@ -52,6 +52,14 @@ impl SiteLink {
     /// it then needs.
     pub fn new(conninfo: &str, ca_file: Option<&Path>) -> Result<SiteLink, StoreError> {
         let mut config: postgres::Config = conninfo.parse()?;
+        // A server gone from the network must not hold a visitor's ticket for minutes (the
+        // system's TCP timeouts): the kiosk gives up after seconds and numbers the ticket in
+        // its local series ([site] local_series) instead. The site's own settings win.
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(std::time::Duration::from_secs(4));
+        }
+        config.tcp_user_timeout(std::time::Duration::from_secs(8));
+        config.keepalives_idle(std::time::Duration::from_secs(30));
         let tls = match ca_file {
             Some(file) => {
                 config.ssl_mode(postgres::config::SslMode::Require);

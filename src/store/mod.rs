@@ -16,6 +16,7 @@ mod read;
 mod report;
 pub mod schema;
 mod schema_pg;
+mod series;
 pub mod site_cert;
 pub mod sql;
 mod worker;
@@ -31,6 +32,7 @@ pub use follow::{follow_hash, follow_ticket, is_follow_token, service_day_now, F
 pub use link::SiteLink;
 pub use read::{open_tickets, ticket_by_id, ticket_by_token, ReadPool, TicketRow};
 pub use report::{kept as report_kept, visits as report_visits, Purged};
+pub use series::SiteState;
 pub use write::{Audit, Change, IssuedTicket};
 
 use crate::clock::{Clock, SystemClock};
@@ -183,6 +185,8 @@ pub struct Store {
     site: Option<SiteLink>,
     /// This store's name in the site's announcements (random: one per process and store).
     origin: u64,
+    /// How the site's link stands, with a local series (`[site] local_series`).
+    site_state: Option<Arc<std::sync::Mutex<SiteState>>>,
     /// Held by every handle: the site listener stops once the last one is gone.
     _alive: Arc<()>,
 }
@@ -214,21 +218,38 @@ impl Store {
     /// As [`Store::open`], with a chosen clock (tests move the date by hand).
     pub fn open_with_clock(path: &Path, clock: Arc<dyn Clock>) -> Result<Store, StoreError> {
         let conn = open::for_writing(path)?;
-        Store::start(Writer::Sqlite(conn), clock, path.to_path_buf(), None)
+        Store::start(Writer::Sqlite(conn), clock, path.to_path_buf(), None, None)
     }
 
     /// Opens (creating or migrating) the site's queue on PostgreSQL: `conninfo` is a
     /// libpq connection string or URL. `local` is where this process keeps its own files
     /// (the console's certificate beside it, as beside the SQLite file).
     pub fn open_postgres(conninfo: &str, local: &Path, clock: Arc<dyn Clock>) -> Result<Store, StoreError> {
-        Store::open_site(SiteLink::new(conninfo, None)?, local, clock)
+        Store::open_site(SiteLink::new(conninfo, None)?, local, clock, None)
     }
 
-    /// As [`Store::open_postgres`], over a link made already (TLS with the site's authority).
-    pub fn open_site(link: SiteLink, local: &Path, clock: Arc<dyn Clock>) -> Result<Store, StoreError> {
+    /// As [`Store::open_postgres`], over a link made already (TLS with the site's
+    /// authority); with `series`, tickets are numbered in it while the site is away
+    /// (`series::LocalSeries`, kept in a file beside `local`).
+    pub fn open_site(
+        link: SiteLink,
+        local: &Path,
+        clock: Arc<dyn Clock>,
+        series: Option<&str>,
+    ) -> Result<Store, StoreError> {
         let mut client = link.connect()?;
         schema_pg::migrate(&mut client)?;
-        Store::start(Writer::Postgres(Box::new(client), Box::new(link.clone())), clock, local.to_path_buf(), Some(link))
+        let writer = Writer::Postgres(Box::new(client), Box::new(link.clone()));
+        let series = series.map(|s| {
+            let state = Arc::new(std::sync::Mutex::new(SiteState::default()));
+            series::LocalSeries::new(s.to_string(), local.with_extension("series.sqlite"), state)
+        });
+        Store::start(writer, clock, local.to_path_buf(), Some(link), series)
+    }
+
+    /// How the site's link stands, on a site's kiosk with a local series.
+    pub fn site_state(&self) -> Option<SiteState> {
+        self.site_state.as_ref().and_then(|s| s.lock().ok().map(|s| s.clone()))
     }
 
     fn start(
@@ -236,6 +257,7 @@ impl Store {
         clock: Arc<dyn Clock>,
         path: PathBuf,
         site: Option<SiteLink>,
+        local: Option<series::LocalSeries>,
     ) -> Result<Store, StoreError> {
         let (tx, rx) = mpsc::channel();
         let (events, _) = broadcast::channel(1024);
@@ -244,7 +266,8 @@ impl Store {
         let spawn = |name: &str, body: Box<dyn FnOnce() + Send>| {
             std::thread::Builder::new().name(name.into()).spawn(body).map_err(|e| StoreError::File(path.clone(), e))
         };
-        let worker = worker::Worker { writer, events: events.clone(), clock, origin };
+        let site_state = local.as_ref().map(|l| l.state.clone());
+        let worker = worker::Worker { writer, events: events.clone(), clock, origin, local };
         spawn("store", Box::new(move || worker::run(worker, rx)))?;
         if let Some(config) = site.clone() {
             let (events, alive) = (events.clone(), Arc::downgrade(&alive));
@@ -253,7 +276,7 @@ impl Store {
             // The writer just connected: the listener will too, at once.
             let _ = listening.recv_timeout(std::time::Duration::from_secs(10));
         }
-        Ok(Store { tx, events, path, site, origin, _alive: alive })
+        Ok(Store { tx, events, path, site, origin, site_state, _alive: alive })
     }
 
     pub fn path(&self) -> &Path {

@@ -76,12 +76,19 @@ pub fn ticket_by_token(db: &dyn Db, token: &str) -> Result<Option<TicketRow>, St
     db.query_opt(&sql, args![token])?.as_ref().map(ticket).transpose()
 }
 
+/// A ticket's place in arrival order: twice its id (ids are given in commit order, whatever
+/// the clocks say), or, for a ticket of a kiosk's local series handed over once the site
+/// was back (`seq` below zero, `series.rs`), just before the first ticket the site gave
+/// after it that day (by the times the kiosks' clocks wrote: the only witness there is).
+const ARRIVAL: &str = "CASE WHEN t.seq >= 0 THEN 2 * t.id ELSE COALESCE((SELECT 2 * min(s.id) - 1 FROM tickets s
+     WHERE s.seq >= 0 AND s.service_day = t.service_day AND s.issued_at > t.issued_at), 2 * t.id) END";
+
 /// Open tickets (waiting, called, in service) in calling order: uses the partial index,
 /// so it stays fast however long the history grows.
 pub fn open_tickets(db: &dyn Db) -> Result<Vec<TicketRow>, StoreError> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM tickets WHERE status IN ('waiting', 'called', 'in_service')
-         ORDER BY status = 'waiting', priority IS NULL, id"
+        "SELECT {COLUMNS} FROM tickets t WHERE status IN ('waiting', 'called', 'in_service')
+         ORDER BY status = 'waiting', priority IS NULL, {ARRIVAL}"
     );
     db.query(&sql, &[])?.iter().map(ticket).collect()
 }
@@ -89,11 +96,13 @@ pub fn open_tickets(db: &dyn Db) -> Result<Vec<TicketRow>, StoreError> {
 /// Waiting tickets as the ordering rule needs them.
 pub fn waiting(db: &dyn Db, queue: Option<char>) -> Result<Vec<Waiting>, StoreError> {
     let rows = db.query(
-        "SELECT id, priority IS NOT NULL FROM tickets
-         WHERE status = 'waiting' AND (?1 IS NULL OR COALESCE(moved_to, queue) = ?1) ORDER BY id",
+        &format!(
+            "SELECT id, priority IS NOT NULL, {ARRIVAL} AS arrival FROM tickets t
+             WHERE status = 'waiting' AND (?1 IS NULL OR COALESCE(moved_to, queue) = ?1) ORDER BY arrival"
+        ),
         args![queue.map(String::from)],
     )?;
-    rows.iter().map(|r| Ok(Waiting { id: r.int(0)?, priority: r.bool(1)?, order: r.int(0)? })).collect()
+    rows.iter().map(|r| Ok(Waiting { id: r.int(0)?, priority: r.bool(1)?, order: r.int(2)? })).collect()
 }
 
 /// How long each visit finished on `day` in `queue` took, start to finish (ms); a visit

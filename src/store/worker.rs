@@ -2,11 +2,13 @@
 //! transaction, and publishes what was committed (announced to the site's other
 //! processes in the same transaction, on PostgreSQL).
 
+use super::series::{LocalSeries, STAY_LOCAL};
 use super::writer::Writer;
 use super::{day, notify, write, Command, DomainEvent, StoreError, TicketRow};
 use crate::clock::Clock;
 use crate::core::help::HelpCalls;
 use std::sync::{mpsc, Arc};
+use std::time::Instant;
 use tokio::sync::broadcast;
 
 /// What the storage thread is given.
@@ -16,24 +18,80 @@ pub(super) struct Worker {
     pub clock: Arc<dyn Clock>,
     /// This store's name in the site's announcements.
     pub origin: u64,
+    /// On a site, with `[site] local_series`: where tickets go while the site is away.
+    pub local: Option<LocalSeries>,
+}
+
+/// How often a kiosk holding local tickets tries the site again while nobody asks anything.
+const RETRY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Whether a failure is the site's link (no answer, connection closed or refused, the
+/// server shutting down or starting: SQLSTATE classes 08 and 57P), not the database
+/// refusing the change.
+fn link_lost(e: &StoreError) -> bool {
+    let StoreError::Postgres(pe) = e else { return false };
+    match pe.as_db_error() {
+        None => true,
+        Some(db) => ["08", "57P"].iter().any(|class| db.code().code().starts_with(class)),
+    }
 }
 
 pub(super) fn run(worker: Worker, rx: mpsc::Receiver<Command>) {
-    let Worker { mut writer, events, clock, origin } = worker;
+    let Worker { mut writer, events, clock, origin, mut local } = worker;
     let clock = clock.as_ref();
     let publish = |e: DomainEvent| {
         let _ = events.send(e);
     };
     let mut help = HelpCalls::default();
-    for command in rx {
+    let mut away = Away::default();
+    loop {
+        let waiting = local.as_mut().is_some_and(LocalSeries::has_waiting);
+        let command = if waiting {
+            match rx.recv_timeout(RETRY) {
+                Ok(command) => Some(command),
+                Err(mpsc::RecvTimeoutError::Timeout) => None,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            }
+        } else {
+            match rx.recv() {
+                Ok(command) => Some(command),
+                Err(_) => return,
+            }
+        };
+        if let Some(series) = local.as_mut().filter(|_| waiting && (command.is_none() || !away.stay())) {
+            match series.hand_over(&mut writer, origin) {
+                Ok(handed) => {
+                    away.back(series);
+                    handed.into_iter().for_each(publish);
+                }
+                Err(e) => away.lost(series, &e, clock),
+            }
+        }
+        let Some(command) = command else { continue };
         match command {
             Command::Issue(request, reply) => {
-                let result = writer.tx(|db| {
-                    let t = write::issue(db, &request, clock)?;
-                    notify::announce(db, origin, &[issued(&t)])?;
-                    Ok(t)
-                });
-                if let Ok(t) = &result {
+                let mut on_site = || {
+                    writer.tx(|db| {
+                        let t = write::issue(db, &request, clock)?;
+                        notify::announce(db, origin, &[issued(&t)])?;
+                        Ok(t)
+                    })
+                };
+                let result = match local.as_mut() {
+                    Some(series) if away.stay() => series.issue(&request, clock),
+                    Some(series) => match on_site() {
+                        Err(e) if link_lost(&e) => {
+                            away.lost(series, &e, clock);
+                            series.issue(&request, clock)
+                        }
+                        done => {
+                            away.back(series);
+                            done
+                        }
+                    },
+                    None => on_site(),
+                };
+                if let Some(t) = result.as_ref().ok().filter(|t| !t.local) {
                     publish(issued(t));
                 }
                 let _ = reply.send(result);
@@ -71,6 +129,42 @@ pub(super) fn run(worker: Worker, rx: mpsc::Receiver<Command>) {
             Command::OpenHelp(reply) => {
                 let _ = reply.send(Ok(help.open().to_vec()));
             }
+        }
+    }
+}
+
+/// The link's state as the storage thread sees it.
+#[derive(Default)]
+struct Away {
+    /// Until when tickets go straight to the local series.
+    until: Option<Instant>,
+}
+
+impl Away {
+    fn stay(&self) -> bool {
+        self.until.is_some_and(|t| Instant::now() < t)
+    }
+
+    fn lost(&mut self, series: &LocalSeries, e: &StoreError, clock: &dyn Clock) {
+        let now = clock.now_ms();
+        if link_lost(e) {
+            self.until = Some(Instant::now() + STAY_LOCAL);
+        }
+        if let Ok(mut s) = series.state.lock() {
+            if link_lost(e) {
+                s.away_since.get_or_insert(now);
+                s.problem = None;
+            } else {
+                s.problem = Some(e.to_string());
+            }
+        }
+    }
+
+    fn back(&mut self, series: &LocalSeries) {
+        self.until = None;
+        if let Ok(mut s) = series.state.lock() {
+            s.away_since = None;
+            s.problem = None;
         }
     }
 }

@@ -27,6 +27,9 @@ pub struct IssuedTicket {
     /// The visitor's token for following their turn (`follow::follow_url`); `None` when
     /// the operating system gave no random bytes.
     pub follow: Option<String>,
+    /// Numbered in this kiosk's local series while the site was away: not yet in the
+    /// site's queue (its `id` is the local file's).
+    pub local: bool,
 }
 
 /// 128 random bits, hex: the only thing the QR code carries.
@@ -38,6 +41,17 @@ pub(super) fn new_token() -> String {
 
 /// Issues a ticket, inside the caller's transaction.
 pub fn issue(db: &dyn Db, req: &TicketRequest, clock: &dyn Clock) -> Result<IssuedTicket, StoreError> {
+    issue_in(db, req, clock, None)
+}
+
+/// Issues a ticket numbered in `series` when given (a kiosk's local series: "E" makes
+/// "EA-001"; `series::LocalSeries`), else in the queue's own.
+pub fn issue_in(
+    db: &dyn Db,
+    req: &TicketRequest,
+    clock: &dyn Clock,
+    series: Option<&str>,
+) -> Result<IssuedTicket, StoreError> {
     let day = day::current(db, clock)?.to_string();
     let prefix = req.queue.to_string();
     let seq = db
@@ -51,7 +65,7 @@ pub fn issue(db: &dyn Db, req: &TicketRequest, clock: &dyn Clock) -> Result<Issu
     let waiting = read::waiting(db, Some(req.queue))?;
     let ahead = queue::ahead_of_new(&waiting, req.priority.is_some());
     let service_ms = read::service_times(db, &day, req.queue)?;
-    let number = queue::format_number(req.queue, seq);
+    let number = format!("{}{}", series.unwrap_or(""), queue::format_number(req.queue, seq));
     let token = new_token();
     let (follow, follow_hash) = super::follow::new_follow_token().unzip();
     let issued_at = clock.now_ms();
@@ -78,7 +92,18 @@ pub fn issue(db: &dyn Db, req: &TicketRequest, clock: &dyn Clock) -> Result<Issu
             ],
         )?
         .int(0)?;
-    Ok(IssuedTicket { id, number, token, queue: req.queue, service_day: day, ahead, service_ms, issued_at, follow })
+    Ok(IssuedTicket {
+        id,
+        number,
+        token,
+        queue: req.queue,
+        service_day: day,
+        ahead,
+        service_ms,
+        issued_at,
+        follow,
+        local: series.is_some(),
+    })
 }
 
 /// What a staff member asks of one ticket.
