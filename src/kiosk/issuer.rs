@@ -9,7 +9,7 @@ use crate::core::catalogue::Catalogue;
 use crate::core::journey::TicketRequest;
 use crate::hardware::printer::TicketPrinter;
 use crate::health::Health;
-use crate::store::{Store, StoreError};
+use crate::store::{SiteState, Store, StoreError};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
@@ -29,6 +29,7 @@ impl Issuer {
         match ticket::issue(&self.store, &self.cat, &self.ctx, req) {
             Ok((issued, view)) => {
                 self.health.fixed("disk");
+                self.check_site();
                 let paper = ticket::paper(&self.cat, &self.ctx, req, &view, issued.issued_at);
                 notify(Done::Issued(Box::new(view), self.printer.is_some()));
                 if let Some(p) = self.printer.as_mut() {
@@ -55,6 +56,36 @@ impl Issuer {
         if let Some(p) = self.printer.as_mut() {
             self.health.printer(p.state());
         }
+        self.check_site();
+    }
+
+    /// On a site's kiosk with a local series: a lasting fault while the site's database is
+    /// away or its tickets are not yet handed over (banner, title, LED), gone after.
+    fn check_site(&self) {
+        match self.store.site_state() {
+            Some(s) if s.away_since.is_some() || s.waiting_hand_over > 0 => self.health.fault("site", site_away(&s)),
+            Some(_) => self.health.fixed("site"),
+            None => {}
+        }
+    }
+}
+
+/// What staff read while the site's database is away (in French, for the console).
+pub(crate) fn site_away(s: &SiteState) -> String {
+    let since = s.away_since.and_then(chrono::DateTime::from_timestamp_millis);
+    let since = since.map(|t| t.with_timezone(&chrono::Local).format(" depuis %H:%M").to_string());
+    let series = s.series.as_deref().unwrap_or("?");
+    let held = match s.waiting_hand_over {
+        0 => "aucun ticket en attente".to_string(),
+        1 => "1 ticket en attente".to_string(),
+        n => format!("{n} tickets en attente"),
+    };
+    match &since {
+        Some(since) => format!(
+            "la base commune du site ne répond pas{since} : cette borne numérote ses tickets dans sa série {series} \
+             ({held}), que les autres postes ne voient pas encore ; ils rejoindront la file commune dès le retour du lien."
+        ),
+        None => format!("le lien avec la base commune est revenu : {held} de la série {series} à lui remettre."),
     }
 }
 
@@ -115,5 +146,14 @@ mod tests {
             assert!(said.contains("ne peut plus écrire") && said.contains("carte SD"), "{code}: {said}");
         }
         assert!(not_saved(&StoreError::NotFound).starts_with("ticket non enregistré"));
+    }
+
+    #[test]
+    fn staff_are_told_where_the_tickets_go_while_the_site_is_away() {
+        let away = SiteState { away_since: Some(0), waiting_hand_over: 2, series: Some("E".into()), problem: None };
+        let said = site_away(&away);
+        assert!(said.contains("ne répond pas depuis") && said.contains("série E (2 tickets en attente)"), "{said}");
+        let back = SiteState { away_since: None, ..away };
+        assert!(site_away(&back).contains("revenu"), "{}", site_away(&back));
     }
 }

@@ -43,6 +43,7 @@ fn part_name(part: &str) -> &str {
         "catalogue" => "Catalogue des démarches",
         "disk" => "Enregistrement des tickets",
         "console" => "Console du personnel",
+        "site" => "File commune du site",
         other => other,
     }
 }
