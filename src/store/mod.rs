@@ -237,9 +237,14 @@ impl Store {
         clock: Arc<dyn Clock>,
         series: Option<&str>,
     ) -> Result<Store, StoreError> {
-        let mut client = link.connect()?;
-        schema_pg::migrate(&mut client)?;
-        let writer = Writer::Postgres(Box::new(client), Box::new(link.clone()));
+        // Without a local series the site must answer now; with one, a kiosk started while
+        // the server is away gives tickets in its series and connects later.
+        let client = match link.connect().and_then(|mut c| schema_pg::migrate(&mut c).map(|_| c)) {
+            Ok(client) => Some(Box::new(client)),
+            Err(e) if series.is_none() || !worker::link_lost(&e) => return Err(e),
+            Err(_) => None,
+        };
+        let writer = Writer::Postgres(client, Box::new(link.clone()));
         let series = series.map(|s| {
             let state = Arc::new(std::sync::Mutex::new(SiteState::default()));
             series::LocalSeries::new(s.to_string(), local.with_extension("series.sqlite"), state)
@@ -267,6 +272,7 @@ impl Store {
             std::thread::Builder::new().name(name.into()).spawn(body).map_err(|e| StoreError::File(path.clone(), e))
         };
         let site_state = local.as_ref().map(|l| l.state.clone());
+        let connected = !matches!(writer, Writer::Postgres(None, _));
         let worker = worker::Worker { writer, events: events.clone(), clock, origin, local };
         spawn("store", Box::new(move || worker::run(worker, rx)))?;
         if let Some(config) = site.clone() {
@@ -274,7 +280,9 @@ impl Store {
             let (ready, listening) = mpsc::channel();
             spawn("store-site", Box::new(move || notify::listen(config, origin, events, alive, ready)))?;
             // The writer just connected: the listener will too, at once.
-            let _ = listening.recv_timeout(std::time::Duration::from_secs(10));
+            if connected {
+                let _ = listening.recv_timeout(std::time::Duration::from_secs(10));
+            }
         }
         Ok(Store { tx, events, path, site, origin, site_state, _alive: alive })
     }

@@ -46,9 +46,13 @@ fn kiosks_number_in_their_own_series_while_the_site_is_away_and_hand_over_in_arr
 
     // The server stops: each kiosk numbers in its own series, and says so.
     cluster.set_running(false).unwrap();
-    let away: Vec<_> = [&entrance, &entrance, &upstairs].into_iter().map(issue).collect();
+    // A kiosk started meanwhile starts in its series (without one, it cannot start).
+    let link = || SiteLink::new(&site, None).unwrap();
+    assert!(Store::open_site(link(), &files.path().join("plain"), clock.clone(), None).is_err());
+    let lobby = kiosk(&site, files.path(), "lobby", "G", &clock);
+    let away: Vec<_> = [&entrance, &entrance, &upstairs, &lobby].into_iter().map(issue).collect();
     let numbers: Vec<&str> = away.iter().map(|t| t.number.as_str()).collect();
-    assert_eq!(numbers, ["EA-001", "EA-002", "FA-001"]);
+    assert_eq!(numbers, ["EA-001", "EA-002", "FA-001", "GA-001"]);
     assert!(away.iter().all(|t| t.local));
     let state = entrance.site_state().unwrap();
     assert!(state.away_since.is_some(), "{state:?}");
@@ -60,8 +64,8 @@ fn kiosks_number_in_their_own_series_while_the_site_is_away_and_hand_over_in_arr
     // order the visitors came, after the one who came before the cut.
     cluster.set_running(true).unwrap();
     let open = || console.with(open_tickets).map(|t| t.iter().map(|t| t.number.clone()).collect::<Vec<_>>());
-    eventually("the kiosks hand their tickets over", || open().is_ok_and(|o| o.len() == 4));
-    assert_eq!(open().unwrap(), ["A-001", "EA-001", "EA-002", "FA-001"]);
+    eventually("the kiosks hand their tickets over", || open().is_ok_and(|o| o.len() == 5));
+    assert_eq!(open().unwrap(), ["A-001", "EA-001", "EA-002", "FA-001", "GA-001"]);
     eventually("the entrance says the link is back", || {
         entrance.site_state().is_some_and(|s| s.away_since.is_none() && s.waiting_hand_over == 0)
     });
@@ -70,8 +74,8 @@ fn kiosks_number_in_their_own_series_while_the_site_is_away_and_hand_over_in_arr
     let after = issue(&upstairs);
     assert_eq!((after.number.as_str(), after.local), ("A-002", false));
     let called: Vec<String> =
-        (0..5).map(|_| desk.call_next("Bureau 1".into(), None).wait().map(|t| t.number).unwrap()).collect();
-    assert_eq!(called, ["A-001", "EA-001", "EA-002", "FA-001", "A-002"]);
+        (0..6).map(|_| desk.call_next("Bureau 1".into(), None).wait().map(|t| t.number).unwrap()).collect();
+    assert_eq!(called, ["A-001", "EA-001", "EA-002", "FA-001", "GA-001", "A-002"]);
 
     // A kiosk restarted meanwhile finds nothing left to hand over: nothing given twice.
     drop(entrance);
@@ -79,5 +83,5 @@ fn kiosks_number_in_their_own_series_while_the_site_is_away_and_hand_over_in_arr
     let next = issue(&again);
     assert_eq!(next.number, "A-003");
     let all = console.with(|db| Ok(db.query_one("SELECT count(*) FROM tickets", &[])?.int(0)?)).unwrap();
-    assert_eq!(all, 6, "every ticket once");
+    assert_eq!(all, 7, "every ticket once");
 }

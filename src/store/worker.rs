@@ -28,7 +28,7 @@ const RETRY: std::time::Duration = std::time::Duration::from_secs(5);
 /// Whether a failure is the site's link (no answer, connection closed or refused, the
 /// server shutting down or starting: SQLSTATE classes 08 and 57P), not the database
 /// refusing the change.
-fn link_lost(e: &StoreError) -> bool {
+pub(super) fn link_lost(e: &StoreError) -> bool {
     let StoreError::Postgres(pe) = e else { return false };
     match pe.as_db_error() {
         None => true,
@@ -44,6 +44,9 @@ pub(super) fn run(worker: Worker, rx: mpsc::Receiver<Command>) {
     };
     let mut help = HelpCalls::default();
     let mut away = Away::default();
+    if let (Writer::Postgres(None, _), Some(series)) = (&writer, local.as_ref()) {
+        away.gone(series, clock);
+    }
     loop {
         let waiting = local.as_mut().is_some_and(LocalSeries::has_waiting);
         let command = if waiting {
@@ -146,17 +149,19 @@ impl Away {
     }
 
     fn lost(&mut self, series: &LocalSeries, e: &StoreError, clock: &dyn Clock) {
-        let now = clock.now_ms();
         if link_lost(e) {
-            self.until = Some(Instant::now() + STAY_LOCAL);
+            self.gone(series, clock);
+        } else if let Ok(mut s) = series.state.lock() {
+            s.problem = Some(e.to_string());
         }
+    }
+
+    /// The site cannot be reached: tickets go to the local series for a while.
+    fn gone(&mut self, series: &LocalSeries, clock: &dyn Clock) {
+        self.until = Some(Instant::now() + STAY_LOCAL);
         if let Ok(mut s) = series.state.lock() {
-            if link_lost(e) {
-                s.away_since.get_or_insert(now);
-                s.problem = None;
-            } else {
-                s.problem = Some(e.to_string());
-            }
+            s.away_since.get_or_insert(clock.now_ms());
+            s.problem = None;
         }
     }
 

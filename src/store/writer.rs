@@ -16,8 +16,10 @@ pub(super) const WRITE_LOCK: i64 = 0x0067_7569_6368_6574;
 pub enum Writer {
     Sqlite(Connection),
     /// The connection, and how to make it again when the server dropped it (restarted,
-    /// the network cut): the change that finds it closed fails, the next one reconnects.
-    Postgres(Box<postgres::Client>, Box<super::SiteLink>),
+    /// the network cut): the change that finds it closed fails, the next one reconnects
+    /// (and checks the schema). `None` until the first connection: a kiosk with a local
+    /// series starts while the server is away.
+    Postgres(Option<Box<postgres::Client>>, Box<super::SiteLink>),
 }
 
 impl Writer {
@@ -30,10 +32,14 @@ impl Writer {
                 tx.commit()?;
                 Ok(out)
             }
-            Writer::Postgres(client, link) => {
-                if client.is_closed() {
-                    **client = link.connect()?;
+            Writer::Postgres(slot, link) => {
+                if slot.as_ref().is_none_or(|c| c.is_closed()) {
+                    *slot = None;
+                    let mut fresh = link.connect()?;
+                    super::schema_pg::migrate(&mut fresh)?;
+                    *slot = Some(Box::new(fresh));
                 }
+                let Some(client) = slot.as_mut() else { return Err(StoreError::Closed) };
                 let mut tx = client.transaction()?;
                 tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
                 let db = PgDb::new(tx);
@@ -55,7 +61,9 @@ impl Writer {
                 let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
                 Ok(busy == 0)
             }
-            Writer::Postgres(client, _) => Ok(client.batch_execute("VACUUM tickets, calls").is_ok()),
+            Writer::Postgres(client, _) => {
+                Ok(client.as_mut().is_some_and(|c| c.batch_execute("VACUUM tickets, calls").is_ok()))
+            }
         }
     }
 }
