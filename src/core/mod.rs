@@ -8,6 +8,7 @@ pub mod follow;
 pub mod help;
 pub mod journey;
 pub mod lang;
+pub mod network;
 pub mod outcome;
 pub mod paging;
 pub mod paper_words;
