@@ -59,6 +59,7 @@ fn a_store_carries_on_once_the_site_server_is_back() {
     let clock = Arc::new(ManualClock::new(chrono::NaiveDate::from_ymd_opt(2026, 12, 5).unwrap()));
     let store = Store::open_postgres(&site, &files.path().join("local"), clock).unwrap();
     let console = store.reader();
+    let mut heard = store.subscribe();
     let request = || super::super::tests::request('A', false);
     assert_eq!(store.issue(request()).wait().unwrap().number, "A-001");
     cluster.set_running(false).unwrap();
@@ -66,6 +67,12 @@ fn a_store_carries_on_once_the_site_server_is_back() {
     assert!(matches!(e, StoreError::Postgres(_)), "{e}");
     assert!(console.with(super::super::open_tickets).is_err());
     cluster.set_running(true).unwrap();
+    // The listener, cut meanwhile, says so once back: consoles and boards read again.
+    let started = std::time::Instant::now();
+    while !matches!(heard.try_recv(), Ok(super::super::DomainEvent::Resync)) {
+        assert!(started.elapsed() < std::time::Duration::from_secs(15), "no Resync after the server came back");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     // Nothing was lost, nothing numbered twice: the failed ticket was never issued.
     assert_eq!(store.issue(request()).wait().unwrap().number, "A-002");
     let open = console.with(super::super::open_tickets).unwrap();

@@ -133,6 +133,9 @@ pub enum DomainEvent {
     },
     /// A ticket was called to a desk (also published as `TicketChanged`): for the board.
     Called(BoardCall),
+    /// The site's listener was cut and is back: what other processes did meanwhile was not
+    /// heard, so consoles and boards read the queue again.
+    Resync,
     /// Staff opened a new service day by hand; `closed` tickets were left open.
     DayOpened {
         day: String,

@@ -42,9 +42,10 @@ fn encode(origin: u64, event: &DomainEvent) -> Option<String> {
             json!({"e": "called", "id": c.id, "at": c.at, "number": c.number, "desk": c.desk, "lang": c.lang.code()})
         }
         DomainEvent::DayOpened { day, closed } => json!({"e": "day", "day": day, "closed": closed}),
-        DomainEvent::HelpCalled { .. } | DomainEvent::HelpAnswered { .. } | DomainEvent::HelpCancelled { .. } => {
-            return None
-        }
+        DomainEvent::HelpCalled { .. }
+        | DomainEvent::HelpAnswered { .. }
+        | DomainEvent::HelpCancelled { .. }
+        | DomainEvent::Resync => return None,
     };
     Some(json!({"from": origin.to_string(), "event": body}).to_string())
 }
@@ -87,6 +88,7 @@ pub(super) fn listen(
     alive: Weak<()>,
     ready: std::sync::mpsc::Sender<()>,
 ) {
+    let mut heard_before = false;
     while alive.strong_count() > 0 {
         let connected = link.connect().and_then(|mut client| {
             client.batch_execute(&format!("LISTEN {CHANNEL}"))?;
@@ -96,6 +98,11 @@ pub(super) fn listen(
             std::thread::sleep(Duration::from_secs(1));
             continue;
         };
+        // A connection made again: the changes made while it was cut were not heard.
+        if heard_before {
+            let _ = events.send(DomainEvent::Resync);
+        }
+        heard_before = true;
         let _ = ready.send(());
         while alive.strong_count() > 0 && !client.is_closed() {
             let mut notifications = client.notifications();

@@ -143,7 +143,8 @@ async fn forward(
                 }
             }
             received = events.recv() => match received {
-                Ok(DomainEvent::Called(_) | DomainEvent::DayOpened { .. }) | Err(RecvError::Lagged(_)) => {}
+                Ok(DomainEvent::Called(_) | DomainEvent::DayOpened { .. } | DomainEvent::Resync)
+                | Err(RecvError::Lagged(_)) => {}
                 Ok(_) => continue,
                 Err(RecvError::Closed) => return,
             },

@@ -107,6 +107,7 @@ fn describe(event: &DomainEvent) -> Event {
         DomainEvent::HelpAnswered { .. } | DomainEvent::HelpCancelled { .. } => "help ended".to_string(),
         DomainEvent::DayOpened { day, .. } => format!("day {day}"),
         DomainEvent::Called(call) => format!("call {}", call.number),
+        DomainEvent::Resync => "refresh".to_string(),
     };
     Event::default().data(data)
 }
