@@ -52,6 +52,8 @@ mod qr_roundtrip;
 mod report;
 mod rest;
 mod shots;
+mod site_kill;
+mod site_kill_child;
 mod soak_staff;
 mod startup;
 mod vm;
