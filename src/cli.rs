@@ -85,6 +85,14 @@ pub enum Command {
         to: Option<chrono::NaiveDate>,
         #[arg(long, value_enum, default_value_t = ReportFormat::Csv)]
         format: ReportFormat,
+        /// Send this site's finished days to the network's database ([network]) now, those
+        /// it has not had yet (the kiosk does it every hour).
+        #[arg(long, conflicts_with_all = ["network", "from", "to"])]
+        send: bool,
+        /// The report across every site of the network ([network]): by default this year
+        /// up to yesterday.
+        #[arg(long)]
+        network: bool,
     },
     /// Apply the retention rules now (the kiosk and the console also do it daily): wipe
     /// visitor-level details older than [retention] details_days, keeping the counts,

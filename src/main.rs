@@ -24,7 +24,11 @@ fn main() -> std::process::ExitCode {
         Command::PrintTest => commands::print_test(&site),
         Command::Staff { action } => commands::staff(&site, action),
         Command::Backup { file } => commands::backup(&site, &file),
-        Command::Report { from, to, format } => commands::report(&site, from, to, format),
+        Command::Report { send: true, .. } => commands::report_network::send(&site),
+        Command::Report { network: true, from, to, format, .. } => {
+            commands::report_network::report(&site, from, to, format)
+        }
+        Command::Report { from, to, format, .. } => commands::report(&site, from, to, format),
         Command::Purge => commands::purge(&site),
         Command::SiteInit => commands::site_init(&site),
         Command::SiteCert { addresses, out } => commands::site_cert(&site, &addresses, &out),

@@ -56,6 +56,7 @@ pub fn kiosk(site: &Site, no_console: bool) -> anyhow::Result<()> {
     }
     let store = site.store()?;
     super::Retention::of(site).every_day(store.clone());
+    super::report_network::every_hour(site, store.clone());
     let health = crate::health::Health::new();
     // A mistake in the site's catalogue or a console port taken leaves visitors served.
     let catalogue = super::degraded::catalogue(site, Some(&health))?;
@@ -177,6 +178,7 @@ pub(super) fn start_console(console: crate::staff::Console, bind: &str) -> anyho
 pub fn serve(site: &Site, bind: Option<String>) -> anyhow::Result<()> {
     let store = site.store()?;
     super::Retention::of(site).every_day(store.clone());
+    super::report_network::every_hour(site, store.clone());
     let catalogue = super::degraded::catalogue(site, None)?;
     let bind = bind.unwrap_or_else(|| site.config.console.bind.clone());
     let _follow = super::follow::start(site, store.clone(), None);

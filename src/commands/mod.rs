@@ -13,6 +13,7 @@ mod follow;
 mod kiosk;
 mod print_test;
 mod report;
+pub mod report_network;
 mod screenshot;
 mod site_cert;
 mod staff;

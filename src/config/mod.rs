@@ -17,7 +17,7 @@ pub use console::{ConsoleSection, TlsMode, MAX_DESK};
 pub use follow::FollowSection;
 use printer::check_printer;
 pub use printer::{PrinterKind, PrinterSection};
-pub use site::SiteSection;
+pub use site::{NetworkSection, SiteSection};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -31,6 +31,8 @@ pub struct Config {
     pub follow: FollowSection,
     /// The site's shared queue on PostgreSQL (none: this kiosk's SQLite file).
     pub site: SiteSection,
+    /// The network's database where this site's daily figures go (none: they stay here).
+    pub network: NetworkSection,
     pub queue: QueueSection,
     pub idle: IdleSection,
     pub printer: PrinterSection,
@@ -123,6 +125,7 @@ impl Default for Config {
             console: ConsoleSection::default(),
             follow: FollowSection::default(),
             site: SiteSection::default(),
+            network: NetworkSection::default(),
             queue: QueueSection::default(),
             idle: IdleSection::default(),
             printer: PrinterSection::default(),
@@ -277,6 +280,8 @@ impl Config {
             .map_err(|(key, problem, fix)| err(follow::line_in_section(text, "follow", key), problem, &fix))?;
         site::check_site(&config.site)
             .map_err(|(key, problem, fix)| err(follow::line_in_section(text, "site", key), problem, &fix))?;
+        site::check_network(&config.network)
+            .map_err(|(key, problem, fix)| err(follow::line_in_section(text, "network", key), problem, &fix))?;
         Ok(config)
     }
 

@@ -66,6 +66,54 @@ pub fn check_site(site: &SiteSection) -> Result<(), (&'static str, String, Strin
     }
 }
 
+/// `[network]`: the network's PostgreSQL (a département's France Services, a network of
+/// CCAS) where this site sends its anonymous daily figures, and from where
+/// `guichet report --network` reads every site's.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct NetworkSection {
+    /// The network's database, as libpq's connection settings. Empty: nothing is sent.
+    pub database: String,
+    /// The network's certificate authority (PEM), as `[site] ca_file`.
+    pub ca_file: Option<std::path::PathBuf>,
+    /// This site's name in the network's figures (the same on every kiosk of the site);
+    /// empty: `site_name`.
+    pub site: String,
+}
+
+impl NetworkSection {
+    pub fn database(&self) -> Option<&str> {
+        Some(self.database.trim()).filter(|d| !d.is_empty())
+    }
+}
+
+/// A mistake in `[network]`: (the key, what is wrong, what to write instead).
+pub fn check_network(network: &NetworkSection) -> Result<(), (&'static str, String, String)> {
+    let Some(database) = network.database() else { return Ok(()) };
+    let example = "write database = \"host=10.0.0.5 dbname=reseau user=fs_murat password=...\" (the network \
+                   server, its database and this site's role), or remove [network]";
+    match database.parse::<postgres::Config>() {
+        Err(e) => Err((
+            "database",
+            format!("[network] database cannot be read as PostgreSQL's connection settings ({e})"),
+            example.into(),
+        )),
+        Ok(c) if c.get_hosts().is_empty() || c.get_dbname().is_none() || c.get_user().is_none() => Err((
+            "database",
+            "[network] database must name the server (host), the database (dbname) and the role (user)".into(),
+            example.into(),
+        )),
+        Ok(c) if crate::store::link::over_network(&c) && network.ca_file.is_none() => Err((
+            "database",
+            "[network] database reaches the server over the network: the link must be encrypted".into(),
+            "add ca_file = \"/etc/guichet/network-ca.crt\" to [network], the authority that signed the network \
+             server's certificate (docs/SITE.md)"
+                .into(),
+        )),
+        Ok(_) => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::Config;
@@ -79,6 +127,19 @@ mod tests {
         assert_eq!(c.site.database(), Some("host=10.0.0.2 dbname=guichet user=kiosk_a"));
         let socket = "[site]\ndatabase = \"host=/run/postgresql dbname=guichet user=kiosk_a\"\n";
         assert!(Config::parse(socket, "g.toml").unwrap().site.database().is_some(), "no TLS on the same machine");
+    }
+
+    #[test]
+    fn a_network_needs_its_server_database_and_role_and_tls_over_the_network() {
+        assert_eq!(Config::parse("", "g.toml").unwrap().network.database(), None);
+        let ok = "[network]\ndatabase = \"host=10.0.0.5 dbname=reseau user=fs_murat\"\nca_file = \"/etc/ca.crt\"\nsite = \"Murat\"\n";
+        assert_eq!(Config::parse(ok, "g.toml").unwrap().network.site, "Murat");
+        let e =
+            Config::parse("[network]\n\ndatabase = \"host=10.0.0.5 dbname=reseau user=a\"\n", "g.toml").unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        assert!(e.fix.contains("ca_file"), "{e}");
+        let e = Config::parse("[network]\ndatabase = \"host=10.0.0.5\"\n", "g.toml").unwrap_err();
+        assert!(e.problem.contains("dbname"), "{e}");
     }
 
     #[test]

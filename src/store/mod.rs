@@ -10,6 +10,7 @@ mod calls;
 mod day;
 mod follow;
 pub mod link;
+pub mod network;
 mod notify;
 mod open;
 mod read;

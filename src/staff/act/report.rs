@@ -32,7 +32,7 @@ pub fn gather(conn: &dyn Db, catalogue: &Catalogue, from: NaiveDate, to: NaiveDa
 }
 
 /// The local hour of a time in ms since the epoch.
-fn local_hour(ms: i64) -> u8 {
+pub(crate) fn local_hour(ms: i64) -> u8 {
     chrono::Local.timestamp_millis_opt(ms).single().map_or(0, |t| t.hour() as u8)
 }
 
@@ -141,7 +141,7 @@ pub fn csv(report: &Report, catalogue: &Catalogue) -> String {
 
 /// One CSV cell: quoted when it holds a separator, a quote or a line break; a leading
 /// `=`, `+`, `-` or `@` (a formula to a spreadsheet) is defused with an apostrophe.
-fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     let text = if text.starts_with(['=', '+', '-', '@']) { format!("'{text}") } else { text.to_string() };
     if text.contains([';', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
