@@ -64,6 +64,21 @@ impl HelpCalls {
     pub fn open(&self) -> &[HelpCall] {
         &self.open
     }
+
+    /// Calls numbered from `first` on: the processes of a site number their calls apart.
+    pub fn numbered_from(first: u64) -> HelpCalls {
+        HelpCalls { next: first, open: Vec::new() }
+    }
+
+    /// Another process's call, as it made it (a site's kiosk, heard by its consoles): kept
+    /// with its id; a kiosk that already waits has its call brought up to date.
+    pub fn mirror(&mut self, call: HelpCall) {
+        let call = HelpCall { kiosk: short(&call.kiosk), screen: short(&call.screen), ..call };
+        match self.open.iter_mut().find(|c| c.kiosk == call.kiosk) {
+            Some(c) => *c = call,
+            None => self.open.push(call),
+        }
+    }
 }
 
 /// What staff read for the screen the visitor was on.

@@ -6,6 +6,7 @@
 //! channel.
 
 mod accounts;
+mod backup;
 mod calls;
 mod day;
 mod follow;
@@ -40,7 +41,6 @@ use crate::clock::{Clock, SystemClock};
 use crate::core::help::{HelpCall, HelpError};
 use crate::core::journey::TicketRequest;
 use crate::core::queue::{Status, TransitionError};
-use rusqlite::Connection;
 use sql::Db;
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc};
@@ -174,6 +174,8 @@ enum Command {
         kiosk: String,
     },
     OpenHelp(Reply<Vec<HelpCall>>),
+    /// What another process of the site did with a call for help (`notify::HelpSync`).
+    SiteHelp(notify::HelpSync),
 }
 
 /// A change run on the storage thread, with its connection and clock.
@@ -282,7 +284,8 @@ impl Store {
         if let Some(config) = site.clone() {
             let (events, alive) = (events.clone(), Arc::downgrade(&alive));
             let (ready, listening) = mpsc::channel();
-            spawn("store-site", Box::new(move || notify::listen(config, origin, events, alive, ready)))?;
+            let commands = tx.clone();
+            spawn("store-site", Box::new(move || notify::listen(config, origin, events, commands, alive, ready)))?;
             // The writer just connected: the listener will too, at once.
             if connected {
                 let _ = listening.recv_timeout(std::time::Duration::from_secs(10));
@@ -293,39 +296,6 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
-    }
-
-    /// Copies the database to `file` with SQLite's online backup (a consistent copy while
-    /// tickets are issued), written beside it first and renamed, so no half copy stays.
-    /// The copy holds password hashes: it is made readable by its owner only (0600) here,
-    /// whatever the umask of whoever runs it.
-    pub fn backup_to(&self, file: &Path) -> Result<(), StoreError> {
-        use std::os::unix::fs::OpenOptionsExt;
-        if self.site.is_some() {
-            return Err(StoreError::Unusable {
-                path: file.to_path_buf(),
-                problem: "the queue is on the site's PostgreSQL, not in a file here".into(),
-                fix: "back it up on the site server with pg_dump (docs/SITE.md, section Backups)".into(),
-            });
-        }
-        let source = Connection::open_with_flags(&self.path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        let partial = file.with_extension("partial");
-        let at = |path: &Path| {
-            let path = path.to_path_buf();
-            move |e| StoreError::File(path, e)
-        };
-        // A partial copy left by an interrupted backup: made again from the start.
-        match std::fs::remove_file(&partial) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(at(&partial)(e)),
-            _ => {}
-        }
-        // SQLite writes into the file as it is, so it keeps the mode it is created with.
-        std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&partial).map_err(at(&partial))?;
-        if let Err(e) = source.backup(rusqlite::MAIN_DB, &partial, None::<fn(rusqlite::backup::Progress)>) {
-            let _ = std::fs::remove_file(&partial);
-            return Err(e.into());
-        }
-        std::fs::rename(&partial, file).map_err(at(file))
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<DomainEvent> {

@@ -8,6 +8,7 @@
 use super::calls::BoardCall;
 use super::sql::{args, Db, Dialect};
 use super::{DomainEvent, StoreError};
+use crate::core::help::HelpCall;
 use crate::core::lang::Lang;
 use crate::core::queue::Status;
 use serde_json::{json, Value};
@@ -50,6 +51,54 @@ fn encode(origin: u64, event: &DomainEvent) -> Option<String> {
     Some(json!({"from": origin.to_string(), "event": body}).to_string())
 }
 
+/// What a process did with a call for help, told to the site's other processes: a kiosk's
+/// call reaches every console, and a console's "J'y vais" the kiosk (help calls are not
+/// kept in the database: an open call lives as long as the processes that heard it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum HelpSync {
+    Called(HelpCall),
+    Answered { id: u64, kiosk: String },
+    Cancelled { kiosk: String },
+}
+
+/// Tells the site's other processes (on PostgreSQL; nobody else on SQLite).
+pub(super) fn announce_help(db: &dyn Db, origin: u64, sync: &HelpSync) -> Result<(), StoreError> {
+    if db.dialect() != Dialect::Postgres {
+        return Ok(());
+    }
+    let body = match sync {
+        HelpSync::Called(c) => {
+            json!({"e": "help", "id": c.id, "kiosk": c.kiosk, "screen": c.screen, "since": c.since_ms})
+        }
+        HelpSync::Answered { id, kiosk } => json!({"e": "help-answered", "id": id, "kiosk": kiosk}),
+        HelpSync::Cancelled { kiosk } => json!({"e": "help-cancelled", "kiosk": kiosk}),
+    };
+    let payload = json!({"from": origin.to_string(), "event": body}).to_string();
+    db.execute("SELECT pg_notify(?1, ?2)", args![CHANNEL, payload])?;
+    Ok(())
+}
+
+/// A call for help in `payload`, unless `me` made it.
+fn decode_help(me: u64, payload: &str) -> Option<HelpSync> {
+    let v: Value = serde_json::from_str(payload).ok()?;
+    if v["from"].as_str()? == me.to_string() {
+        return None;
+    }
+    let e = &v["event"];
+    let kiosk = e["kiosk"].as_str()?.to_string();
+    Some(match e["e"].as_str()? {
+        "help" => HelpSync::Called(HelpCall {
+            id: e["id"].as_u64()?,
+            kiosk,
+            screen: e["screen"].as_str()?.to_string(),
+            since_ms: e["since"].as_i64()?,
+        }),
+        "help-answered" => HelpSync::Answered { id: e["id"].as_u64()?, kiosk },
+        "help-cancelled" => HelpSync::Cancelled { kiosk },
+        _ => return None,
+    })
+}
+
 /// The event in `payload`, unless `me` made it (or it is not one of ours).
 pub(super) fn decode(me: u64, payload: &str) -> Option<DomainEvent> {
     let v: Value = serde_json::from_str(payload).ok()?;
@@ -85,6 +134,7 @@ pub(super) fn listen(
     link: super::SiteLink,
     me: u64,
     events: broadcast::Sender<DomainEvent>,
+    commands: std::sync::mpsc::Sender<super::Command>,
     alive: Weak<()>,
     ready: std::sync::mpsc::Sender<()>,
 ) {
@@ -112,6 +162,8 @@ pub(super) fn listen(
                     Ok(Some(n)) => {
                         if let Some(event) = decode(me, n.payload()) {
                             let _ = events.send(event);
+                        } else if let Some(sync) = decode_help(me, n.payload()) {
+                            let _ = commands.send(super::Command::SiteHelp(sync));
                         }
                     }
                     Ok(None) => break,

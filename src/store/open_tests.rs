@@ -4,6 +4,7 @@
 
 use super::tests::request;
 use super::*;
+use rusqlite::Connection;
 
 /// Opens `path`, which must be refused: the message shown to the technician.
 fn refusal(path: &Path) -> String {

@@ -166,3 +166,42 @@ fn a_kiosk_role_with_the_guide_s_rights_works_the_queue_and_cannot_change_the_ta
         );
     }
 }
+
+#[test]
+fn a_kiosk_s_call_for_help_reaches_every_console_and_their_answer_the_kiosk() {
+    let dir = tempfile::tempdir().unwrap();
+    let stores = site(3, &dir.path().join("site"));
+    let (kiosk, console, other) = (&stores[0], &stores[1], &stores[2]);
+    let (mut heard, mut other_heard, mut kiosk_heard) = (console.subscribe(), other.subscribe(), kiosk.subscribe());
+    // The listeners connect in the background: wait until they hear an announcement.
+    let t = kiosk.issue(request('A', false)).wait().unwrap();
+    for rx in [&mut heard, &mut other_heard] {
+        assert_eq!(next_event(rx), DomainEvent::TicketIssued { id: t.id, number: t.number.clone() });
+    }
+    assert!(matches!(next_event(&mut kiosk_heard), DomainEvent::TicketIssued { .. }));
+
+    let call = kiosk.call_help("Entrée".into(), "Vos papiers".into()).wait().unwrap();
+    assert!(matches!(next_event(&mut kiosk_heard), DomainEvent::HelpCalled { .. }));
+    for rx in [&mut heard, &mut other_heard] {
+        assert_eq!(next_event(rx), DomainEvent::HelpCalled { id: call.id, kiosk: "Entrée".into() });
+    }
+    assert_eq!(console.open_help().wait().unwrap(), [call.clone()], "the console lists the kiosk's call");
+
+    // "J'y vais" on one console: the kiosk is told someone comes, the other console's list empties.
+    let answered = console.answer_help(call.id).wait().unwrap();
+    assert_eq!(answered.kiosk, "Entrée");
+    let coming = DomainEvent::HelpAnswered { id: call.id, kiosk: "Entrée".into() };
+    assert_eq!(next_event(&mut kiosk_heard), coming);
+    assert_eq!(next_event(&mut other_heard), coming);
+    assert_eq!(next_event(&mut heard), coming, "the answering console published it too");
+    assert!(kiosk.open_help().wait().unwrap().is_empty() && other.open_help().wait().unwrap().is_empty());
+    assert!(matches!(other.answer_help(call.id).wait(), Err(StoreError::Help(_))), "a second answer: gone");
+
+    // A visit that ends before anyone came takes its call off every console.
+    let again = kiosk.call_help("Entrée".into(), "Votre ticket".into()).wait().unwrap();
+    assert_ne!(again.id, call.id);
+    assert!(matches!(next_event(&mut heard), DomainEvent::HelpCalled { .. }));
+    kiosk.cancel_help("Entrée".into());
+    assert!(matches!(next_event(&mut heard), DomainEvent::HelpCancelled { .. }));
+    assert!(console.open_help().wait().unwrap().is_empty());
+}

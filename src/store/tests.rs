@@ -1,5 +1,6 @@
 use super::site_tests::both;
 use super::*;
+use rusqlite::Connection;
 use crate::clock::ManualClock;
 use crate::core::lang::Lang;
 use crate::core::queue::Action;

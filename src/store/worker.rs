@@ -2,6 +2,7 @@
 //! transaction, and publishes what was committed (announced to the site's other
 //! processes in the same transaction, on PostgreSQL).
 
+use super::notify::HelpSync;
 use super::series::{LocalSeries, STAY_LOCAL};
 use super::writer::Writer;
 use super::{day, notify, write, Command, DomainEvent, StoreError, TicketRow};
@@ -42,7 +43,11 @@ pub(super) fn run(worker: Worker, rx: mpsc::Receiver<Command>) {
     let publish = |e: DomainEvent| {
         let _ = events.send(e);
     };
-    let mut help = HelpCalls::default();
+    // On a site, each process numbers its calls apart from the others' (20 random bits up).
+    let mut help = match writer {
+        Writer::Sqlite(_) => HelpCalls::default(),
+        Writer::Postgres(..) => HelpCalls::numbered_from((origin & 0xF_FFFF) << 32),
+    };
     let mut away = Away::default();
     if let (Writer::Postgres(None, _), Some(series)) = (&writer, local.as_ref()) {
         away.gone(series, clock);
@@ -115,22 +120,56 @@ pub(super) fn run(worker: Worker, rx: mpsc::Receiver<Command>) {
                 // A repeated call is published too: the screen it names may have changed.
                 let (call, _) = help.call(&kiosk, &screen, clock.now_ms());
                 publish(DomainEvent::HelpCalled { id: call.id, kiosk: call.kiosk.clone() });
+                tell_site(&mut writer, origin, HelpSync::Called(call.clone()));
                 let _ = reply.send(Ok(call));
             }
             Command::AnswerHelp { id, reply } => {
                 let result = help.answer(id).map_err(StoreError::from);
                 if let Ok(c) = &result {
                     publish(DomainEvent::HelpAnswered { id: c.id, kiosk: c.kiosk.clone() });
+                    tell_site(&mut writer, origin, HelpSync::Answered { id: c.id, kiosk: c.kiosk.clone() });
                 }
                 let _ = reply.send(result);
             }
             Command::CancelHelp { kiosk } => {
                 if let Some(c) = help.cancel(&kiosk) {
-                    publish(DomainEvent::HelpCancelled { id: c.id, kiosk: c.kiosk });
+                    publish(DomainEvent::HelpCancelled { id: c.id, kiosk: c.kiosk.clone() });
+                    tell_site(&mut writer, origin, HelpSync::Cancelled { kiosk: c.kiosk });
                 }
             }
+            Command::SiteHelp(sync) => heard_help(&mut help, sync, &publish),
             Command::OpenHelp(reply) => {
                 let _ = reply.send(Ok(help.open().to_vec()));
+            }
+        }
+    }
+}
+
+/// Tells the site's other processes what happened to a call for help (on a site only; a
+/// call told while the server is away stays with this process).
+fn tell_site(writer: &mut Writer, origin: u64, sync: HelpSync) {
+    if matches!(writer, Writer::Postgres(..)) {
+        let _ = writer.tx(|db| notify::announce_help(db, origin, &sync));
+    }
+}
+
+/// What another process of the site did with a call: mirrored here, and published to
+/// this process's consoles and kiosk.
+fn heard_help(help: &mut HelpCalls, sync: HelpSync, publish: &dyn Fn(DomainEvent)) {
+    match sync {
+        HelpSync::Called(call) => {
+            let (id, kiosk) = (call.id, call.kiosk.clone());
+            help.mirror(call);
+            publish(DomainEvent::HelpCalled { id, kiosk });
+        }
+        HelpSync::Answered { id, .. } => {
+            if let Ok(c) = help.answer(id) {
+                publish(DomainEvent::HelpAnswered { id: c.id, kiosk: c.kiosk });
+            }
+        }
+        HelpSync::Cancelled { kiosk } => {
+            if let Some(c) = help.cancel(&kiosk) {
+                publish(DomainEvent::HelpCancelled { id: c.id, kiosk: c.kiosk });
             }
         }
     }
