@@ -52,6 +52,10 @@ shot 7in-landscape ticket ar ticket-ar-7in-landscape
 shot 7in-landscape ticket fr ticket-fr-7in-landscape-large --large
 shot 7in-landscape ticket ar ticket-ar-7in-landscape-large --large
 shot 15in ticket fr ticket-fr-15in
+# Large print names the tools where the screen keeps its room (not on the 10.1" yet).
+for lang in fr ar uk; do
+  shot 15in theme "$lang" "theme-$lang-15in-large" --large
+done
 shot 21in-portrait theme fr theme-fr-21in-portrait
 shot 21in-portrait ticket fr ticket-fr-21in-portrait --large
 shot 10in-follow ticket fr ticket-fr-follow

@@ -20,16 +20,16 @@ pub const CHECKS: &[(&str, Check)] = &[("nothing_drawn_across_a_button_edge_in_t
 const LANGS: [Lang; 3] = [Lang::Fr, Lang::Ar, Lang::Uk];
 
 /// One rendering to check: which display, print size, language and screen.
-struct Case {
-    size: usize,
-    lang: Lang,
-    screen: &'static str,
-    png: PathBuf,
+pub struct Case {
+    pub size: usize,
+    pub lang: Lang,
+    pub screen: &'static str,
+    pub png: PathBuf,
 }
 
 /// Renders every case with the real binary, on another thread (the other core), and
 /// hands each over as soon as its PNG is written.
-fn render_all(dir: &Path, cases: Vec<Case>) -> mpsc::Receiver<Result<Case, String>> {
+pub fn render_all(dir: &Path, cases: Vec<Case>) -> mpsc::Receiver<Result<Case, String>> {
     let (tx, rx) = mpsc::channel();
     let dir = dir.to_path_buf();
     std::thread::spawn(move || {

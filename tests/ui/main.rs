@@ -19,6 +19,7 @@ mod stable;
 mod staff;
 mod ticket;
 mod time;
+mod tools;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 
@@ -54,6 +55,7 @@ fn main() {
         staff::CHECKS,
         ticket::CHECKS,
         time::CHECKS,
+        tools::CHECKS,
     ]
     .concat();
     let mut trials: Vec<Trial> = checks.into_iter().map(|(name, check)| Trial::test(name, check)).collect();

@@ -1,5 +1,5 @@
 //! The ticket in large print on the 10.1" panel: page 1 says what to do now (take the
-//! paper), both codes are big enough for a phone held at arm's length, and the pages do
+//! paper) and how long to wait, both codes are big enough for a phone held at arm's length, and the pages do
 //! not grow.
 
 use crate::common::ui_tr;
@@ -56,6 +56,9 @@ fn large_ticket() -> Result<(), Failed> {
             "{lang:?}: page 1 without the paper's row: {:?}",
             pages[0]
         );
+        // And the wait (the rig's ticket is the day's first: nobody before it).
+        let wait = ui_tr(lang, "Personne n'attend avant vous.");
+        ensure!(pages[0].iter().any(|t| plain(t) == wait), "{lang:?}: page 1 without the wait: {:?}", pages[0]);
         ensure!(sides.len() == 2, "{lang:?}: codes seen: {sides:?} mm");
         ensure!(sides.iter().all(|s| *s >= LEAST_CODE_MM), "{lang:?}: codes of {sides:?} mm");
         let cut = r.cut_texts();
