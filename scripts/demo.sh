@@ -11,6 +11,11 @@ if ! $bin staff list | cut -f1 | grep -qx demo; then
   echo "demo-accueil-2026" | $bin staff add demo --password-stdin
   echo "staff console account: demo / demo-accueil-2026"
 fi
+# --site: two kiosks and a console on one PostgreSQL (scripts/demo-site.sh).
+if [ "${1:-}" = "--site" ]; then
+  shift
+  GUICHET_BIN=$bin exec scripts/demo-site.sh "$@"
+fi
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   exec $bin kiosk "$@"
 else

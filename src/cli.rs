@@ -109,6 +109,13 @@ pub enum Command {
     /// Make the certificates of a site server (docs/SITE.md): the site's authority
     /// (site-ca.crt, every kiosk's [site] ca_file) and the server's certificate and key
     /// for PostgreSQL (site-server.crt, site-server.key), in --out.
+    /// A throwaway PostgreSQL from Debian's packages in --dir, to try a site on one machine
+    /// (scripts/demo.sh --site): prints the `[site] database` line, keeps serving until
+    /// stopped (Ctrl-C, SIGTERM), then removes the folder. Not for a real site (docs/SITE.md).
+    SiteDemoServer {
+        #[arg(long)]
+        dir: PathBuf,
+    },
     SiteCert {
         /// The names kiosks reach the server by: its address(es) on the office network.
         #[arg(long = "address", required = true)]

@@ -32,6 +32,7 @@ fn main() -> std::process::ExitCode {
         Command::Purge => commands::purge(&site),
         Command::SiteInit => commands::site_init(&site),
         Command::SiteCert { addresses, out } => commands::site_cert(&site, &addresses, &out),
+        Command::SiteDemoServer { dir } => commands::site_demo_server(&dir),
         Command::Doctor { .. } => Ok(()),
     });
     exit(result)

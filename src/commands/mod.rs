@@ -24,7 +24,7 @@ pub use kiosk::{kiosk, serve};
 pub use print_test::print_test;
 pub use report::{purge, report, Retention};
 pub use screenshot::screenshot;
-pub use site_cert::{site_cert, site_init};
+pub use site_cert::{site_cert, site_demo_server, site_init};
 pub use staff::staff;
 
 use crate::config::{Config, Display};

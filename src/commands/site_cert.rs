@@ -51,3 +51,25 @@ pub fn site_init(site: &Site) -> anyhow::Result<()> {
     println!("the site's database is at schema {}: kiosks and desks can use it", crate::store::schema::VERSION);
     Ok(())
 }
+
+/// `guichet site-demo-server`: a throwaway cluster for the site demo; its `[site]` line on
+/// stdout (the demo script reads it), then it serves until SIGINT or SIGTERM.
+pub fn site_demo_server(dir: &Path) -> anyhow::Result<()> {
+    // The server runs in its data folder: the socket's folder must be absolute.
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot make {}", dir.display()))?;
+    let dir = &dir.canonicalize().with_context(|| format!("cannot find {}", dir.display()))?;
+    let cluster = crate::store::Cluster::start(dir)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .context("cannot start PostgreSQL (Debian's postgresql package: scripts/setup-debian.sh installs it)")?;
+    let database = cluster.create_database("site").map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("database = \"{database}\"");
+    std::io::stdout().flush().context("stdout")?;
+    use nix::sys::signal::{SigSet, Signal};
+    let mut stop = SigSet::empty();
+    stop.add(Signal::SIGINT);
+    stop.add(Signal::SIGTERM);
+    stop.thread_block().context("cannot wait for a signal")?;
+    let _ = stop.wait();
+    drop(cluster);
+    Ok(())
+}
