@@ -1,10 +1,10 @@
 use super::site_tests::both;
 use super::*;
-use rusqlite::Connection;
 use crate::clock::ManualClock;
 use crate::core::lang::Lang;
 use crate::core::queue::Action;
 use chrono::NaiveDate;
+use rusqlite::Connection;
 
 pub(super) fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
