@@ -16,9 +16,9 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rusqlite::Connection;
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -65,25 +65,8 @@ impl Confirmed {
 
 /// The child: this binary again, running only `crash_child::child`.
 fn start(db: &Path, seed: u64) -> (Child, mpsc::Receiver<String>) {
-    let mut child = Command::new(std::env::current_exe().expect("the test binary"))
-        .args(["crash_child::child", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
-        .env(DB, db)
-        .env(SEED, seed.to_string())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the child");
-    let stdout = child.stdout.take().expect("its stdout");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            // libtest may print "test crash_child::child ... " before the first line.
-            if let Some(at) = line.find(MARK) {
-                let _ = tx.send(line[at + MARK.len()..].trim().to_string());
-            }
-        }
-    });
-    (child, rx)
+    let db = db.to_string_lossy();
+    crate::child::start("crash_child::child", &[(DB, &db), (SEED, &seed.to_string())], MARK)
 }
 
 #[test]

@@ -21,6 +21,7 @@ mod console_throttle;
 mod console_tickets;
 mod console_transport;
 mod console_workflow;
+mod child;
 mod crash;
 mod crash_child;
 mod degraded_disk;

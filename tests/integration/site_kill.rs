@@ -12,8 +12,7 @@ use guichet::store::Cluster;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -59,23 +58,7 @@ struct Member {
 }
 
 fn start(db: &str, role: &str) -> Member {
-    let mut child = Command::new(std::env::current_exe().expect("the test binary"))
-        .args(["site_kill_child::child", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
-        .env(DB, db)
-        .env(ROLE, role)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start a child");
-    let stdout = child.stdout.take().expect("its stdout");
-    let (tx, lines) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(at) = line.find(MARK) {
-                let _ = tx.send(line[at + MARK.len()..].trim().to_string());
-            }
-        }
-    });
+    let (child, lines) = crate::child::start("site_kill_child::child", &[(DB, db), (ROLE, role)], MARK);
     Member { role: role.into(), child, lines }
 }
 
