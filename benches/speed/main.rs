@@ -2,7 +2,7 @@
 //! DESIGN.md, each figure measured in this run beside its budget, and the same figures for
 //! Debian's Chromium showing the same welcome screen, with the ratios. Sections can be
 //! chosen: `cargo bench --bench speed -- kiosk appliance` (kiosk, appliance, console,
-//! board, report, site). `--out FILE` also writes the table as Markdown (docs/PERFORMANCE.md
+//! board, report, site, network). `--out FILE` also writes the table as Markdown (docs/PERFORMANCE.md
 //! keeps the last one).
 
 mod appliance;
@@ -10,6 +10,7 @@ mod board;
 mod console;
 mod http;
 mod kiosk;
+mod network;
 mod procs;
 mod report;
 mod site;
@@ -23,13 +24,14 @@ use table::Table;
 
 type Section = (&'static str, fn(&mut Table));
 
-const SECTIONS: [Section; 6] = [
+const SECTIONS: [Section; 7] = [
     ("kiosk", kiosk::run),
     ("appliance", appliance::run),
     ("console", console::run),
     ("board", board::run),
     ("report", report::run),
     ("site", site::run),
+    ("network", network::run),
 ];
 
 fn main() {
