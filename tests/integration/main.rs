@@ -9,6 +9,7 @@ mod browser_audit;
 mod browser_board;
 mod browser_desk;
 mod browser_follow;
+mod child;
 #[path = "../common/mod.rs"]
 mod common;
 mod console;
@@ -21,7 +22,6 @@ mod console_throttle;
 mod console_tickets;
 mod console_transport;
 mod console_workflow;
-mod child;
 mod crash;
 mod crash_child;
 mod degraded_disk;
