@@ -7,17 +7,23 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="${GUICHET_BIN:-${CARGO_TARGET_DIR:-target}/release/guichet}"
-root=guichet-site
+root=${GUICHET_SITE_DIR:-guichet-site}
+port=${GUICHET_SITE_PORT:-8080}
 mkdir -p "$root"
 "$bin" site-demo-server --dir "$root/pg" >"$root/server.out" 2>"$root/server.err" &
 server=$!
 pids=()
+xvfb=
 stop() {
+  trap - EXIT
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   kill -TERM "$server" 2>/dev/null || true
-  wait 2>/dev/null || true
+  wait "${pids[@]}" "$server" 2>/dev/null || true
+  if [ -n "$xvfb" ]; then kill "$xvfb" 2>/dev/null || true; fi
 }
-trap stop EXIT INT TERM
+trap stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 for _ in $(seq 120); do
   grep -q '^database = ' "$root/server.out" 2>/dev/null && break
   kill -0 "$server" 2>/dev/null || { cat "$root/server.err" >&2; exit 1; }
@@ -35,20 +41,22 @@ local_series = "$3"
 bind = "127.0.0.1:$4"
 TOML
 }
-kiosk entree "Mairie, entrée" E 8080
-kiosk etage "Mairie, étage" H 8082
+kiosk entree "Mairie, entrée" E "$port"
+kiosk etage "Mairie, étage" H $((port + 2))
 if ! "$bin" --data-dir "$root/entree" staff list | cut -f1 | grep -qx demo; then
   echo "demo-accueil-2026" | "$bin" --data-dir "$root/entree" staff add demo --password-stdin
 fi
-echo "site demo: console http://127.0.0.1:8080 (demo / demo-accueil-2026); two kiosks, one queue"
-run() {
-  if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
-    "$bin" --data-dir "$root/$1" kiosk &
-  else
-    xvfb-run -a -s "-screen 0 1280x800x24" "$bin" --data-dir "$root/$1" kiosk &
-  fi
-  pids+=($!)
-}
-run entree
-run etage
+echo "site demo: console http://127.0.0.1:$port (demo / demo-accueil-2026); two kiosks, one queue"
+if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  n=$((100 + RANDOM % 400))
+  while [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
+  Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+  xvfb=$!
+  export DISPLAY=":$n"
+  echo "No display: the two kiosks run in a virtual display (Xvfb :$n). The consoles still work."
+fi
+"$bin" --data-dir "$root/entree" kiosk &
+pids+=($!)
+"$bin" --data-dir "$root/etage" kiosk &
+pids+=($!)
 wait "${pids[@]}"

@@ -53,6 +53,7 @@ mod qr_roundtrip;
 mod report;
 mod rest;
 mod shots;
+mod site_demo;
 mod site_kill;
 mod site_kill_child;
 mod soak_staff;
