@@ -120,21 +120,21 @@ pub(super) fn run(worker: Worker, rx: mpsc::Receiver<Command>) {
                 // A repeated call is published too: the screen it names may have changed.
                 let (call, _) = help.call(&kiosk, &screen, clock.now_ms());
                 publish(DomainEvent::HelpCalled { id: call.id, kiosk: call.kiosk.clone() });
-                tell_site(&mut writer, origin, HelpSync::Called(call.clone()));
+                tell_site(&mut writer, &away, origin, HelpSync::Called(call.clone()));
                 let _ = reply.send(Ok(call));
             }
             Command::AnswerHelp { id, reply } => {
                 let result = help.answer(id).map_err(StoreError::from);
                 if let Ok(c) = &result {
                     publish(DomainEvent::HelpAnswered { id: c.id, kiosk: c.kiosk.clone() });
-                    tell_site(&mut writer, origin, HelpSync::Answered { id: c.id, kiosk: c.kiosk.clone() });
+                    tell_site(&mut writer, &away, origin, HelpSync::Answered { id: c.id, kiosk: c.kiosk.clone() });
                 }
                 let _ = reply.send(result);
             }
             Command::CancelHelp { kiosk } => {
                 if let Some(c) = help.cancel(&kiosk) {
                     publish(DomainEvent::HelpCancelled { id: c.id, kiosk: c.kiosk.clone() });
-                    tell_site(&mut writer, origin, HelpSync::Cancelled { kiosk: c.kiosk });
+                    tell_site(&mut writer, &away, origin, HelpSync::Cancelled { kiosk: c.kiosk });
                 }
             }
             Command::SiteHelp(sync) => heard_help(&mut help, sync, &publish),
@@ -147,8 +147,10 @@ pub(super) fn run(worker: Worker, rx: mpsc::Receiver<Command>) {
 
 /// Tells the site's other processes what happened to a call for help (on a site only; a
 /// call told while the server is away stays with this process).
-fn tell_site(writer: &mut Writer, origin: u64, sync: HelpSync) {
-    if matches!(writer, Writer::Postgres(..)) {
+fn tell_site(writer: &mut Writer, away: &Away, origin: u64, sync: HelpSync) {
+    // While the link is known lost, no connection attempt (its timeout would hold the
+    // storage thread, and the tickets behind it, for seconds).
+    if matches!(writer, Writer::Postgres(..)) && !away.stay() {
         let _ = writer.tx(|db| notify::announce_help(db, origin, &sync));
     }
 }
