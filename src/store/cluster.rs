@@ -150,7 +150,12 @@ impl Cluster {
 
     /// The connection settings of database `name` on this cluster (its socket).
     pub fn conninfo(&self, name: &str) -> String {
-        format!("host={} port={} user={USER} dbname={name}", self.dir.display(), self.port)
+        self.conninfo_as(name, USER)
+    }
+
+    /// The connection settings of database `name` on this cluster's socket, as `user`.
+    pub fn conninfo_as(&self, name: &str, user: &str) -> String {
+        format!("host={} port={} user={user} dbname={name}", self.dir.display(), self.port)
     }
 
     /// The settings of database `name` over the loopback address with the password, as a

@@ -82,6 +82,9 @@ pub enum StoreError {
     /// wrong, and what to do (the fix names the file; callers name it before the problem).
     #[error("{problem}\n    fix: {fix}")]
     Unusable { path: PathBuf, problem: String, fix: String },
+    /// The database refused what this role asked (its rights): what, and what to do.
+    #[error("{problem}\n    fix: {fix}")]
+    Refused { problem: String, fix: String },
 }
 
 impl From<sql::DbError> for StoreError {

@@ -20,6 +20,57 @@ CREATE TABLE network_months (site TEXT NOT NULL, month TEXT NOT NULL, section TE
     item TEXT NOT NULL, count BIGINT NOT NULL, PRIMARY KEY (site, month, section, item));
 CREATE TABLE network_days (site TEXT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (site, day));";
 
+/// Row-level security: the owner's `network_members` says which site each role sends
+/// (firmware-config/network/grant-site.sql) or that a role reads every site
+/// (grant-reader.sql: the site `''`). A site's role then reads and writes its own site's
+/// rows only, a reader reads all and writes none. Each role sees its own membership rows
+/// only. The owner, who made the tables, is not bound by the policies.
+const MEMBERS: &str = "
+CREATE TABLE network_members (role NAME NOT NULL, site TEXT NOT NULL, PRIMARY KEY (role, site));
+ALTER TABLE network_members ENABLE ROW LEVEL SECURITY;
+CREATE POLICY network_members_own ON network_members FOR SELECT USING (role = current_user);
+GRANT SELECT ON network_members TO PUBLIC;";
+
+/// The tables a site's figures go to, each with its two policies.
+const SITE_TABLES: [&str; 3] = ["network_figures", "network_months", "network_days"];
+
+fn policies(table: &str) -> String {
+    let own = "site IN (SELECT m.site FROM network_members m WHERE m.role = current_user AND m.site <> '')";
+    format!(
+        "ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
+         CREATE POLICY {table}_read ON {table} FOR SELECT USING (
+             EXISTS (SELECT 1 FROM network_members m WHERE m.role = current_user AND m.site = '') OR {own});
+         CREATE POLICY {table}_own ON {table} USING ({own}) WITH CHECK ({own});"
+    )
+}
+
+/// The guide's scripts (firmware-config/network/) with psql's variables filled in, as
+/// `psql -v role=... -v site=...` fills them: a site's rights when `site` is given, a
+/// reader's otherwise. Run by the network's owner.
+pub fn grants(role: &str, site: Option<&str>) -> String {
+    let literal = |s: &str| format!("'{}'", s.replace('\'', "''"));
+    let script = match site {
+        Some(_) => include_str!("../../firmware-config/network/grant-site.sql"),
+        None => include_str!("../../firmware-config/network/grant-reader.sql"),
+    };
+    script
+        .replace(":\"role\"", &format!("\"{}\"", role.replace('"', "\"\"")))
+        .replace(":'role'", &literal(role))
+        .replace(":'site'", &literal(site.unwrap_or_default()))
+}
+
+/// What a role that may not make the network's tables is told.
+fn owner_needed(e: postgres::Error, what: &str) -> StoreError {
+    if e.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
+        return StoreError::Refused {
+            problem: format!("the network's database has no {what} yet, and this role may not make it ({e})"),
+            fix: "run `guichet report --network` once with the network owner's settings (docs/SITE.md, section 5)"
+                .into(),
+        };
+    }
+    e.into()
+}
+
 /// The network's database, as `[network]` names it.
 #[derive(Clone)]
 pub struct Network {
@@ -43,22 +94,33 @@ impl Network {
         Network { link }
     }
 
-    /// A connection, the tables made if this is the network's first use (by a role that
-    /// may make them: the network's owner, docs/SITE.md).
+    /// A connection, the tables and their row-level security made if this is the
+    /// network's first use (by a role that may make them: the network's owner,
+    /// docs/SITE.md).
     pub fn connect(&self) -> Result<postgres::Client, StoreError> {
         let mut client = self.link.connect()?;
-        let there = client.query_one("SELECT to_regclass('network_days') IS NOT NULL", &[])?;
-        if !there.get::<_, bool>(0) {
-            let mut tx = client.transaction()?;
-            tx.batch_execute("SELECT pg_advisory_xact_lock(7275746)")?;
-            let again = tx.query_one("SELECT to_regclass('network_days') IS NOT NULL", &[])?;
-            if !again.get::<_, bool>(0) {
-                tx.batch_execute(TABLES)?;
-            }
-            tx.commit()?;
-        }
+        make_once(&mut client, "network_days", TABLES, "tables")?;
+        let security = MEMBERS.to_string() + &SITE_TABLES.map(policies).concat();
+        make_once(&mut client, "network_members", &security, "row-level security")?;
         Ok(client)
     }
+}
+
+/// Runs `ddl` under the network's lock unless `table` is there already.
+fn make_once(client: &mut postgres::Client, table: &str, ddl: &str, what: &str) -> Result<(), StoreError> {
+    fn there(c: &mut impl postgres::GenericClient, table: &str) -> Result<bool, postgres::Error> {
+        Ok(c.query_one("SELECT to_regclass($1) IS NOT NULL", &[&table])?.get::<_, bool>(0))
+    }
+    if there(client, table)? {
+        return Ok(());
+    }
+    let mut tx = client.transaction()?;
+    tx.batch_execute("SELECT pg_advisory_xact_lock(7275746)")?;
+    if !there(&mut tx, table)? {
+        tx.batch_execute(ddl).map_err(|e| owner_needed(e, what))?;
+    }
+    tx.commit()?;
+    Ok(())
 }
 
 /// Replaces what `site` sent of `day` by `figures`, in one transaction.
@@ -82,7 +144,7 @@ pub fn send_day(
             params.extend([f.section.as_str().into(), f.item.as_str().into(), Value::Int(Some(count(f.count)))]);
         }
         sql.push_str(" ON CONFLICT (site, day, section, item) DO UPDATE SET count = excluded.count");
-        db.execute(&sql, &params)?;
+        db.execute(&sql, &params).map_err(|e| not_a_member(e.into(), site))?;
     }
     let month = month_of(day);
     let (first, last) = (first_of(day).to_string(), last_of(day).to_string());
@@ -96,6 +158,22 @@ pub fn send_day(
     db.execute("INSERT INTO network_days (site, day) VALUES (?1, ?2) ON CONFLICT DO NOTHING", args![site, d.as_str()])?;
     db.into_inner().commit()?;
     Ok(())
+}
+
+/// A site's figures refused by row-level security: the role was not given that site.
+fn not_a_member(e: StoreError, site: &str) -> StoreError {
+    match e {
+        StoreError::Postgres(e) if e.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) => {
+            StoreError::Refused {
+                problem: format!("the network's database refuses figures for the site \"{site}\" from this role ({e})"),
+                fix: format!(
+                    "the network's owner gives this role the site \"{site}\" (firmware-config/network/grant-site.sql, \
+                     docs/SITE.md section 5), or [network] site names the site this role was given"
+                ),
+            }
+        }
+        e => e,
+    }
 }
 
 fn count(n: u64) -> i64 {

@@ -46,17 +46,27 @@ impl Site {
 
     /// Sends what the network has not had yet, on day `d`.
     fn send(&self, network: &Network, d: u32) -> Sent {
+        self.send_as(network, self.name, d).unwrap()
+    }
+
+    /// Sends what the network has not had yet, on day `d`, under the site name `site`.
+    fn send_as(&self, network: &Network, site: &str, d: u32) -> Result<Sent, StoreError> {
         self.clock.set_day(day(d));
         let catalogue = crate::assets::load_catalogue(None).unwrap();
-        let mut client = network.connect().unwrap();
+        let mut client = network.connect()?;
         let hour = |_ms: i64| 10;
-        self.store.reader().with(|c| catch_up(c, &mut client, self.name, &catalogue, day(d), &hour)).unwrap()
+        self.store.reader().with(|c| catch_up(c, &mut client, site, &catalogue, day(d), &hour))
     }
 }
 
 fn network(cluster: &Cluster) -> Network {
     let conninfo = cluster.create_database("network").unwrap();
     Network::new(SiteLink::new(&conninfo, None).unwrap())
+}
+
+/// The network of `conninfo` reached as `role`.
+fn as_role(conninfo: &str, role: &str) -> Network {
+    Network::new(SiteLink::new(&super::super::site_tests::as_user(conninfo, role), None).unwrap())
 }
 
 /// Every row the network holds, in order.
@@ -166,4 +176,69 @@ fn two_sites_side_by_side_and_a_span_cut_inside_months() {
         g.figures.iter().filter(|(_, f)| f.section == "total").map(|(_, f)| f.count).sum::<u64>()
     };
     assert_eq!(total(&whole), total(&cut));
+}
+
+/// Row-level security with the guide's scripts: a site's role sends and reads its own
+/// site only, a reader reads every site and changes none, a role given no site (or sending
+/// another site's name) is refused with what to do, and a site's role cannot make the
+/// tables of a new network.
+#[test]
+fn a_site_s_role_reads_and_writes_its_own_site_only_and_a_reader_reads_all() {
+    let cluster = start();
+    let conninfo = cluster.create_database("network").unwrap();
+    let owner = Network::new(SiteLink::new(&conninfo, None).unwrap());
+    let mut admin = owner.connect().unwrap();
+    admin.batch_execute("CREATE ROLE fs_murat LOGIN; CREATE ROLE fs_riom LOGIN; CREATE ROLE lecture LOGIN").unwrap();
+    admin.batch_execute(&grants("fs_murat", Some("Murat"))).unwrap();
+    admin.batch_execute(&grants("fs_riom", Some("Riom"))).unwrap();
+    admin.batch_execute(&grants("lecture", None)).unwrap();
+    let (murat, riom) = (Site::new("Murat"), Site::new("Riom"));
+    murat.visits_on(2, 3);
+    riom.visits_on(2, 2);
+    assert_eq!(murat.send(&as_role(&conninfo, "fs_murat"), 3).days, 1);
+    assert_eq!(riom.send(&as_role(&conninfo, "fs_riom"), 3).days, 1);
+    let before = rows(&owner);
+    assert!(before.iter().any(|r| r == "network_days Riom 2026-11-02"), "{before:#?}");
+
+    // Murat's role sending Riom's name: refused, saying what to do; Riom's rows as they were.
+    let e = riom.send_as(&as_role(&conninfo, "fs_murat"), "Riom", 3).unwrap_err();
+    assert!(matches!(e, StoreError::Refused { .. }), "{e}");
+    assert!(e.to_string().contains("grant-site.sql") && e.to_string().contains("\"Riom\""), "{e}");
+    // Nor by hand: another site's rows are not seen, so not changed; none can be added.
+    let mut as_murat = as_role(&conninfo, "fs_murat").connect().unwrap();
+    for sql in [
+        "DELETE FROM network_figures WHERE site = 'Riom'",
+        "UPDATE network_months SET count = 0 WHERE site = 'Riom'",
+        "DELETE FROM network_days",
+    ] {
+        let changed = as_murat.execute(sql, &[]).unwrap();
+        assert_eq!(changed, if sql.ends_with("network_days") { 1 } else { 0 }, "{sql}");
+    }
+    let e = as_murat.batch_execute("INSERT INTO network_days VALUES ('Riom', '2026-11-09')").unwrap_err();
+    assert_eq!(e.code(), Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE), "{e}");
+    let seen = report(&as_role(&conninfo, "fs_murat"), 1, 30);
+    assert_eq!(seen.per_site.0, [("Murat".to_string(), 3)], "Murat's role reads Murat only");
+    // Murat's own day, deleted above, is sent again: the owner's rows are as they were.
+    murat.send(&as_role(&conninfo, "fs_murat"), 3);
+    assert_eq!(rows(&owner), before);
+
+    // The reader reads every site, as the owner does, and changes nothing.
+    let lecture = as_role(&conninfo, "lecture");
+    assert_eq!(rows(&lecture), before);
+    assert_eq!(report(&lecture, 1, 30).per_site.0, [("Murat".to_string(), 3), ("Riom".to_string(), 2)]);
+    let mut as_reader = lecture.connect().unwrap();
+    for sql in ["DELETE FROM network_figures", "INSERT INTO network_days VALUES ('Murat', '2026-11-09')"] {
+        let e = as_reader.batch_execute(sql).unwrap_err();
+        assert_eq!(e.code(), Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE), "{sql}: {e}");
+    }
+    // A role given the tables' rights but no site: refused.
+    admin.batch_execute("CREATE ROLE intrus LOGIN; GRANT SELECT, INSERT, UPDATE, DELETE ON network_figures, network_months, network_days TO intrus").unwrap();
+    assert!(matches!(murat.send_as(&as_role(&conninfo, "intrus"), "Murat", 3), Err(StoreError::Refused { .. })));
+    assert_eq!(rows(&owner), before);
+
+    // A new network's tables are the owner's to make: a site's role is told so.
+    let fresh = cluster.create_database("fresh").unwrap();
+    admin.batch_execute("CREATE ROLE fs_new LOGIN").unwrap();
+    let e = as_role(&fresh, "fs_new").connect().err().expect("refused");
+    assert!(matches!(e, StoreError::Refused { .. }) && e.to_string().contains("report --network"), "{e}");
 }
