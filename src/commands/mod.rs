@@ -120,7 +120,14 @@ impl Site {
             desks: section.desks.iter().map(|d| d.trim().to_string()).collect(),
             calls_before_absent: self.config.queue.calls_before_absent,
         };
-        let console = Console::new(store, catalogue, config);
+        let mut console = Console::new(store, catalogue, config);
+        if self.config.network.database().is_some() {
+            // The network's figures on a page; a link that cannot be made leaves the page out.
+            match report_network::network_of(self) {
+                Ok((network, _)) => console = console.with_network(network),
+                Err(e) => eprintln!("console: no page for the network's figures: {e:#}"),
+            }
+        }
         let here = crate::config::ConsoleSection { bind: bind.to_string(), ..section.clone() };
         if !here.serves_https() {
             return Ok(console);

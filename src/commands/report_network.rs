@@ -4,20 +4,18 @@
 
 use super::Site;
 use crate::cli::ReportFormat;
-use crate::core::network::{self, NetworkReport};
-use crate::staff::report::{cell as csv_cell, local_hour, name};
-use crate::store::network::{catch_up, gather, Network, Sent};
-use crate::store::sql::PgDb;
+/// The network's report on a span (also read so by the bench).
+pub use crate::staff::network_report::read;
+use crate::staff::network_report::{csv, json, span, MAX_DAYS};
+use crate::staff::report::local_hour;
+use crate::store::network::{catch_up, Network, Sent};
 use crate::store::{SiteLink, Store};
 use anyhow::{anyhow, Context};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use std::time::Duration;
 
-/// The longest span of a network report: ten years.
-const MAX_DAYS: i64 = 3660;
-
 /// The network `[network]` names, and this site's name in it.
-fn network_of(site: &Site) -> anyhow::Result<(Network, String)> {
+pub(super) fn network_of(site: &Site) -> anyhow::Result<(Network, String)> {
     let n = &site.config.network;
     let database = n.database().ok_or_else(|| anyhow!("no [network] database in guichet.toml (docs/SITE.md)"))?;
     let link =
@@ -71,55 +69,17 @@ pub fn every_hour(site: &Site, store: Store) {
     }
 }
 
-/// The network's report on `from..=to` (read by whoever may read the network's figures).
-pub fn read(network: &Network, from: NaiveDate, to: NaiveDate) -> anyhow::Result<NetworkReport> {
-    let mut client = network.connect().context("cannot reach the network's database")?;
-    let db = PgDb::new(client.transaction()?);
-    let g = gather(&db, from, to, (to - from).num_days() < 186)?;
-    Ok(network::build(from, to, &g))
-}
-
-/// `guichet report --network`: by default this year up to yesterday.
+/// `guichet report --network`: by default this year up to yesterday. What it prints is
+/// what the console's page `/rapport/reseau` gives to download (the same functions).
 pub fn report(site: &Site, from: Option<NaiveDate>, to: Option<NaiveDate>, format: ReportFormat) -> anyhow::Result<()> {
     let today = crate::clock::Clock::today(&crate::clock::SystemClock);
-    let to = to.unwrap_or_else(|| today.pred_opt().unwrap_or(today));
-    let from = from.unwrap_or_else(|| to.with_ordinal(1).unwrap_or(to));
-    if to < from || (to - from).num_days() >= MAX_DAYS {
-        return Err(anyhow!("--from {from} --to {to}: the start must come first, at most {MAX_DAYS} days"));
-    }
+    let (from, to) = span(from, to, today)
+        .ok_or_else(|| anyhow!("--from, --to: the start must come first, at most {MAX_DAYS} days (ten years)"))?;
     let (network, _) = network_of(site)?;
-    let r = read(&network, from, to)?;
+    let r = read(&network, from, to).context("cannot read the network's figures")?;
     match format {
         ReportFormat::Csv => print!("{}", csv(&r)),
-        ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&r)?),
+        ReportFormat::Json => print!("{}", json(&r)?),
     }
     Ok(())
-}
-
-/// The network's report as CSV: `du;au;site;rubrique;élément;nombre`, the whole network
-/// first ("Tout le réseau"), then each site (its yearly form's figures, its visits per month).
-pub fn csv(r: &NetworkReport) -> String {
-    let mut out = String::from("du;au;site;rubrique;élément;nombre\r\n");
-    let (from, to) = (r.all.from.to_string(), r.all.to.to_string());
-    let catalogue = crate::core::catalogue::Catalogue::default();
-    let mut add = |site: &str, section: &str, item: String, count: u64| {
-        let cells = [from.as_str(), to.as_str(), site, section, &item, &count.to_string()];
-        out.push_str(&cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(";"));
-        out.push_str("\r\n");
-    };
-    for (site, visits) in &r.per_site.0 {
-        add("Tout le réseau", "Visites par site", site.clone(), *visits);
-    }
-    for (site, report) in
-        std::iter::once(("Tout le réseau", &r.all)).chain(r.sites.iter().map(|(s, r)| (s.as_str(), r)))
-    {
-        for (section, item, count) in report.lines() {
-            if section == "day" || section == "week" {
-                continue;
-            }
-            let (section, item) = name(&catalogue, section, &item);
-            add(site, section, item, count);
-        }
-    }
-    out
 }

@@ -25,6 +25,7 @@ pub use pages::labels::action_slug;
 
 pub use access::tls;
 pub use act::console::{Console, ConsoleConfig};
+pub use act::network as network_report;
 pub use act::report;
 pub use http::serve::spawn;
 

@@ -65,6 +65,12 @@ impl Site {
         self
     }
 
+    /// The console shows the figures of this network (`[network]`).
+    pub(crate) fn with_network(mut self, network: guichet::store::network::Network) -> Site {
+        self.console = self.console.with_network(network);
+        self
+    }
+
     pub(crate) fn router(&self) -> Router {
         self.console.router()
     }

@@ -68,6 +68,8 @@ pub struct Console {
     pub(crate) health: Option<crate::health::Health>,
     /// HTTPS: the certificate; `None` serves plain HTTP (loopback, or said in the config).
     pub(crate) tls: Option<tls::TlsIdentity>,
+    /// The network's database (`[network]`): its figures on a page of their own.
+    pub(crate) network: Option<super::network_link::NetworkLink>,
 }
 
 /// Why a page could not be served (the visitor's input is never the cause).
@@ -77,6 +79,8 @@ pub(crate) enum ConsoleError {
     Store(#[from] StoreError),
     #[error("a background task failed: {0}")]
     Task(#[from] tokio::task::JoinError),
+    #[error("cannot write JSON: {0}")]
+    Json(#[from] serde_json::Error),
 }
 
 impl Console {
@@ -103,6 +107,7 @@ impl Console {
             shutdown,
             health: None,
             tls: None,
+            network: None,
         }
     }
 
@@ -137,8 +142,15 @@ impl Console {
         self.health = Some(health);
         self
     }
+
+    /// Shows the figures of the network this site sends to (`[network]`).
+    pub fn with_network(mut self, network: crate::store::network::Network) -> Console {
+        self.network = Some(super::network_link::NetworkLink::new(network));
+        self
+    }
+
     pub(crate) fn chrome<'a>(&'a self, nonce: &'a str, staff: Option<&'a Session>) -> pages::Chrome<'a> {
-        pages::Chrome { nonce, site: &self.config.site_name, staff }
+        pages::Chrome { nonce, site: &self.config.site_name, staff, network: self.network.is_some() }
     }
 
     /// The "technical problem" page; the cause goes to the log, not to the browser.

@@ -60,21 +60,24 @@ pub(crate) struct Span {
 impl Span {
     fn days(&self, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), String> {
         let month_start = today.with_day(1).unwrap_or(today);
-        let parse = |s: &str, default: NaiveDate| -> Result<NaiveDate, String> {
-            match s.trim() {
-                "" => Ok(default),
-                s => s.parse().map_err(|_| format!("« {s} » n'est pas une date (AAAA-MM-JJ)")),
-            }
-        };
-        let (from, to) = (parse(&self.from, month_start)?, parse(&self.to, today)?);
+        let from = date_field(&self.from)?.unwrap_or(month_start);
+        let to = date_field(&self.to)?.unwrap_or(today);
         check_span(from, to).map_err(|_| format!("Choisissez un début avant la fin, sur {MAX_DAYS} jours au plus."))?;
         Ok((from, to))
     }
 }
 
+/// A date field of a form: empty is none; anything else must be a date.
+pub(crate) fn date_field(text: &str) -> Result<Option<NaiveDate>, String> {
+    match text.trim() {
+        "" => Ok(None),
+        s => s.parse().map(Some).map_err(|_| format!("« {s} » n'est pas une date (AAAA-MM-JJ)")),
+    }
+}
+
 async fn load(console: &Console, staff: &Staff, span: &Span) -> Result<Report, Response> {
     let (from, to) = span.days(console.clock.today()).map_err(|problem| {
-        let body = report_view::bad_span(&problem);
+        let body = report_view::bad_span(&problem, console.network.is_some());
         (StatusCode::BAD_REQUEST, pages::page(&staff.chrome(console), report_view::TITLE, false, body)).into_response()
     })?;
     let catalogue = console.catalogue.clone();
@@ -87,7 +90,7 @@ async fn load(console: &Console, staff: &Staff, span: &Span) -> Result<Report, R
 pub(crate) async fn page(State(console): State<Console>, staff: Staff, Query(span): Query<Span>) -> Response {
     match load(&console, &staff, &span).await {
         Ok(report) => {
-            let body = report_view::body(&report, &|s, v| name(&console.catalogue, s, v));
+            let body = report_view::body(&report, &|s, v| name(&console.catalogue, s, v), console.network.is_some());
             pages::page(&staff.chrome(&console), report_view::TITLE, false, body).into_response()
         }
         Err(page) => page,

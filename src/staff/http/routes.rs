@@ -9,7 +9,7 @@ use crate::staff::access::auth::new_secret;
 use crate::staff::access::guard::{self, is_token, Nonce};
 use crate::staff::act::console::Console;
 use crate::staff::act::extract::{PageNonce, Staff};
-use crate::staff::act::{actions, admin, board, board_admin, health, help, login, report, sse};
+use crate::staff::act::{actions, admin, board, board_admin, health, help, login, network, report, sse};
 use crate::staff::pages::queue_view;
 use crate::staff::pages::{self, Plain};
 use crate::staff::pages::{labels, paths, ticket_view};
@@ -47,6 +47,9 @@ pub(crate) fn router(console: Console) -> Router {
         .route(paths::REPORT, get(report::page))
         .route(paths::REPORT_CSV, get(report::csv_export))
         .route(paths::REPORT_JSON, get(report::json_export))
+        .route(paths::REPORT_NETWORK, get(network::page))
+        .route(paths::REPORT_NETWORK_CSV, get(network::csv_export))
+        .route(paths::REPORT_NETWORK_JSON, get(network::json_export))
         .route("/favicon.ico", get(no_icon))
         .fallback(not_found)
         // Every request but the live stream, which is meant to last, has a time limit.

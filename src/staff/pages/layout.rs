@@ -98,6 +98,8 @@ pub(crate) struct Chrome<'a> {
     pub nonce: &'a str,
     pub site: &'a str,
     pub staff: Option<&'a Session>,
+    /// The site sends its figures to a network (`[network]`): its page is in the menu.
+    pub network: bool,
 }
 
 /// A page's head: French text on any screen size, never indexed, `title`, and its one
@@ -132,6 +134,9 @@ pub(crate) fn page(chrome: &Chrome<'_>, title: &str, live: bool, body: Markup) -
                                 a href=(super::paths::BOARD_ADMIN) { "Tableau" } " · "
                             }
                             a href=(super::paths::REPORT) { "Rapport" } " · "
+                            @if chrome.network {
+                                a href=(super::paths::REPORT_NETWORK) { "Réseau" } " · "
+                            }
                             a href=(super::paths::HEALTH) { "État de la borne" }
                         }
                         form.line method="post" action="/logout" {

@@ -7,8 +7,8 @@
 //! "call next"), `ticket_view` and `action_view` (a ticket's page, its actions, the outcome
 //! buttons and the question before "Absent" or "Annuler"), `admin_view` (accounts, audit
 //! log), `board_view` (the TV board and its address), `report_view` (the report and its
-//! charts), `health_view` ("État de la borne", the alert banners), `help_view` (calls for
-//! help).
+//! charts), `network_view` (the network's figures, drawn with the report's charts),
+//! `health_view` ("État de la borne", the alert banners), `help_view` (calls for help).
 //!
 //! Views take plain data and return markup: they may import `access` (the session shown
 //! in the header, the notices) and nothing from `act` or `http`.
@@ -22,6 +22,7 @@ pub(crate) mod health_view;
 pub(crate) mod help_view;
 pub(crate) mod labels;
 pub(crate) mod layout;
+pub(crate) mod network_view;
 pub(crate) mod paths;
 pub(crate) mod queue_view;
 pub(crate) mod report_view;

@@ -12,6 +12,10 @@ pub(crate) const BOARD: &str = "/board";
 pub(crate) const REPORT: &str = "/rapport";
 pub(crate) const REPORT_CSV: &str = "/rapport.csv";
 pub(crate) const REPORT_JSON: &str = "/rapport.json";
+/// The network's figures (with `[network]`) and their exports.
+pub(crate) const REPORT_NETWORK: &str = "/rapport/reseau";
+pub(crate) const REPORT_NETWORK_CSV: &str = "/rapport/reseau.csv";
+pub(crate) const REPORT_NETWORK_JSON: &str = "/rapport/reseau.json";
 /// "État de la borne" (linked from the header).
 pub(crate) const HEALTH: &str = "/borne";
 /// Where "open a new day" posts.

@@ -1,6 +1,8 @@
 //! The report page: the span form, the key figures, and one chart per breakdown, drawn
 //! here as SVG (no script), each with its numbers written on it and said in its label.
-//! Printed, it fits A4 portrait: the form and the header go, charts do not split.
+//! Printed, it fits A4 portrait: the form and the header go, charts do not split. The
+//! network's page (`network_view`) draws its sites with the same parts: the form, the key
+//! figures, the charts.
 
 use crate::core::report::{Counts, Report, Spread};
 use maud::{html, Markup};
@@ -20,45 +22,67 @@ const BAR_ROW: f32 = 30.0;
 const COLUMNS_HEIGHT: f32 = 190.0;
 const INK: &str = "#0b2e59";
 
-pub(crate) fn bad_span(problem: &str) -> Markup {
+pub(crate) fn bad_span(problem: &str, network: bool) -> Markup {
     html! {
         h1 { (TITLE) }
         p.notice.problem role="alert" { (problem) }
-        (span_form("", ""))
+        (span_form(super::paths::REPORT, "", "", html! {}))
+        (network_link(network))
     }
 }
 
-fn span_form(from: &str, to: &str) -> Markup {
+/// The span's form (`extra`: more fields before the button), sent to `action`.
+pub(crate) fn span_form(action: &str, from: &str, to: &str, extra: Markup) -> Markup {
     html! {
-        form.line.no-print method="get" action=(super::paths::REPORT) {
+        form.line.no-print method="get" action=(action) {
             div { label for="from" { "Du" } input #from type="date" name="from" value=(from); }
             div { label for="to" { "Au" } input #to type="date" name="to" value=(to); }
+            (extra)
             button type="submit" { "Afficher" }
         }
     }
 }
 
-pub(crate) fn body(r: &Report, name: &Namer<'_>) -> Markup {
+/// With `[network]`: where the network's figures are.
+fn network_link(network: bool) -> Markup {
+    html! {
+        @if network {
+            p.no-print { a href=(super::paths::REPORT_NETWORK) { "Voir les chiffres de tous les sites du réseau" } }
+        }
+    }
+}
+
+/// `network`: the site sends its figures to a network (`[network]`): its page is linked.
+pub(crate) fn body(r: &Report, name: &Namer<'_>, network: bool) -> Markup {
     let (from, to) = (r.from.to_string(), r.to.to_string());
     let query = format!("?from={from}&to={to}");
-    let share = |n: u64| (n * 100).checked_div(r.tickets).map_or_else(String::new, |p| format!(" ({p} %)"));
-    // Days for a month or two, weeks up to a season, months beyond.
-    let span_days = (r.to - r.from).num_days() + 1;
-    let (per, per_title) = match span_days {
-        0..=62 => (&r.per_day, "Visites par jour"),
-        63..=186 => (&r.per_week, "Visites par semaine"),
-        _ => (&r.per_month, "Visites par mois"),
-    };
     html! {
         h1 { (TITLE) }
-        (span_form(&from, &to))
+        (span_form(super::paths::REPORT, &from, &to, html! {}))
         p.no-print {
             a href={ (super::paths::REPORT_CSV) (query) } { "Télécharger le tableau (CSV, pour le tableur du réseau)" }
             " · " a href={ (super::paths::REPORT_JSON) (query) } { "JSON" }
             " · Pour l'imprimer : Ctrl + P."
         }
-        p { strong { "Du " (r.from.format("%d/%m/%Y")) " au " (r.to.format("%d/%m/%Y")) } ". Chiffres anonymes : aucun nom, aucun numéro de ticket." }
+        (network_link(network))
+        (dates(r))
         h2 { "En bref" }
+        (summary(r))
+        div.charts { (charts(r, name, period(r), true)) }
+    }
+}
+
+/// The span in words, and what the figures are.
+pub(crate) fn dates(r: &Report) -> Markup {
+    html! {
+        p { strong { "Du " (r.from.format("%d/%m/%Y")) " au " (r.to.format("%d/%m/%Y")) } ". Chiffres anonymes : aucun nom, aucun numéro de ticket." }
+    }
+}
+
+/// The key figures.
+pub(crate) fn summary(r: &Report) -> Markup {
+    let share = |n: u64| (n * 100).checked_div(r.tickets).map_or_else(String::new, |p| format!(" ({p} %)"));
+    html! {
         dl.summary {
             dt { "Tickets pris à la borne" } dd { (r.tickets) }
             dt { "Visites accompagnées jusqu'au bout" } dd { (r.visits) (share(r.visits)) }
@@ -68,18 +92,37 @@ pub(crate) fn body(r: &Report, name: &Namer<'_>) -> Markup {
             dt { "Attente avant l'appel" } dd { (spread(&r.wait)) }
             dt { "Durée de l'accompagnement" } dd { (spread(&r.service)) }
         }
-        div.charts {
-            (columns(per_title, &per.0, &|k: &str| short_period(k)))
-            (columns("Tickets par heure", &busy_hours(r), &|k: &str| k.to_string()))
-            (bars("Thèmes", &r.themes, "theme", name))
-            (bars("Organisme de la démarche", &r.operators, "operator", name))
-            (bars("Résultat", &r.outcomes, "outcome", name))
-            (bars("Orienté vers", &r.redirected_to, "redirected_to", name))
-            (bars("Qui a fait la démarche", &r.autonomy, "autonomy", name))
-            (bars("Langue de la borne", &r.languages, "language", name))
+    }
+}
+
+/// The visits in time that suit the span: days for a month or two, weeks up to a
+/// season, months beyond; with the chart's title.
+pub(crate) fn period(r: &Report) -> (&Counts, &'static str) {
+    match (r.to - r.from).num_days() + 1 {
+        0..=62 => (&r.per_day, "Visites par jour"),
+        63..=186 => (&r.per_week, "Visites par semaine"),
+        _ => (&r.per_month, "Visites par mois"),
+    }
+}
+
+/// One chart per breakdown (figures for a `div.charts`): the visits in time (`period`),
+/// tickets per hour, then every breakdown; `reasons`: the priority reasons too (they
+/// never leave the site).
+pub(crate) fn charts(r: &Report, name: &Namer<'_>, period: (&Counts, &str), reasons: bool) -> Markup {
+    let (per, per_title) = period;
+    html! {
+        (columns(per_title, &per.0, &|k: &str| short_period(k)))
+        (columns("Tickets par heure", &busy_hours(r), &|k: &str| k.to_string()))
+        (bars("Thèmes", &r.themes, "theme", name))
+        (bars("Organisme de la démarche", &r.operators, "operator", name))
+        (bars("Résultat", &r.outcomes, "outcome", name))
+        (bars("Orienté vers", &r.redirected_to, "redirected_to", name))
+        (bars("Qui a fait la démarche", &r.autonomy, "autonomy", name))
+        (bars("Langue de la borne", &r.languages, "language", name))
+        @if reasons {
             (bars("Besoin prioritaire (raison)", &r.priority_reasons, "priority_reason", name))
-            (bars("Première visite (quand l'agent l'a noté)", &r.first_visit, "first_visit", name))
         }
+        (bars("Première visite (quand l'agent l'a noté)", &r.first_visit, "first_visit", name))
     }
 }
 
@@ -102,7 +145,7 @@ fn busy_hours(r: &Report) -> Vec<(String, u64)> {
 }
 
 /// "2026-12-03" → "3/12", "2026-W49" → "s. 49", "2026-12" → "12/2026".
-fn short_period(key: &str) -> String {
+pub(crate) fn short_period(key: &str) -> String {
     let parts: Vec<&str> = key.split('-').collect();
     match parts.as_slice() {
         [_, m, d] => format!("{}/{}", d.trim_start_matches('0'), m),
@@ -126,7 +169,7 @@ fn figure(title: &str, said: &str, chart: Markup) -> Markup {
 
 /// Horizontal bars, one per value, largest first: the name above its bar, the count
 /// and the share after it.
-fn bars(title: &str, counts: &Counts, section: &str, name: &Namer<'_>) -> Markup {
+pub(crate) fn bars(title: &str, counts: &Counts, section: &str, name: &Namer<'_>) -> Markup {
     let total = counts.total().max(1);
     let max = counts.0.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1) as f32;
     let rows: Vec<(Vec<String>, u64)> = counts.0.iter().map(|(k, n)| (wrap(&name(section, k).1), *n)).collect();
@@ -180,7 +223,7 @@ fn wrap(text: &str) -> Vec<String> {
 }
 
 /// Columns in time order (days, hours), the count over each column when there is room.
-fn columns(title: &str, values: &[(String, u64)], short: &dyn Fn(&str) -> String) -> Markup {
+pub(crate) fn columns(title: &str, values: &[(String, u64)], short: &dyn Fn(&str) -> String) -> Markup {
     let max = values.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1) as f32;
     let said = values.iter().map(|(k, n)| format!("{} : {n}", short(k))).collect::<Vec<_>>().join(", ");
     let n = values.len().max(1) as f32;
