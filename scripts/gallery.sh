@@ -46,11 +46,12 @@ for s in attract theme have ticket; do
   shot 7in-portrait "$s" fr "$s-fr-7in-portrait"
 done
 shot 7in-landscape procedure ar procedure-ar-7in-landscape
-# The first 7" Touch Display is not a reference display yet (docs/ARCHITECTURE.md, open
-# work): its ticket in Arabic and in large print shows where it stands.
-shot 7in-landscape ticket ar ticket-ar-7in-landscape
-shot 7in-landscape ticket fr ticket-fr-7in-landscape-large --large
-shot 7in-landscape ticket ar ticket-ar-7in-landscape-large --large
+# The first 7" Touch Display's low-screen frame (three named tools in the rail, Back in
+# the action row): its ticket and a list in Arabic and Ukrainian too.
+for lang in ar uk; do
+  shot 7in-landscape ticket "$lang" "ticket-$lang-7in-landscape"
+  shot 7in-landscape theme "$lang" "theme-$lang-7in-landscape"
+done
 shot 15in ticket fr ticket-fr-15in
 # Large print names the tools where the screen keeps its room (not on the 10.1" yet).
 for lang in fr ar uk; do

@@ -44,18 +44,21 @@ impl Display {
 
 /// The reference displays: the 10.1" panel (1280×800, 217×136 mm), the usual queue-kiosk
 /// sizes 15.6" (1920×1080, 344×194 mm) and 21.5" portrait (1080×1920, 268×477 mm), and
-/// the 7" Touch Display 2 (720×1280, 88×155 mm).
-pub const DISPLAYS: [Display; 4] = [
+/// the 7" Touch Display 2 (720×1280, 88×155 mm) and the first 7" Touch Display (800×480,
+/// 154×86 mm: the low-screen frame, three named tools in the rail and Back in the action row).
+pub const DISPLAYS: [Display; 5] = [
     Display { name: "10.1\"", w: 1280.0, h: 800.0, w_mm: 217.0, h_mm: 136.0 },
     Display { name: "15.6\"", w: 1920.0, h: 1080.0, w_mm: 344.0, h_mm: 194.0 },
     Display { name: "21.5\" portrait", w: 1080.0, h: 1920.0, w_mm: 268.0, h_mm: 477.0 },
     Display { name: "7\"", w: 720.0, h: 1280.0, w_mm: 88.0, h_mm: 155.0 },
+    Display { name: "7\" landscape", w: 800.0, h: 480.0, w_mm: 154.0, h_mm: 86.0 },
 ];
 
-/// Every reference display in normal and large print, but the 7" in normal print only:
+/// Every reference display in normal and large print, but the two 7" in normal print only:
 /// large print cannot hold on a panel 88 mm wide (capitals of 7.3 mm make "dumneavoastră"
-/// 88 mm wide in bold, and four 20 mm tools do not fit across it).
-pub const SIZES: [(Display, bool); 7] = [
+/// 88 mm wide in bold, and four 20 mm tools do not fit across it), nor 86 mm high (a
+/// two-line title and a two-line action row leave the list 4 mm: docs/ARCHITECTURE.md).
+pub const SIZES: [(Display, bool); 8] = [
     (DISPLAYS[0], false),
     (DISPLAYS[1], false),
     (DISPLAYS[2], false),
@@ -63,6 +66,7 @@ pub const SIZES: [(Display, bool); 7] = [
     (DISPLAYS[0], true),
     (DISPLAYS[1], true),
     (DISPLAYS[2], true),
+    (DISPLAYS[4], false),
 ];
 
 /// Every screen of a visit, by the name `guichet screenshot --screen` takes.
