@@ -10,6 +10,8 @@
 //   GUICHET_BASE_URL, GUICHET_STAFF_NAME, GUICHET_STAFF_PASSWORD
 //   GUICHET_PAGES      the pages to judge, one path a line ("/login" is judged logged out)
 //   GUICHET_SHOTS_DIR  where the Lighthouse reports go (<page>-<form>.json)
+//   GUICHET_SHOOT      optional, pages (among GUICHET_PAGES) also photographed whole at
+//                      desktop size and on a phone (<page>-desktop.png, <page>-phone.png)
 //   CHROMIUM_PATH      optional, /usr/bin/chromium by default
 
 import { axeSource, envOf, launchWithProfile } from './launch.mjs';
@@ -29,6 +31,7 @@ const base = new URL(env('GUICHET_BASE_URL'));
 const pages = env('GUICHET_PAGES').split('\n').filter(Boolean);
 const shotsDir = env('GUICHET_SHOTS_DIR');
 mkdirSync(shotsDir, { recursive: true });
+const shoot = (process.env.GUICHET_SHOOT ?? '').split('\n').filter(Boolean);
 const validator = new HtmlValidate({ extends: ['html-validate:recommended'] });
 
 // A profile of its own, so that Lighthouse (which opens its own tab through the DevTools
@@ -66,12 +69,25 @@ async function axe(path) {
   await page.setViewportSize(DESKTOP);
 }
 
+/** A page's name in file names. */
+function nameOf(path) {
+  return path.replace(/[^a-z0-9]+/gi, '_').replace(/^_|_$/g, '') || 'queue';
+}
+
+/** The page whole, at desktop size and on a phone. */
+async function photograph(path) {
+  for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+    await page.setViewportSize(viewport);
+    await page.screenshot({ path: join(shotsDir, `${nameOf(path)}-${size}.png`), fullPage: true });
+  }
+  await page.setViewportSize(DESKTOP);
+}
+
 async function lighthouseScore(path, form) {
   const flags = { port, output: 'json', logLevel: 'error', onlyCategories: ['accessibility'], disableStorageReset: true, maxWaitForLoad: 15_000 };
   const run = await lighthouse(new URL(path, base).href, flags, form === 'desktop' ? desktopConfig : undefined);
   const lhr = run.lhr;
-  const name = path.replace(/[^a-z0-9]+/gi, '_').replace(/^_|_$/g, '') || 'queue';
-  writeFileSync(join(shotsDir, `${name}-${form}.json`), run.report);
+  writeFileSync(join(shotsDir, `${nameOf(path)}-${form}.json`), run.report);
   const category = lhr.categories.accessibility;
   if (lhr.runtimeError) found(`Lighthouse ${path} (${form})`, `${lhr.runtimeError.code}: ${lhr.runtimeError.message}`);
   for (const ref of category.auditRefs) {
@@ -108,6 +124,7 @@ try {
     const response = await page.goto(new URL(path, base).href);
     if (!response || response.status() !== 200) found(path, `answered ${response?.status()}, not 200`);
     await axe(path);
+    if (shoot.includes(path)) await photograph(path);
     const phone = await lighthouseScore(path, 'mobile');
     const desktop = await lighthouseScore(path, 'desktop');
     const verdict = findings.length === before ? 'ok  ' : 'FAIL';

@@ -2,7 +2,8 @@
 //! HTML by html-validate, the page in Debian's chromium by axe-core at desktop size, at
 //! 200 % zoom and on a phone, and by Lighthouse's accessibility audit (score 100), with a
 //! day's queue behind it (ten people waiting, two with a priority, one called to a desk, the kiosk asking
-//! for help).
+//! for help), and a network of two sites whose figures the report's network page shows
+//! (photographed at desktop and phone size: GUICHET_BROWSER_SHOTS keeps the pictures).
 
 use super::browser::{issue_context, request, Run};
 use guichet::core::journey::TicketRequest;
@@ -15,6 +16,8 @@ use std::time::Instant;
 
 const NAME: &str = "claire";
 const PASSWORD: &str = "Mimosa en fleur 7";
+/// The network's page on the month its sites sent.
+const NETWORK_PAGE: &str = "/rapport/reseau?from=2026-11-01&to=2026-11-30";
 
 /// A morning's tickets: ten waiting, in four languages, two with a priority.
 fn a_morning(store: &Store, public_url: &str) -> Vec<String> {
@@ -44,9 +47,12 @@ fn every_console_page_passes_html_validate_axe_core_and_lighthouse() {
     let board_key = store.new_board_key().wait().expect("a board key");
     let catalogue = Arc::new(guichet::assets::load_catalogue(None).expect("the built-in catalogue"));
     let config = ConsoleConfig { site_name: "France Services de test".into(), ..ConsoleConfig::default() };
-    let server =
-        staff::spawn(Console::new(store.clone(), catalogue, config), "127.0.0.1:0".parse().expect("an address"))
-            .expect("the console starts");
+    // A network: two sites sent their November.
+    let network = crate::network_sites::NetworkDb::start();
+    network.site("France Services de Murat", &[2, 3, 4, 5, 9, 10, 12, 16, 17, 18, 23, 24], 5, 0);
+    network.site("France Services de Condat", &[2, 3, 5, 6, 9, 12, 13, 16, 17, 19, 20, 26], 7, 3);
+    let console = Console::new(store.clone(), catalogue, config).with_network(network.network.clone());
+    let server = staff::spawn(console, "127.0.0.1:0".parse().expect("an address")).expect("the console starts");
     let base = format!("http://{}", server.addr);
     let tickets = a_morning(&store, &base);
     let ticket_path = tickets[0].strip_prefix(&base).expect("the ticket's address is the console's").to_string();
@@ -63,6 +69,7 @@ fn every_console_page_passes_html_validate_axe_core_and_lighthouse() {
         &called_path,
         "/borne",
         "/rapport",
+        NETWORK_PAGE,
         "/admin",
         &format!("/admin/compte?name={NAME}"),
         "/admin/journal",
@@ -74,6 +81,7 @@ fn every_console_page_passes_html_validate_axe_core_and_lighthouse() {
         ("GUICHET_STAFF_NAME", NAME.to_string()),
         ("GUICHET_STAFF_PASSWORD", PASSWORD.to_string()),
         ("GUICHET_PAGES", pages.join("\n")),
+        ("GUICHET_SHOOT", NETWORK_PAGE.to_string()),
     ]);
     run.script("audit.mjs", &env);
     server.stop();

@@ -192,7 +192,8 @@ pub(crate) fn bars(title: &str, counts: &Counts, section: &str, name: &Namer<'_>
                         text x="0" y=(top + LINE * (j + 1) as f32 - 4.0) font-size="16" fill="#111" { (line) }
                     }
                     @let y = top + LINE * lines.len() as f32;
-                    @let w = (WIDTH - 100.0) * (*n as f32) / max;
+                    // Room after the longest bar for "1234 (100 %)".
+                    @let w = (WIDTH - 130.0) * (*n as f32) / max;
                     rect x="0" y=(y + 2.0) width=(w.max(2.0)) height="16" fill=(INK) {}
                     text x=(w + 8.0) y=(y + 16.0) font-size="16" font-weight="bold" fill="#111" {
                         (n) " (" (n * 100 / total) " %)"
@@ -245,7 +246,8 @@ pub(crate) fn columns(title: &str, values: &[(String, u64)], short: &dyn Fn(&str
                         @if *count > 0 {
                             text x=(mid) y=(plot + 14.0 - h) font-size="15" font-weight="bold" text-anchor="middle" fill="#111" { (count) }
                         }
-                        text x=(mid) y=(plot + 42.0) font-size="15" text-anchor="middle" fill="#111" { (short(key)) }
+                        // Kept inside the chart: the first and last labels are not cut.
+                        text x=(mid.clamp(20.0, WIDTH - 20.0)) y=(plot + 42.0) font-size="15" text-anchor="middle" fill="#111" { (short(key)) }
                     }
                 }
             }
