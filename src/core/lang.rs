@@ -63,16 +63,24 @@ impl Lang {
         }
     }
 
-    /// "Start" in the languages a visitor who reads no French most likely reads, for the
-    /// first screen's button, without the word the button already shows in this language.
-    /// All seven others made the button two lines taller in large print and pushed the
-    /// switches off a 10.1" screen (tests/integration/pixels.rs): to do with a layout that
-    /// gives them room.
+    /// The start button's word in every other language of the kiosk (each catalogue's
+    /// own "Commencer"), for the first screen, so a visitor who reads no French finds the
+    /// way in; without the word the button already shows in this language.
     pub fn start_elsewhere(self) -> String {
-        const WORDS: [(Lang, &str); 4] =
-            [(Lang::En, "Start"), (Lang::Ar, "ابدأ"), (Lang::Es, "Empezar"), (Lang::Uk, "Почати")];
+        self.start_in(&Lang::ALL, 7)
+    }
+
+    /// The most asked for (English, Arabic, Spanish, Ukrainian), where the seven do not
+    /// fit (large print on a low screen with the text-only notice).
+    pub fn start_elsewhere_short(self) -> String {
+        self.start_in(&[Lang::En, Lang::Ar, Lang::Es, Lang::Uk], 4)
+    }
+
+    fn start_in(self, langs: &[Lang], most: usize) -> String {
+        const START: &str = "Commencer";
+        let word = |lang: &Lang| super::paper_words::lookup(*lang, START, 1).unwrap_or_else(|| START.to_string());
         // The dot keeps to the word before it: a wrapped line starts with a word.
-        WORDS.iter().filter(|(l, _)| *l != self).map(|(_, w)| *w).collect::<Vec<_>>().join("\u{a0}· ")
+        langs.iter().filter(|l| **l != self).take(most).map(word).collect::<Vec<_>>().join("\u{a0}· ")
     }
 
     /// Parses a code such as `fr` or `en`.
@@ -94,9 +102,15 @@ mod tests {
     #[test]
     fn start_is_not_said_twice() {
         let said = |lang: Lang| lang.start_elsewhere().replace('\u{a0}', " ");
-        assert_eq!(said(Lang::Fr), "Start · ابدأ · Empezar · Почати");
-        assert_eq!(said(Lang::Uk), "Start · ابدأ · Empezar");
-        assert_eq!(said(Lang::En), "ابدأ · Empezar · Почати");
+        assert_eq!(said(Lang::Fr), "Start · ابدأ · Empezar · Começar · Başla · Почати · Începeți");
+        assert_eq!(said(Lang::Uk), "Commencer · Start · ابدأ · Empezar · Começar · Başla · Începeți");
+        let short = |lang: Lang| lang.start_elsewhere_short().replace('\u{a0}', " ");
+        assert_eq!(short(Lang::Fr), "Start · ابدأ · Empezar · Почати");
+        assert_eq!(short(Lang::Uk), "Start · ابدأ · Empezar");
+        // Every language is greeted in the seven others.
+        for lang in Lang::ALL {
+            assert_eq!(said(lang).split(" · ").count(), 7, "{lang}");
+        }
     }
 
     #[test]

@@ -125,6 +125,7 @@ pub fn apply_language(window: &AppWindow, lang: Lang) {
     theme.set_line(line_height(lang));
     window.global::<KioskApi>().set_lang(lang.code().into());
     window.global::<KioskApi>().set_start_elsewhere(lang.start_elsewhere().into());
+    window.global::<KioskApi>().set_start_elsewhere_short(lang.start_elsewhere_short().into());
 }
 
 /// The catch-all theme ("Autre question", "Je ne sais pas quoi choisir").
