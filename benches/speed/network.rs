@@ -6,7 +6,7 @@
 use super::table::Table;
 use guichet::commands::report_network::read;
 use guichet::core::network::Figure;
-use guichet::store::network::{send_day, Network};
+use guichet::store::network::{grants, send_day, Network};
 use guichet::store::{Cluster, SiteLink};
 use std::time::{Duration, Instant};
 
@@ -50,17 +50,28 @@ pub fn run(t: &mut Table) {
         Ok(c) => c,
         Err(e) => return t.missing("network report", e),
     };
+    // Read as the guide's reader role and sent as a site's role: both through row-level
+    // security, as a coordinator and a site do (the owner is not bound by it).
     let made = cluster.create_database("network").map_err(|e| e.to_string()).and_then(|conninfo| {
-        let network = Network::new(SiteLink::new(&conninfo, None).map_err(|e| e.to_string())?);
-        let mut client = network.connect().map_err(|e| e.to_string())?;
+        let as_role = |role: &str| {
+            SiteLink::new(&cluster.conninfo_as("network", role), None).map(Network::new).map_err(|e| e.to_string())
+        };
+        let owner = Network::new(SiteLink::new(&conninfo, None).map_err(|e| e.to_string())?);
+        let mut client = owner.connect().map_err(|e| e.to_string())?;
         let start = Instant::now();
         client.batch_execute(&FILL.replace("$SITES", &SITES.to_string())).map_err(|e| e.to_string())?;
+        let roles = format!(
+            "CREATE ROLE lecture LOGIN; CREATE ROLE site_7 LOGIN; {} {}",
+            grants("lecture", None),
+            grants("site_7", Some("Site 7"))
+        );
+        client.batch_execute(&roles).map_err(|e| e.to_string())?;
         let rows: i64 =
             client.query_one("SELECT count(*) FROM network_figures", &[]).map_err(|e| e.to_string())?.get(0);
         println!("network: {rows} daily figures of {SITES} sites over 5 years made in {:.0?}", start.elapsed());
-        Ok((network, rows))
+        Ok((as_role("lecture")?, as_role("site_7")?, rows))
     });
-    let (network, rows) = match made {
+    let (network, site, rows) = match made {
         Ok(n) => n,
         Err(e) => return t.missing("network report", e),
     };
@@ -98,7 +109,7 @@ pub fn run(t: &mut Table) {
     let figures: Vec<Figure> =
         (0..75).map(|i| Figure { section: "theme".into(), item: format!("Thème {i}"), count: 1 + i % 4 }).collect();
     let mut times: Vec<Duration> = Vec::new();
-    if let Ok(mut client) = network.connect() {
+    if let Ok(mut client) = site.connect() {
         for d in 1..=20 {
             let start = Instant::now();
             if let Err(e) = send_day(&mut client, "Site 7", day(&format!("2026-11-{d:02}")), &figures) {
