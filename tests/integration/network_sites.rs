@@ -72,7 +72,7 @@ fn visit(store: &Store, clock: &ManualClock, catalogue: &Catalogue, n: usize) ->
         queue: theme.queue,
         lang: [Lang::Fr, Lang::Fr, Lang::Ar, Lang::Uk, Lang::En][n % 5],
         have: vec![],
-        priority: (n % 6 == 0).then(|| "mobility".to_string()),
+        priority: n.is_multiple_of(6).then(|| "mobility".to_string()),
     };
     let t = store.issue(request).wait().expect("a ticket");
     if n % 7 == 3 {
