@@ -67,20 +67,20 @@ impl Lang {
     /// own "Commencer"), for the first screen, so a visitor who reads no French finds the
     /// way in; without the word the button already shows in this language.
     pub fn start_elsewhere(self) -> String {
-        self.start_in(&Lang::ALL, 7)
+        self.start_in(&Lang::ALL)
     }
 
     /// The most asked for (English, Arabic, Spanish, Ukrainian), where the seven do not
     /// fit (large print on a low screen with the text-only notice).
     pub fn start_elsewhere_short(self) -> String {
-        self.start_in(&[Lang::En, Lang::Ar, Lang::Es, Lang::Uk], 4)
+        self.start_in(&[Lang::En, Lang::Ar, Lang::Es, Lang::Uk])
     }
 
-    fn start_in(self, langs: &[Lang], most: usize) -> String {
+    fn start_in(self, langs: &[Lang]) -> String {
         const START: &str = "Commencer";
         let word = |lang: &Lang| super::paper_words::lookup(*lang, START, 1).unwrap_or_else(|| START.to_string());
         // The dot keeps to the word before it: a wrapped line starts with a word.
-        langs.iter().filter(|l| **l != self).take(most).map(word).collect::<Vec<_>>().join("\u{a0}· ")
+        langs.iter().filter(|l| **l != self).map(word).collect::<Vec<_>>().join("\u{a0}· ")
     }
 
     /// Parses a code such as `fr` or `en`.

@@ -66,6 +66,7 @@ impl Unread {
     fn of(e: &StoreError) -> Unread {
         match e {
             StoreError::Postgres(pg) if pg.as_db_error().is_some() => Unread::Refused(e.to_string()),
+            StoreError::Refused { .. } => Unread::Refused(e.to_string()),
             StoreError::Postgres(_) => Unread::Unreached(e.to_string()),
             other => Unread::Failed(other.to_string()),
         }
