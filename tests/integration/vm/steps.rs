@@ -151,6 +151,23 @@ impl<'a> Kiosk<'a> {
         std::thread::sleep(Duration::from_secs(3));
     }
 
+    /// The kiosk's speech is ready (it says so in its journal once speech-dispatcher is up
+    /// and its voices listed: tens of seconds after boot under emulation). A key pressed
+    /// before waits in the speech thread's slot, and the test's minute for the keys' help
+    /// ran out before the engine was there (seen twice: 0.0 s of voice).
+    pub fn speech_ready(&self) {
+        let started = std::time::Instant::now();
+        let ready = "journalctl -o cat _SYSTEMD_INVOCATION_ID=$(systemctl show -p InvocationID --value guichet) \
+                     | grep -m1 -e '^speech: ready' -e 'speech unavailable'";
+        let mut said = String::new();
+        let up = wait(Duration::from_secs(600), || {
+            said = self.m.run(ready, MINUTE).1.trim().to_string();
+            !said.is_empty()
+        });
+        println!("{said} ({} s after the kiosk was on screen)", started.elapsed().as_secs());
+        assert!(up && said.starts_with("speech: ready"), "the kiosk's speech did not start: {said:?}");
+    }
+
     /// libinput opened the keyboard, the tablet and the touch screen inside the sandbox.
     pub fn input_devices_open(&self) {
         let pid = unit(self.m, "guichet", "MainPID");
@@ -172,7 +189,12 @@ impl<'a> Kiosk<'a> {
         if started.elapsed() > MINUTE {
             println!("{what}: heard after {} s", started.elapsed().as_secs());
         }
-        assert!(said, "{what} was not said ({voiced:.1} s of voice recorded)");
+        if !said {
+            // What the kiosk and its speech server said about it (their logs are in /run).
+            let logs = "journalctl -u guichet -n 40 --no-pager; tail -n 60 /run/guichet/speech-dispatcher/log/*";
+            let (_, out, err) = self.m.run(logs, MINUTE);
+            panic!("{what} was not said ({voiced:.1} s of voice recorded)\n{out}\n{err}");
+        }
         voiced
     }
 
