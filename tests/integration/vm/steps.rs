@@ -109,9 +109,10 @@ impl<'a> Kiosk<'a> {
             shown.save_png(&keep);
             reference.save_png(&self.m.dir.join(format!("render-{screen}.png")));
             panic!(
-                "the panel does not show {screen} {extra:?}: {:.2} % of pixels differ (see {})",
+                "the panel does not show {screen} {extra:?}: {:.2} % of pixels differ (see {})\n{}",
                 off * 100.0,
-                keep.display()
+                keep.display(),
+                self.logs()
             );
         }
     }
@@ -149,6 +150,15 @@ impl<'a> Kiosk<'a> {
         let drawn = wait(Duration::from_secs(120), || self.m.screen().pixels.iter().any(|p| p != &[0, 0, 0]));
         assert!(drawn, "nothing drawn on the DRM screen:\n{status}");
         std::thread::sleep(Duration::from_secs(3));
+    }
+
+    /// What the kiosk and its speech server said lately (the machine is cut off when a
+    /// check fails, before its journal reaches the disk; speech-dispatcher logs in /run).
+    fn logs(&self) -> String {
+        let logs = "journalctl -u guichet -b -n 40 --no-pager -o short-precise; \
+                    tail -n 40 /run/guichet/speech-dispatcher/log/*";
+        let (_, out, err) = self.m.run(logs, MINUTE);
+        format!("---- the kiosk's journal and speech-dispatcher's log\n{out}{err}")
     }
 
     /// The kiosk's speech is ready (it says so in its journal once speech-dispatcher is up
@@ -190,10 +200,7 @@ impl<'a> Kiosk<'a> {
             println!("{what}: heard after {} s", started.elapsed().as_secs());
         }
         if !said {
-            // What the kiosk and its speech server said about it (their logs are in /run).
-            let logs = "journalctl -u guichet -n 40 --no-pager; tail -n 60 /run/guichet/speech-dispatcher/log/*";
-            let (_, out, err) = self.m.run(logs, MINUTE);
-            panic!("{what} was not said ({voiced:.1} s of voice recorded)\n{out}\n{err}");
+            panic!("{what} was not said ({voiced:.1} s of voice recorded)\n{}", self.logs());
         }
         voiced
     }
