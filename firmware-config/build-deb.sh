@@ -24,7 +24,7 @@ set -euo pipefail
 
 readonly FEATURES=pi,speech
 # arm64 libraries the Pi build links: libinput + libudev + xkbcommon (Slint's linuxkms
-# backend with libinput), libspeechd (the tts crate through speech-dispatcher-sys, whose
+# backend with libinput), libspeechd (the speech-dispatcher crate through speech-dispatcher-sys, whose
 # bindings bindgen makes with libclang at build time), drm/gbm (the DRM display).
 readonly ARM64_PACKAGES=(libfontconfig-dev:arm64 libinput-dev:arm64 libudev-dev:arm64 libxkbcommon-dev:arm64 libgbm-dev:arm64 libdrm-dev:arm64 libspeechd-dev:arm64)
 CHECK_PACKAGES=()

@@ -125,10 +125,10 @@ pub fn speech(site: &Site, speak: bool) -> Line {
             return Line::new(Status::Fail, "speech", silent.en());
         }
         let started = std::time::Instant::now();
-        let mut speaker = crate::speech::engine::TtsSpeaker::new(answer);
+        let mut speaker = crate::speech::engine::DispatcherSpeaker::new(answer);
         while speaker.is_err() && started.elapsed() < std::time::Duration::from_secs(30) {
             std::thread::sleep(std::time::Duration::from_secs(3));
-            speaker = crate::speech::engine::TtsSpeaker::new(answer);
+            speaker = crate::speech::engine::DispatcherSpeaker::new(answer);
         }
         let tried = started.elapsed().as_secs();
         let mut speaker = match speaker {

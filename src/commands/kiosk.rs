@@ -20,10 +20,9 @@ fn speaker(config: &Config) -> SpeakerFactory {
             // At most 10 s for speech-dispatcher's first answer; the speech thread's
             // watchdog gives up on it if anything after that hangs.
             let started = std::time::Instant::now();
-            let mut speaker = crate::speech::engine::TtsSpeaker::new(std::time::Duration::from_secs(10))?;
-            speaker.warm_up();
+            let speaker = crate::speech::engine::DispatcherSpeaker::new(std::time::Duration::from_secs(10))?;
             // The technician's (and the booted appliance test's) sign that the kiosk can
-            // speak: speech-dispatcher started and its voices listed take a while at boot.
+            // speak: speech-dispatcher, started by its library, takes a while at boot.
             println!("speech: ready after {:.1} s", started.elapsed().as_secs_f32());
             Ok(Box::new(speaker) as Box<dyn crate::speech::Speaker>)
         });

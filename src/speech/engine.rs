@@ -1,77 +1,92 @@
-//! The real speech engine: the `tts` crate over speech-dispatcher.
+//! The real speech engine: speech-dispatcher, through its client library (libspeechd,
+//! the `speech-dispatcher` crate). The voice follows the language (SSIP `SET SELF
+//! LANGUAGE`): speech-dispatcher takes its module's voice for it, with no list to fetch.
+//! (The `tts` crate, used before over the same library, chose voices by name and asked
+//! for espeak-ng's whole list of some 13,000 voices at every change of language: seconds
+//! on a Pi, more than the watchdog's 30 s once under emulation on a busy host.)
 
 use super::probe::probe;
 use super::{Speaker, SpeechError, Voice, VOLUME_STEPS};
 use crate::core::lang::Lang;
+use speech_dispatcher::{Connection, Mode, Priority};
 use std::time::Duration;
 
-pub struct TtsSpeaker {
-    tts: tts::Tts,
+pub struct DispatcherSpeaker {
+    sd: Connection,
     lang: Option<Lang>,
-    /// speech-dispatcher's voices, asked once: with espeak-ng it lists some 13,000 (each
-    /// voice with each variant), which took 2 to 15 s each time in the virtual appliance
-    /// test, and was asked again at every change of language.
-    voices: Option<Vec<tts::Voice>>,
 }
 
-fn err(e: impl std::fmt::Display) -> SpeechError {
-    SpeechError(e.to_string())
+/// speech-dispatcher's scales (SSIP): volume and rate from -100 to 100, 0 the normal rate.
+const LEAST_VOLUME: f32 = -100.0;
+const MOST_VOLUME: f32 = 100.0;
+/// Slow speech for a visitor who asked for it: 40 % of the way from normal to slowest.
+const SLOW_RATE: i32 = -40;
+
+fn failed(what: &str) -> SpeechError {
+    SpeechError(format!("speech-dispatcher: {what} failed"))
 }
 
-impl TtsSpeaker {
+fn check(done: Result<(), speech_dispatcher::Error>, what: &str) -> Result<(), SpeechError> {
+    done.map_err(|_| failed(what))
+}
+
+/// The volume step (1 to VOLUME_STEPS) on speech-dispatcher's scale.
+fn volume(step: u8) -> i32 {
+    let share = f32::from(step.clamp(1, VOLUME_STEPS)) / f32::from(VOLUME_STEPS);
+    (LEAST_VOLUME + (MOST_VOLUME - LEAST_VOLUME) * share).round() as i32
+}
+
+impl DispatcherSpeaker {
     /// Connects to speech-dispatcher. Its library waits for ever on a server that accepts
     /// the connection and never answers, so the server is asked first, under `limit`
     /// (`probe`); the kiosk's speech watchdog covers what could still hang after that.
-    pub fn new(limit: Duration) -> Result<TtsSpeaker, SpeechError> {
+    /// With no server listening, the library starts one (autospawn).
+    pub fn new(limit: Duration) -> Result<DispatcherSpeaker, SpeechError> {
         probe(limit).map_err(|silent| SpeechError(silent.fr()))?;
-        Ok(TtsSpeaker { tts: tts::Tts::default().map_err(err)?, lang: None, voices: None })
-    }
-
-    /// Asks for the voices now (the kiosk's speech thread does it at start), so the first
-    /// visitor's first words do not wait for the list.
-    pub fn warm_up(&mut self) {
-        if self.voices.is_none() {
-            self.voices = self.tts.voices().ok();
-        }
+        let sd = Connection::open("guichet", "guichet", "guichet", Mode::Threaded)
+            .map_err(|_| SpeechError("speech-dispatcher: connexion impossible".into()))?;
+        Ok(DispatcherSpeaker { sd, lang: None })
     }
 
     /// Says `text` in speech-dispatcher's default voice (French: DefaultLanguage in the
-    /// kiosk's speechd.conf), without asking for the list of voices: `guichet doctor`'s
-    /// test phrase, said within seconds even while the kiosk's own server is starting.
+    /// kiosk's speechd.conf): `guichet doctor`'s test phrase.
     pub fn say_in_default_voice(&mut self, text: &str) -> Result<(), SpeechError> {
-        self.tts.speak(text, true).map_err(err)?;
-        Ok(())
+        self.say(text)
     }
 
-    fn select_language(&mut self, lang: Lang) {
-        if self.lang == Some(lang) {
-            return;
-        }
-        self.lang = Some(lang);
-        self.warm_up();
-        let Some(voices) = &self.voices else { return };
-        let wanted = lang.code();
-        if let Some(v) = voices.iter().find(|v| v.language().primary_language() == wanted) {
-            let _ = self.tts.set_voice(v);
-        }
+    fn say(&mut self, text: &str) -> Result<(), SpeechError> {
+        check(self.sd.cancel(), "cancel")?;
+        // The library takes a C string: a NUL (never in our text) would end it.
+        let text = text.replace('\0', " ");
+        self.sd.say(Priority::Important, text).map(|_| ()).ok_or_else(|| failed("say"))
     }
 }
 
-impl Speaker for TtsSpeaker {
+impl Speaker for DispatcherSpeaker {
     fn speak(&mut self, text: &str, voice: Voice) -> Result<(), SpeechError> {
-        self.select_language(voice.lang);
-        let (min, max) = (self.tts.min_volume(), self.tts.max_volume());
-        let step = f32::from(voice.volume.clamp(1, VOLUME_STEPS)) / f32::from(VOLUME_STEPS);
-        self.tts.set_volume(min + (max - min) * step).map_err(err)?;
-        let normal = self.tts.normal_rate();
-        let rate = if voice.slow { normal - (normal - self.tts.min_rate()) * 0.4 } else { normal };
-        self.tts.set_rate(rate).map_err(err)?;
-        self.tts.speak(text, true).map_err(err)?;
-        Ok(())
+        if self.lang != Some(voice.lang) {
+            check(self.sd.set_language(voice.lang.code()), "set language")?;
+            self.lang = Some(voice.lang);
+        }
+        check(self.sd.set_volume(volume(voice.volume)), "set volume")?;
+        check(self.sd.set_voice_rate(if voice.slow { SLOW_RATE } else { 0 }), "set rate")?;
+        self.say(text)
     }
 
     fn stop(&mut self) -> Result<(), SpeechError> {
-        self.tts.stop().map_err(err)?;
-        Ok(())
+        check(self.sd.cancel(), "cancel")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn volume_steps_span_speech_dispatchers_scale() {
+        assert_eq!(volume(VOLUME_STEPS), 100);
+        assert!(volume(1) > -100, "the lowest step still speaks");
+        let steps: Vec<i32> = (1..=VOLUME_STEPS).map(volume).collect();
+        assert!(steps.windows(2).all(|w| w[0] < w[1]), "{steps:?}");
     }
 }

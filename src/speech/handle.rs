@@ -22,11 +22,10 @@ pub type OnUnavailable = Box<dyn Fn(String) + Send + Sync>;
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// Building the engine: speech-dispatcher started by its library (about 90 s under
-    /// arm64 emulation before its socket opens), then its voices asked (2 to 15 s there
-    /// with espeak-ng's 13,000).
+    /// arm64 emulation before its socket opens).
     pub start: Duration,
-    /// One sentence handed over, or a stop (milliseconds when speech-dispatcher is well;
-    /// the voice list again if it could not be had at start).
+    /// One sentence handed over with its language, volume and rate, or a stop
+    /// (milliseconds when speech-dispatcher is well).
     pub call: Duration,
 }
 

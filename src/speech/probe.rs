@@ -1,4 +1,4 @@
-//! Is speech-dispatcher answering? Its client library (libspeechd, under the `tts` crate)
+//! Is speech-dispatcher answering? Its client library (libspeechd, the `speech-dispatcher` crate)
 //! waits for ever when a server accepts the connection and then says nothing (seen: a
 //! stuck speech-dispatcher made `guichet doctor` hang). Before handing over, we open the
 //! same socket ourselves and ask one SSIP question under a time limit. Nothing listening
