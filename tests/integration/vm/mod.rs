@@ -133,7 +133,6 @@ fn the_appliance_installs_offline_boots_on_drm_and_serves_visitors_and_staff() {
     let kiosk = steps::Kiosk::new(&m, landscape);
     kiosk.wait_on_screen();
     kiosk.input_devices_open();
-    kiosk.speech_ready();
     let number = kiosk.visit_by_keys_touch_and_pointer();
     kiosk.ticket_in_database(&number);
     steps::printed(&printer, &number);

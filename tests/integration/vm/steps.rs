@@ -136,10 +136,12 @@ impl<'a> Kiosk<'a> {
         panic!("the panel keeps changing");
     }
 
-    /// The service is up, has drawn its welcome screen on DRM, and has not restarted.
+    /// The service is up, has drawn its welcome screen on DRM, and can speak (every visit
+    /// after it checks the speech of each screen).
     pub fn wait_on_screen(&self) {
         self.wait_up();
         self.looks_like(&self.m.screen(), "attract", &[]);
+        self.speech_ready();
     }
 
     /// The service is up and has drawn on DRM (after a restart the stages make).
