@@ -163,8 +163,9 @@ impl<'a> Kiosk<'a> {
         format!("---- the kiosk's journal and speech-dispatcher's log\n{out}{err}")
     }
 
-    /// The kiosk's speech is ready (it says so in its journal once speech-dispatcher is up
-    /// and its voices listed: tens of seconds after boot under emulation). A key pressed
+    /// The kiosk's speech is ready (it says so in its journal once speech-dispatcher
+    /// answers: 4 to 6 s after start under emulation; 55 to 59 s while the old engine
+    /// fetched the voice list). A key pressed
     /// before waits in the speech thread's slot, and the test's minute for the keys' help
     /// ran out before the engine was there (seen twice: 0.0 s of voice).
     pub fn speech_ready(&self) {
