@@ -8,8 +8,8 @@ set -euo pipefail
 packages=(
   build-essential pkg-config curl ca-certificates
   libfontconfig1-dev fonts-dejavu-core            # Slint text rendering
-  libclang-dev libspeechd-dev                      # tts crate (speech-dispatcher bindings)
-  libinput-dev libudev-dev libxkbcommon-dev        # the Pi build (Slint linuxkms: libinput touch, keymaps), checked in CI
+  libclang-dev libspeechd-dev                      # the speech-dispatcher crate's bindings
+  libinput-dev libudev-dev libxkbcommon-dev        # the appliance's screen (Slint linuxkms: libinput touch, keymaps), in every build
   speech-dispatcher speech-dispatcher-espeak-ng espeak-ng   # the voice
   zbar-tools                                       # tests decode the ticket QR from a screenshot
   xvfb xauth                                       # demo window when there is no display

@@ -60,8 +60,9 @@ run_tests() {
 }
 phase "run (tests)" run_tests "$@"
 # The machine runs alone: beside the UI checks, its emulated CPU was starved and the first
-# words after its boot came more than 30 s late. Every stage (install, visit, staff panel
-# and console, doctor, watchdog, power cut, portrait, board): about 10 minutes.
+# words after its boot came more than 30 s late. Install, visit, staff panel and console,
+# doctor, watchdog, power cut, the card failing, the clock in 1970 (two boots); the third
+# boot (portrait panel, board role) with scripts/test-full.sh.
 if (($# == 0)); then
   phase "appliance (virtual machine)" firmware-config/tests/vm-test.sh --run
 fi

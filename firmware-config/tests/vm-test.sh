@@ -9,7 +9,8 @@
 # kiosk (a device-mapper `error` table: ext4 turns read-only; the visitor is told, staff see
 # it, no confirmed ticket lost), and the clock starting in 1970 then set while the kiosk
 # runs (numbers, the 1970 tickets carried into the real day, doctor, the console's time;
-# the panel's words read by tesseract), a portrait panel and the waiting-room board role.
+# the panel's words read by tesseract); with GUICHET_FULL_MATRIX=1 (scripts/test-full.sh)
+# a third boot: a portrait panel and the waiting-room board role.
 # --stages disk,clock runs only the installation and these fault stages.
 # The test itself: tests/integration/vm/ (Rust, run with --ignored).
 #
@@ -106,7 +107,7 @@ phase "the system image (cached)"
 image=$(firmware-config/tests/vm/image.sh target/vm)
 echo "    $image"
 
-phase "the test's build (the kiosk's tests binary again: the package's build replaced it)"
+phase "the test's build (up to date: the package reused it)"
 cargo test --locked --no-run
 fi
 if ((run)); then

@@ -9,10 +9,25 @@ use nix::errno::Errno;
 use nix::fcntl::OFlag;
 use std::path::{Path, PathBuf};
 
-/// What a device that cannot be opened is. The Pi build (`pi`: DRM/KMS and libinput)
-/// opens the devices itself: a FAIL. A desktop build draws and reads input through the
-/// window system, which opens them: a WARN.
-pub const UNOPENABLE: Status = if cfg!(feature = "pi") { Status::Fail } else { Status::Warn };
+/// What a device that cannot be opened is. A kiosk on the screen itself (`pi`: DRM/KMS
+/// and libinput, chosen when no window system answers, as on the appliance) opens the
+/// devices itself: a FAIL. In a window (a desktop, the demo) the window system opens them:
+/// a WARN.
+pub fn unopenable() -> Status {
+    let windowed = ["DISPLAY", "WAYLAND_DISPLAY"].iter().any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()));
+    let backend = std::env::var("SLINT_BACKEND").unwrap_or_default();
+    unopenable_when(cfg!(feature = "pi"), windowed, &backend)
+}
+
+/// `unopenable()` for a build with or without the screen backend (`pi`), a window system
+/// there or not, and Slint's `SLINT_BACKEND`.
+fn unopenable_when(screen_backend: bool, windowed: bool, slint_backend: &str) -> Status {
+    let on_screen = slint_backend.eq_ignore_ascii_case("linuxkms") || (!windowed && slint_backend.is_empty());
+    match screen_backend && on_screen {
+        true => Status::Fail,
+        false => Status::Warn,
+    }
+}
 
 /// Where the devices are listed and where their nodes are: `/sys/class/…` and `/dev/…`,
 /// or a test's folders.
@@ -22,7 +37,7 @@ pub struct Places {
     pub dev_input: PathBuf,
     pub sys_drm: PathBuf,
     pub dev_dri: PathBuf,
-    /// What a device that cannot be opened is (`UNOPENABLE`).
+    /// What a device that cannot be opened is (`unopenable()`).
     pub unopenable: Status,
 }
 
@@ -33,7 +48,7 @@ impl Default for Places {
             dev_input: "/dev/input".into(),
             sys_drm: "/sys/class/drm".into(),
             dev_dri: "/dev/dri".into(),
-            unopenable: UNOPENABLE,
+            unopenable: unopenable(),
         }
     }
 }
@@ -129,6 +144,15 @@ pub fn screen_device(places: &Places) -> Option<Result<String, Line>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_device_the_kiosk_opens_itself_fails_and_one_a_window_system_opens_warns() {
+        assert_eq!(unopenable_when(true, false, ""), Status::Fail, "the appliance: no window system");
+        assert_eq!(unopenable_when(true, true, "linuxkms"), Status::Fail, "the service names the screen backend");
+        assert_eq!(unopenable_when(true, true, ""), Status::Warn, "a desktop: the window system opens them");
+        assert_eq!(unopenable_when(true, false, "winit"), Status::Warn, "a window asked for");
+        assert_eq!(unopenable_when(false, false, "linuxkms"), Status::Warn, "a build without the screen backend");
+    }
 
     /// Folders standing for sysfs and /dev, with one touch screen (event0) and one
     /// keyboard (event1) listed, and DRM card1 with a connected screen.
