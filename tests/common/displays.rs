@@ -24,6 +24,12 @@ impl Display {
         }
     }
 
+    /// A low screen, as ui/widgets/screen-frame.slint decides it (`low`): a landscape panel
+    /// where four tools of 20.4 mm and their five 3 mm gaps do not stand one above the other.
+    pub fn low(&self) -> bool {
+        self.w > self.h && 4.0 * 20.4 + 5.0 * 3.0 > self.h / self.config().px_per_mm()
+    }
+
     /// `WIDTHxHEIGHT`, as `guichet screenshot --size` takes it.
     pub fn size_arg(&self) -> String {
         format!("{}x{}", self.w, self.h)

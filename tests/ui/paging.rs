@@ -36,11 +36,13 @@ fn pages(r: &crate::common::Rig) -> usize {
         .unwrap_or(1)
 }
 
+/// A table's first line: `first`, then the lists' names.
+fn header(first: &str) -> String {
+    LISTS.iter().fold(first.to_string(), |line, name| format!("{line} {name:>9}"))
+}
+
 fn page_table() -> Result<(), Failed> {
-    let mut table = format!("{:<6} {:<7}", "lang", "print");
-    for name in LISTS {
-        table.push_str(&format!(" {name:>9}"));
-    }
+    let mut table = header(&format!("{:<6} {:<7}", "lang", "print"));
     let mut over = Vec::new();
     for large in [false, true] {
         let r = sized_rig(1280.0, 800.0, large);
@@ -69,6 +71,37 @@ fn page_table() -> Result<(), Failed> {
     }
     println!("pages per list screen, 1280×800 px, 217×136 mm:\n{table}");
     ensure!(over.is_empty(), "over the target:\n{}\n{table}", over.join("\n"));
+    low_table()
+}
+
+/// The same on the low screen (the first 7" panel, 800×480 px, 154×86 mm), in normal
+/// print: one or two rows a page there. Each list held at the most measured on
+/// 2026-12-06 with rows 2 mm apart in every list (with 3 mm, Arabic "have" and the Arabic
+/// and Turkish procedures took a page more), so a layout that takes more pages fails.
+fn low_table() -> Result<(), Failed> {
+    // language, theme, procedure, have, priority, settings (LISTS' order).
+    const MOST_LOW: [usize; 6] = [2, 10, 3, 7, 5, 4];
+    let d = crate::pages::DISPLAYS.into_iter().find(|d| d.low()).ok_or("no low display")?;
+    let r = display_rig(d, false);
+    let mut table = header(&format!("{:<6}", "lang"));
+    let mut over = Vec::new();
+    for lang in Lang::ALL {
+        table.push_str(&format!("\n{:<6}", lang.code()));
+        for (name, most) in LISTS.into_iter().zip(MOST_LOW) {
+            show(&r, name, lang);
+            let n = pages(&r);
+            close_overlays(&r);
+            table.push_str(&format!(" {n:>9}"));
+            if n > most {
+                over.push(format!("{} {name}: {n} pages (at most {most})", lang.code()));
+            }
+        }
+    }
+    println!(
+        "pages per list screen, {} ({}×{} px, {}×{} mm), normal print:\n{table}",
+        d.name, d.w, d.h, d.w_mm, d.h_mm
+    );
+    ensure!(over.is_empty(), "more pages than measured:\n{}\n{table}", over.join("\n"));
     Ok(())
 }
 
@@ -113,10 +146,13 @@ fn cells(r: &crate::common::Rig, lang: Lang, pager_top: f32) -> Vec<(f32, f32)> 
 fn rows_that_fit() -> Result<(), Failed> {
     let mut roomy = Vec::new();
     for (size_index, (d, large)) in SIZES.into_iter().enumerate() {
-        let gap = 3.0 * d.config().px_per_mm();
+        let mm = d.config().px_per_mm();
+        let gap = 3.0 * mm;
         let print = if large { "large" } else { "normal" };
         for lang in sample_languages(size_index) {
             for name in PAGED {
+                // Rows stand 2 mm apart on a low screen, and the languages in large print.
+                let row_gap = if d.low() || (large && name == "language") { 2.0 * mm } else { gap };
                 let r = display_rig(d, large);
                 show(&r, name, lang);
                 for page in 1..12 {
@@ -138,11 +174,11 @@ fn rows_that_fit() -> Result<(), Failed> {
                     };
                     let next = next_bottom - top;
                     // Half a pixel of slack, as core::paging allows (layout lengths are rounded).
-                    if bottom + gap + next <= pager_top - gap + 0.5 {
+                    if bottom + row_gap + next <= pager_top - gap + 0.5 {
                         roomy.push(format!(
                             "{} {print} {lang} {name} page {page}: the next row ({next:.1} px) fits in its {:.1} px left empty",
                             d.name,
-                            pager_top - gap - bottom - gap
+                            pager_top - gap - bottom - row_gap
                         ));
                     }
                 }
