@@ -2,14 +2,25 @@
 //! (a newer one replaces one not taken yet); the speech thread takes them and calls the
 //! engine; the watchdog declares speech lost when an engine call overruns its limit
 //! (speech-dispatcher's library waits for ever on a server that stopped answering).
+//! An engine call that fails (the server crashed or was killed: its connection is closed)
+//! gets a new connection, which starts a new server, and the sentence is said again;
+//! a second failure soon after declares speech lost.
 
-use super::{punctuation, SpeakerFactory, SpeechError, Voice};
+use super::{punctuation, Speaker, SpeakerFactory, SpeechError, Voice};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
+#[derive(Clone)]
 enum Msg {
     Say(String, Voice),
     Stop,
+}
+
+fn say(engine: &mut Box<dyn Speaker>, msg: &Msg) -> Result<(), SpeechError> {
+    match msg {
+        Msg::Say(text, voice) => engine.speak(text, *voice),
+        Msg::Stop => engine.stop(),
+    }
 }
 
 /// Called once when speech stops working (the engine could not start, failed, or did not
@@ -27,11 +38,19 @@ pub struct Limits {
     /// One sentence handed over with its language, volume and rate, or a stop
     /// (milliseconds when speech-dispatcher is well).
     pub call: Duration,
+    /// A failed engine gets a new connection, unless it is itself a new connection made
+    /// this recently (a server that dies again at once is not started for ever: speech
+    /// is lost).
+    pub reconnect_gap: Duration,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { start: Duration::from_secs(180), call: Duration::from_secs(30) }
+        Limits {
+            start: Duration::from_secs(180),
+            call: Duration::from_secs(30),
+            reconnect_gap: Duration::from_secs(60),
+        }
     }
 }
 
@@ -99,6 +118,35 @@ impl Shared {
         first
     }
 
+    /// The speech thread's work: connects, then says each message taken. `Err(Some(e))`:
+    /// the engine failed for good (speech lost); `Err(None)`: the watchdog gave up on a
+    /// call, or the handle is gone.
+    fn serve(&self, mut factory: SpeakerFactory, limits: Limits) -> Result<(), Option<SpeechError>> {
+        let connect = |factory: &mut SpeakerFactory| match self.guarded("connexion", limits.start, factory) {
+            Some(result) => result.map_err(Some),
+            None => Err(None),
+        };
+        let mut engine = connect(&mut factory)?;
+        let mut reconnected: Option<Instant> = None;
+        while let Some(msg) = self.take() {
+            let said = |engine: &mut Box<dyn Speaker>| match self.guarded("phrase", limits.call, || say(engine, &msg)) {
+                Some(result) => result.map_err(Some),
+                None => Err(None),
+            };
+            let Err(failed) = said(&mut engine) else { continue };
+            let e = failed.ok_or(None)?;
+            if reconnected.is_some_and(|at| at.elapsed() < limits.reconnect_gap) {
+                return Err(Some(e));
+            }
+            eprintln!("guichet: speech: {e}; connecting again");
+            drop(engine);
+            engine = connect(&mut factory)?;
+            reconnected = Some(Instant::now());
+            said(&mut engine)?;
+        }
+        Ok(())
+    }
+
     /// The watchdog: waits while the engine is idle or within its limit; when a call
     /// overruns, declares speech lost. Ends when speech is lost or the handle is gone.
     fn watch(&self, on_unavailable: &OnUnavailable) {
@@ -163,22 +211,7 @@ impl SpeechHandle {
                     on_unavailable(e.to_string());
                 }
             };
-            let mut engine = match worker.guarded("connexion", limits.start, factory) {
-                Some(Ok(engine)) => engine,
-                Some(Err(e)) => return fail(e),
-                None => return,
-            };
-            while let Some(msg) = worker.take() {
-                let result = worker.guarded("phrase", limits.call, || match msg {
-                    Msg::Say(text, voice) => engine.speak(&text, voice),
-                    Msg::Stop => engine.stop(),
-                });
-                match result {
-                    Some(Ok(())) => {}
-                    Some(Err(e)) => return fail(e),
-                    None => return,
-                }
-            }
+            worker.serve(factory, limits).unwrap_or_else(|e| e.map_or((), fail));
         });
         for (what, result) in [("speech", spawned), ("speech watchdog", watchdog)] {
             if let Err(e) = result {
@@ -221,136 +254,5 @@ impl Drop for SpeechHandle {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::speech::{Heard, RecordingSpeaker, Speaker, Transcript};
-    use std::sync::mpsc;
-
-    /// An engine that says what it is asked until it is asked `hang_at`, then never
-    /// returns (speech-dispatcher accepting a sentence and going silent), or fails.
-    struct Faulty {
-        heard: Transcript,
-        hang_at: &'static str,
-        fail: bool,
-        never: mpsc::Receiver<()>,
-    }
-
-    impl Speaker for Faulty {
-        fn speak(&mut self, text: &str, voice: Voice) -> Result<(), SpeechError> {
-            if text == self.hang_at {
-                if self.fail {
-                    return Err(SpeechError("connection closed".into()));
-                }
-                let _ = self.never.recv();
-            }
-            self.heard.push(Heard::Said { text: text.to_string(), voice });
-            Ok(())
-        }
-        fn stop(&mut self) -> Result<(), SpeechError> {
-            Ok(())
-        }
-    }
-
-    fn reports() -> (OnUnavailable, mpsc::Receiver<String>) {
-        let (tx, rx) = mpsc::channel();
-        (
-            Box::new(move |e| {
-                let _ = tx.send(e);
-            }),
-            rx,
-        )
-    }
-
-    const SHORT: Limits = Limits { start: Duration::from_millis(300), call: Duration::from_millis(300) };
-
-    /// The UI's calls return at once however the engine is (stuck included).
-    fn say_many_quickly(speech: &SpeechHandle) {
-        let started = Instant::now();
-        for n in 0..10_000 {
-            speech.say(&format!("Écran {n}"), Voice::default());
-            if n % 100 == 0 {
-                speech.stop();
-            }
-        }
-        assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
-    }
-
-    #[test]
-    fn an_engine_that_never_connects_is_declared_lost_and_never_blocks_the_ui() {
-        let (on_unavailable, rx) = reports();
-        let (_keep, never) = mpsc::channel::<()>();
-        let started = Instant::now();
-        let speech = SpeechHandle::spawn_with(
-            Box::new(move || {
-                let _ = never.recv();
-                Err(SpeechError("unreachable".into()))
-            }),
-            on_unavailable,
-            SHORT,
-        );
-        say_many_quickly(&speech);
-        let why = rx.recv_timeout(Duration::from_secs(3)).expect("declared lost");
-        assert!(started.elapsed() >= SHORT.start, "{:?}", started.elapsed());
-        assert_eq!(why, "speech-dispatcher n'a pas répondu en 0.3 s (connexion) : redémarrez la borne");
-        say_many_quickly(&speech);
-        assert!(rx.recv_timeout(Duration::from_millis(500)).is_err(), "reported once");
-    }
-
-    #[test]
-    fn an_engine_that_hangs_or_fails_mid_sentence_is_reported_once() {
-        for fail in [false, true] {
-            let heard = Transcript::default();
-            let (_keep, never) = mpsc::channel::<()>();
-            let engine = Faulty { heard: heard.clone(), hang_at: "Deux", fail, never };
-            let (on_unavailable, rx) = reports();
-            let speech = SpeechHandle::spawn_with(
-                Box::new(move || Ok(Box::new(engine) as Box<dyn Speaker>)),
-                on_unavailable,
-                SHORT,
-            );
-            speech.say("Un", Voice::default());
-            assert!(heard.wait_for(Duration::from_secs(2), |h| h.len() == 1));
-            speech.say("Deux", Voice::default());
-            let why = rx.recv_timeout(Duration::from_secs(3)).expect("declared lost");
-            let expected = if fail {
-                "speech engine: connection closed"
-            } else {
-                "speech-dispatcher n'a pas répondu en 0.3 s (phrase) : redémarrez la borne"
-            };
-            assert_eq!(why, expected);
-            say_many_quickly(&speech);
-            assert!(rx.recv_timeout(Duration::from_millis(500)).is_err(), "reported once");
-            assert_eq!(heard.said(), ["Un"], "nothing more asked of a lost engine");
-        }
-    }
-
-    #[test]
-    fn handle_forwards_and_dedups_and_reports_a_dead_engine() {
-        let transcript = Transcript::default();
-        let t = transcript.clone();
-        let speech = SpeechHandle::spawn(
-            Box::new(move || Ok(Box::new(RecordingSpeaker(t)) as Box<dyn Speaker>)),
-            Box::new(|_| {}),
-        );
-        speech.say("Bonjour", Voice::default());
-        assert!(transcript.wait_for(Duration::from_secs(2), |h| h.len() == 1));
-        // The same text again within 300 ms is not sent at all.
-        speech.say("Bonjour", Voice::default());
-        speech.say("Au revoir", Voice::default());
-        let last_is = |h: &[Heard]| matches!(h.last(), Some(Heard::Said { text, .. }) if text == "Au revoir");
-        assert!(transcript.wait_for(Duration::from_secs(2), last_is));
-        assert_eq!(transcript.said(), vec!["Bonjour", "Au revoir"]);
-        speech.stop();
-        assert!(transcript.wait_for(Duration::from_secs(2), |h| h.last() == Some(&Heard::Stopped)));
-
-        let (tx, rx) = mpsc::channel();
-        let dead = SpeechHandle::spawn(
-            Box::new(|| Err(SpeechError("no daemon".into()))),
-            Box::new(move |e| {
-                let _ = tx.send(e);
-            }),
-        );
-        dead.say("x", Voice::default());
-        assert!(rx.recv_timeout(Duration::from_secs(2)).unwrap().contains("no daemon"));
-    }
-}
+#[path = "handle_tests.rs"]
+mod tests;

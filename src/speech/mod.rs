@@ -121,8 +121,9 @@ impl Speaker for RecordingSpeaker {
 
 /// A factory for a recording speaker writing into `transcript` (tests, screenshots, benches).
 pub fn recording(transcript: Transcript) -> SpeakerFactory {
-    Box::new(move || Ok(Box::new(RecordingSpeaker(transcript)) as Box<dyn Speaker>))
+    Box::new(move || Ok(Box::new(RecordingSpeaker(transcript.clone())) as Box<dyn Speaker>))
 }
 
-/// Builds the engine on the speech thread (some engines are not `Send`).
-pub type SpeakerFactory = Box<dyn FnOnce() -> Result<Box<dyn Speaker>, SpeechError> + Send>;
+/// Builds the engine on the speech thread (some engines are not `Send`); called again to
+/// connect afresh when the engine fails (speech-dispatcher crashed or was killed).
+pub type SpeakerFactory = Box<dyn FnMut() -> Result<Box<dyn Speaker>, SpeechError> + Send>;

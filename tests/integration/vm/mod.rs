@@ -140,7 +140,7 @@ fn the_appliance_installs_offline_boots_on_drm_and_serves_visitors_and_staff() {
     kiosk.doctor_in_sandbox();
     kiosk.watchdog_restarts_a_frozen_kiosk(&number);
 
-    // ---- A power cut in the middle of a ticket.
+    // ---- speech-dispatcher killed, then a power cut in the middle of a ticket.
     let before = kiosk.tickets();
     kiosk.start_ticket_and_cut_power();
     drop(kiosk);

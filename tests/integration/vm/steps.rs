@@ -364,12 +364,21 @@ impl<'a> Kiosk<'a> {
         self.wait_on_screen();
     }
 
-    /// A visit to the summary, "Prendre mon ticket", and the plug pulled at once.
+    /// speech-dispatcher killed under the running kiosk (as a crash would), then a visit
+    /// to the summary, spoken all the same (the kiosk connects again, which starts a new
+    /// server), "Prendre mon ticket", and the plug pulled at once.
     pub fn start_ticket_and_cut_power(&self) {
         self.rig.kiosk.show(guichet::core::journey::Screen::Attract, guichet::core::lang::Lang::Fr);
         self.rig.settle();
+        let (code, since, err) = self.m.run("date +%s; pkill -KILL -x speech-dispatch", MINUTE);
+        assert_eq!(code, 0, "no speech-dispatcher to kill under the kiosk: {err}");
         self.start_by_keys();
         self.to_ticket_button(false);
+        let script = format!("journalctl -u guichet --no-pager -o cat --since @{}", since.trim());
+        let log = self.m.run(&script, MINUTE).1;
+        let again: Vec<&str> = log.lines().filter(|l| l.contains("connecting again")).collect();
+        assert!(!again.is_empty(), "the kiosk did not connect to speech again after the kill:\n{log}");
+        println!("speech-dispatcher killed: {}", again.join(" / "));
         let c = self.centre("Prendre mon ticket");
         self.m.touch(c.x, c.y, 80);
         std::thread::sleep(Duration::from_millis(300));
