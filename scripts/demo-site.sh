@@ -47,7 +47,8 @@ if ! "$bin" --data-dir "$root/entree" staff list | cut -f1 | grep -qx demo; then
   echo "demo-accueil-2026" | "$bin" --data-dir "$root/entree" staff add demo --password-stdin
 fi
 echo "site demo: console http://127.0.0.1:$port (demo / demo-accueil-2026); two kiosks, one queue"
-if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+# The windows are X11 (a Wayland desktop has XWayland and sets DISPLAY).
+if [ -z "${DISPLAY:-}" ]; then
   n=$((100 + RANDOM % 400))
   while [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
   Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &

@@ -16,7 +16,8 @@ if [ "${1:-}" = "--site" ]; then
   shift
   GUICHET_BIN=$bin exec scripts/demo-site.sh "$@"
 fi
-if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+# The window is X11 (a Wayland desktop has XWayland and sets DISPLAY).
+if [ -n "${DISPLAY:-}" ]; then
   exec $bin kiosk "$@"
 else
   echo "No display: running the kiosk in a virtual display (xvfb-run). The staff console still works."
