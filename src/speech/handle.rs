@@ -195,8 +195,9 @@ impl SpeechHandle {
     }
 
     /// Starts the speech thread. `on_unavailable` runs once (on the speech thread or the
-    /// watchdog's) if the engine cannot start, fails, or overruns a limit: the kiosk then
-    /// shows its text-only notice. A stuck engine call is abandoned with its thread.
+    /// watchdog's) if the engine cannot start, fails again on its new connection, or
+    /// overruns a limit: the kiosk then shows its text-only notice. A stuck engine call is
+    /// abandoned with its thread.
     pub fn spawn_with(factory: SpeakerFactory, on_unavailable: OnUnavailable, limits: Limits) -> SpeechHandle {
         let shared = Arc::new(Shared::default());
         let on_unavailable = Arc::new(on_unavailable);

@@ -79,16 +79,24 @@ pub fn ticket_by_token(db: &dyn Db, token: &str) -> Result<Option<TicketRow>, St
 /// A ticket's place in arrival order: twice its id (ids are given in commit order, whatever
 /// the clocks say), or, for a ticket of a kiosk's local series handed over once the site
 /// was back (`seq` below zero, `series.rs`), just before the first ticket the site gave
-/// after it that day (by the times the kiosks' clocks wrote: the only witness there is).
-const ARRIVAL: &str = "CASE WHEN t.seq >= 0 THEN 2 * t.id ELSE COALESCE((SELECT 2 * min(s.id) - 1 FROM tickets s
-     WHERE s.seq >= 0 AND s.service_day = t.service_day AND s.issued_at > t.issued_at), 2 * t.id) END";
+/// after it that day, else just after the site's last ticket that day (by the times the
+/// kiosks' clocks wrote: the only witness there is). Local tickets sharing a place keep
+/// the order of those times (`ARRIVAL_TIES`), not the order their kiosks came back in: a
+/// test saw two kiosks' tickets swapped when the second kiosk handed over first.
+const ARRIVAL: &str = "CASE WHEN t.seq >= 0 THEN 2 * t.id ELSE COALESCE(
+       (SELECT 2 * min(s.id) - 1 FROM tickets s
+         WHERE s.seq >= 0 AND s.service_day = t.service_day AND s.issued_at > t.issued_at),
+       (SELECT 2 * max(s.id) + 1 FROM tickets s WHERE s.seq >= 0 AND s.service_day = t.service_day),
+       2 * t.id) END";
+/// What orders tickets of one place: their issue times, then their ids.
+const ARRIVAL_TIES: &str = "t.issued_at, t.id";
 
 /// Open tickets (waiting, called, in service) in calling order: uses the partial index,
 /// so it stays fast however long the history grows.
 pub fn open_tickets(db: &dyn Db) -> Result<Vec<TicketRow>, StoreError> {
     let sql = format!(
         "SELECT {COLUMNS} FROM tickets t WHERE status IN ('waiting', 'called', 'in_service')
-         ORDER BY status = 'waiting', priority IS NULL, {ARRIVAL}"
+         ORDER BY status = 'waiting', priority IS NULL, {ARRIVAL}, {ARRIVAL_TIES}"
     );
     db.query(&sql, &[])?.iter().map(ticket).collect()
 }
@@ -97,8 +105,9 @@ pub fn open_tickets(db: &dyn Db) -> Result<Vec<TicketRow>, StoreError> {
 pub fn waiting(db: &dyn Db, queue: Option<char>) -> Result<Vec<Waiting>, StoreError> {
     let rows = db.query(
         &format!(
-            "SELECT id, priority IS NOT NULL, {ARRIVAL} AS arrival FROM tickets t
-             WHERE status = 'waiting' AND (?1 IS NULL OR COALESCE(moved_to, queue) = ?1) ORDER BY arrival"
+            "SELECT id, priority IS NOT NULL, row_number() OVER (ORDER BY {ARRIVAL}, {ARRIVAL_TIES}) AS arrival
+             FROM tickets t WHERE status = 'waiting' AND (?1 IS NULL OR COALESCE(moved_to, queue) = ?1)
+             ORDER BY arrival"
         ),
         args![queue.map(String::from)],
     )?;
