@@ -10,7 +10,6 @@ use super::{punctuation, Speaker, SpeakerFactory, SpeechError, Voice};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-#[derive(Clone)]
 enum Msg {
     Say(String, Voice),
     Stop,
@@ -109,6 +108,17 @@ impl Shared {
         (!slot.lost).then_some(result)
     }
 
+    /// `guarded` for an engine call that may fail: `Err(None)` when the watchdog gave up
+    /// on it, `Err(Some(e))` when it failed.
+    fn attempt<T>(
+        &self,
+        what: &'static str,
+        limit: Duration,
+        call: impl FnOnce() -> Result<T, SpeechError>,
+    ) -> Result<T, Option<SpeechError>> {
+        self.guarded(what, limit, call).ok_or(None)?.map_err(Some)
+    }
+
     /// Marks speech lost; true for the first caller only (who reports it).
     fn lose(&self) -> bool {
         let mut slot = self.lock();
@@ -122,17 +132,10 @@ impl Shared {
     /// the engine failed for good (speech lost); `Err(None)`: the watchdog gave up on a
     /// call, or the handle is gone.
     fn serve(&self, mut factory: SpeakerFactory, limits: Limits) -> Result<(), Option<SpeechError>> {
-        let connect = |factory: &mut SpeakerFactory| match self.guarded("connexion", limits.start, factory) {
-            Some(result) => result.map_err(Some),
-            None => Err(None),
-        };
-        let mut engine = connect(&mut factory)?;
+        let mut engine = self.attempt("connexion", limits.start, &mut factory)?;
         let mut reconnected: Option<Instant> = None;
         while let Some(msg) = self.take() {
-            let said = |engine: &mut Box<dyn Speaker>| match self.guarded("phrase", limits.call, || say(engine, &msg)) {
-                Some(result) => result.map_err(Some),
-                None => Err(None),
-            };
+            let said = |engine: &mut Box<dyn Speaker>| self.attempt("phrase", limits.call, || say(engine, &msg));
             let Err(failed) = said(&mut engine) else { continue };
             let e = failed.ok_or(None)?;
             if reconnected.is_some_and(|at| at.elapsed() < limits.reconnect_gap) {
@@ -140,7 +143,7 @@ impl Shared {
             }
             eprintln!("guichet: speech: {e}; connecting again");
             drop(engine);
-            engine = connect(&mut factory)?;
+            engine = self.attempt("connexion", limits.start, &mut factory)?;
             reconnected = Some(Instant::now());
             said(&mut engine)?;
         }
