@@ -46,6 +46,7 @@ for s in attract theme have ticket; do
   shot 7in-portrait "$s" fr "$s-fr-7in-portrait"
 done
 shot 7in-landscape procedure ar procedure-ar-7in-landscape
+shot 7in-landscape have uk have-uk-7in-landscape
 # The first 7" Touch Display's low-screen frame (three named tools in the rail, Back in
 # the action row): its ticket and a list in Arabic and Ukrainian too.
 for lang in ar uk; do
