@@ -182,8 +182,16 @@ fn position_of(r: &Rig, label: &str) -> Option<(f32, f32)> {
 /// action at the bottom of the end side, the page button on the start side of the
 /// action row, never among the tools.
 fn constant_places() -> Result<(), Failed> {
-    for large in [false, true] {
-        let r = crate::pages::sized_rig(1280.0, 800.0, large);
+    // The 10.1" panel in both print sizes, and the low screen (the first 7" panel), where
+    // Back stands in the action row: at the same spot whatever the row's height, and
+    // its place left empty where there is no way back.
+    let low = crate::pages::DISPLAYS.into_iter().find(|d| d.low()).ok_or("no low display")?;
+    let rigs = [
+        (crate::pages::sized_rig(1280.0, 800.0, false), 1280.0, 800.0),
+        (crate::pages::sized_rig(1280.0, 800.0, true), 1280.0, 800.0),
+        (crate::pages::display_rig(low, false), low.w, low.h),
+    ];
+    for (r, w, h) in rigs {
         let mut seen: Vec<(String, (f32, f32), &str)> = Vec::new();
         for name in screens::ALL {
             show(&r, name, Lang::Fr);
@@ -212,7 +220,7 @@ fn constant_places() -> Result<(), Failed> {
                     let (p, s) = (e.absolute_position(), e.size());
                     ensure!(p.x > tools_end, "{name}: {main} at x={} is not after the tools", p.x);
                     ensure!(
-                        1280.0 - (p.x + s.width) < 30.0 && 800.0 - (p.y + s.height) < 30.0,
+                        w - (p.x + s.width) < 30.0 && h - (p.y + s.height) < 30.0,
                         "{name}: {main} is not at the bottom right: {p:?} {s:?}"
                     );
                 }
@@ -221,7 +229,7 @@ fn constant_places() -> Result<(), Failed> {
                 if let Some(e) = r.find(pager).last() {
                     let (p, s) = (e.absolute_position(), e.size());
                     ensure!(
-                        p.x > tools_end && 800.0 - (p.y + s.height) < 30.0,
+                        p.x > tools_end && h - (p.y + s.height) < 30.0,
                         "{name}: the page button {pager} stands among the tools: {p:?} {s:?}"
                     );
                 }
