@@ -131,7 +131,23 @@ pub fn service_times(db: &dyn Db, day: &str, queue: char) -> Result<Vec<i64>, St
 #[derive(Clone)]
 pub struct ReadPool {
     source: Source,
-    idle: Arc<Mutex<Vec<Idle>>>,
+    idle: Arc<Mutex<IdleList>>,
+}
+
+/// The connections waiting in a pool. Closing a PostgreSQL client blocks on a small
+/// runtime of its own, which panics (and aborts, in a destructor) inside tokio's: a
+/// console's server dropped its store's last pool there when it stopped. The last
+/// pool's idle site clients are closed on a thread of their own instead.
+#[derive(Default)]
+struct IdleList(Vec<Idle>);
+
+impl Drop for IdleList {
+    fn drop(&mut self) {
+        let site: Vec<Idle> = self.0.drain(..).filter(|c| matches!(c, Idle::Site(_))).collect();
+        if !site.is_empty() {
+            let _ = std::thread::Builder::new().name("site-close".into()).spawn(move || drop(site));
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -147,11 +163,11 @@ enum Idle {
 
 impl ReadPool {
     pub fn new(path: PathBuf) -> ReadPool {
-        ReadPool { source: Source::File(path), idle: Arc::new(Mutex::new(Vec::new())) }
+        ReadPool { source: Source::File(path), idle: Arc::default() }
     }
 
     pub(super) fn postgres(link: super::SiteLink) -> ReadPool {
-        ReadPool { source: Source::Site(Box::new(link)), idle: Arc::new(Mutex::new(Vec::new())) }
+        ReadPool { source: Source::Site(Box::new(link)), idle: Arc::default() }
     }
 
     fn connect(&self) -> Result<Idle, StoreError> {
@@ -170,7 +186,7 @@ impl ReadPool {
 
     /// Runs `f` on a read-only connection (blocking: call from a worker thread).
     pub fn with<T>(&self, f: impl FnOnce(&dyn Db) -> Result<T, StoreError>) -> Result<T, StoreError> {
-        let pooled = self.idle.lock().ok().and_then(|mut v| v.pop());
+        let pooled = self.idle.lock().ok().and_then(|mut v| v.0.pop());
         let (result, back) = match pooled.map_or_else(|| self.connect(), Ok)? {
             Idle::File(conn) => (f(&conn), Some(Idle::File(conn))),
             Idle::Site(client) => {
@@ -182,7 +198,7 @@ impl ReadPool {
             }
         };
         if let (Some(conn), Ok(mut v)) = (back, self.idle.lock()) {
-            v.push(conn);
+            v.0.push(conn);
         }
         result
     }

@@ -205,3 +205,20 @@ fn a_kiosk_s_call_for_help_reaches_every_console_and_their_answer_the_kiosk() {
     assert!(matches!(next_event(&mut heard), DomainEvent::HelpCancelled { .. }));
     assert!(console.open_help().wait().unwrap().is_empty());
 }
+
+/// A console's server stops inside its tokio runtime; when the console's read pool was
+/// the last, its idle site connections closed there and the process aborted ("Cannot
+/// start a runtime from within a runtime", a panic in a destructor): found by the site's
+/// bench, whose consoles had stores of their own.
+#[test]
+fn a_site_read_pool_dropped_inside_a_runtime_closes_its_connections_without_aborting() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut stores = site(1, &dir.path().join("site"));
+    let store = stores.remove(0);
+    store.issue(request('A', false)).wait().unwrap();
+    let pool = store.reader();
+    assert_eq!(pool.with(|c| read::waiting(c, None)).unwrap().len(), 1);
+    drop(store);
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    runtime.block_on(async move { drop(pool) });
+}
