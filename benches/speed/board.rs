@@ -10,16 +10,16 @@ use guichet::core::lang::Lang;
 use guichet::staff::{self, Console, ConsoleConfig};
 use guichet::store::Store;
 use std::io::{BufRead, BufReader, Write};
-use std::net::TcpStream;
+use std::net::{SocketAddr, TcpStream};
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const BOARDS: usize = 4;
+pub const BOARDS: usize = 4;
 const CALLS: usize = 200;
 
 /// A board: reads its stream and sends (call id, when read) for each call.
-fn board(addr: std::net::SocketAddr, key: String, seen: mpsc::Sender<(i64, Instant)>) {
+fn board(addr: SocketAddr, key: String, seen: mpsc::Sender<(i64, Instant)>) {
     let mut stream = TcpStream::connect(addr).expect("connect");
     write!(stream, "GET /board/events?key={key} HTTP/1.1\r\nHost: bench\r\n\r\n").expect("request");
     let reader = BufReader::new(stream);
@@ -45,19 +45,31 @@ pub fn run(t: &mut Table) {
     let console = Console::new(store.clone(), catalogue, ConsoleConfig::default());
     let server = staff::spawn(console, "127.0.0.1:0".parse().expect("addr")).expect("console");
     let key = store.new_board_key().wait().expect("key");
+    let (commits, latencies) = boards_hear(&store, &store, server.addr, &key);
+    let (text, _) = p50_p99(commits);
+    t.track("desk: call next committed", text);
+    let (text, p99) = p50_p99(latencies);
+    t.at_most(format!("call → {BOARDS} boards' live streams"), text, p99, 100.0, "p99 ≤ 100 ms");
+    server.stop();
+    follower(t, &store, dir.path(), &key);
+}
+
+/// `BOARDS` boards listen on `console` with `key`; `issuer` issues and `desk` calls, `CALLS`
+/// times: the desk's commits, and from each "call next" to each board reading the call.
+pub fn boards_hear(desk: &Store, issuer: &Store, console: SocketAddr, key: &str) -> (Vec<Duration>, Vec<Duration>) {
     let (tx, rx) = mpsc::channel();
     for _ in 0..BOARDS {
-        let (tx, key, addr) = (tx.clone(), key.clone(), server.addr);
-        std::thread::spawn(move || board(addr, key, tx));
+        let (tx, key) = (tx.clone(), key.to_string());
+        std::thread::spawn(move || board(console, key, tx));
     }
     std::thread::sleep(Duration::from_millis(500)); // every board listening
     let request = request(Lang::Fr);
     let mut latencies = Vec::with_capacity(CALLS * BOARDS);
     let mut commits = Vec::with_capacity(CALLS);
     for i in 0..CALLS {
-        store.issue(request.clone()).wait().expect("issue");
+        issuer.issue(request.clone()).wait().expect("issue");
         let started = Instant::now();
-        store.call_next(format!("Bureau {}", i % 3), None).wait().expect("call");
+        desk.call_next(format!("Bureau {}", i % 3), None).wait().expect("call");
         commits.push(started.elapsed());
         let id = (i + 1) as i64;
         let mut heard = 0;
@@ -68,12 +80,7 @@ pub fn run(t: &mut Table) {
             heard += 1;
         }
     }
-    let (text, _) = p50_p99(commits);
-    t.track("desk: call next committed", text);
-    let (text, p99) = p50_p99(latencies);
-    t.at_most(format!("call → {BOARDS} boards' live streams"), text, p99, 100.0, "p99 ≤ 100 ms");
-    server.stop();
-    follower(t, &store, dir.path(), &key);
+    (commits, latencies)
 }
 
 /// A board on a second Pi: the same calls over HTTPS, through `guichet board --follow`'s

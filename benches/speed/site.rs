@@ -1,12 +1,16 @@
 //! A site's shared queue on PostgreSQL (a throwaway cluster of Debian's server, on a
 //! Unix socket, fsync off): kiosks issuing at once, desks calling at once, and a change
 //! heard by every other process's store (LISTEN/NOTIFY), each store with its own
-//! connections as separate processes have.
+//! connections as separate processes have; then the same path to what staff see: a kiosk's
+//! ticket to the queue pages of two consoles, and a desk's call to the boards, each of
+//! kiosk, desk and consoles with its own store on the site's database.
 
 use super::http::request;
 use super::table::{p50_p99, Table};
+use super::{board, console};
 use guichet::clock::SystemClock;
 use guichet::core::lang::Lang;
+use guichet::staff::{self, Console, ConsoleConfig};
 use guichet::store::{Cluster, DomainEvent, Store, StoreError};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -35,6 +39,7 @@ pub fn run(t: &mut Table) {
     issuing(t, open("issue"));
     calling(t, open("call"));
     hearing(t, open("hear"));
+    live(t, open("live"));
 }
 
 fn issuing(t: &mut Table, open: impl Fn() -> Store) {
@@ -150,4 +155,41 @@ fn hearing(t: &mut Table, open: impl Fn() -> Store) {
         "p99 ≤ 100 ms",
     );
     drop(consoles);
+}
+
+/// Two consoles, each its own store on the site's database (as on two Pis), five queue pages
+/// spread over them and four boards on the second; the kiosk and the desk are stores of
+/// their own too. From the kiosk's issue to every page showing the number, and from the
+/// desk's "call next" to every board reading the call.
+fn live(t: &mut Table, open: impl Fn() -> Store) {
+    let catalogue = Arc::new(guichet::assets::load_catalogue(None).expect("catalogue"));
+    let servers: Vec<_> = (0..2)
+        .map(|_| {
+            let console = Console::new(open(), catalogue.clone(), ConsoleConfig::default());
+            staff::spawn(console, "127.0.0.1:0".parse().expect("addr")).expect("console")
+        })
+        .collect();
+    let (kiosk, desk) = (open(), open());
+    let addrs: Vec<_> = servers.iter().map(|s| s.addr).collect();
+    let (text, p99) = p50_p99(console::pages_hear(&kiosk, &addrs));
+    t.at_most(
+        format!("site: a kiosk's ticket → {} queue pages on 2 other consoles", console::STAFF),
+        text,
+        p99,
+        100.0,
+        "p99 ≤ 100 ms",
+    );
+    let key = kiosk.new_board_key().wait().expect("key");
+    let (_, heard) = board::boards_hear(&desk, &kiosk, addrs[1], &key);
+    let (text, p99) = p50_p99(heard);
+    t.at_most(
+        format!("site: a desk's call → {} boards on another console", board::BOARDS),
+        text,
+        p99,
+        100.0,
+        "p99 ≤ 100 ms",
+    );
+    for server in servers {
+        server.stop();
+    }
 }
