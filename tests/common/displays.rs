@@ -36,7 +36,7 @@ impl Display {
     }
 
     /// Writes a guichet.toml for this display into `dir`; returns its path. Without
-    /// speech the kiosk shows its text-only notice, which changes the layout.
+    /// speech Repeat's place says "Sans son" and the welcome screen and Help say why.
     pub fn write_config(&self, dir: &Path, speech: bool) -> PathBuf {
         let path = dir.join(format!("{}x{}-speech-{speech}.toml", self.w, self.h));
         let toml = format!(

@@ -29,7 +29,8 @@ fn nothing_drawn_reaches_the_screen_edge_on_any_reference_display() {
     let dir = tempfile::tempdir().unwrap();
     let mut jobs = Vec::new();
     for (d, large) in SIZES {
-        // Speech off: the text-only notice is the longest top of screen.
+        // Speech off: Repeat's place says "Sans son", and the welcome screen and Help
+        // carry the sentence that says why (their longest tops).
         let config = d.write_config(dir.path(), false);
         let band = d.config().px_per_mm_across().min(d.config().px_per_mm_down()).floor() as u32;
         for lang in ["fr", "ar", "uk"] {

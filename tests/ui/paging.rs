@@ -8,10 +8,12 @@ use crate::{ensure, Check};
 use guichet::core::lang::Lang;
 use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
 use libtest_mimic::Failed;
+use slint::ComponentHandle;
 
 pub const CHECKS: &[(&str, Check)] = &[
     ("list_screens_take_at_most_three_pages", page_table),
     ("paging_fills_each_page_with_every_row_that_fits", rows_that_fit),
+    ("lists_keep_their_pages_without_speech", pages_without_speech),
 ];
 
 const LISTS: [&str; 6] = ["language", "theme", "procedure", "have", "priority", "settings"];
@@ -106,6 +108,42 @@ fn low_table() -> Result<(), Failed> {
         d.name, d.w, d.h, d.w_mm, d.h_mm
     );
     ensure!(over.is_empty(), "more pages than measured:\n{}\n{table}", over.join("\n"));
+    Ok(())
+}
+
+/// Without speech a list keeps its pages: Repeat's place says "Sans son", and the
+/// sentence that says why stands only on the welcome screen and in Help. Under every
+/// title it took two lines: on the 7" landscape panel themes took 11 pages instead of 6.
+/// Every reference display and print size, in French, Arabic and Ukrainian.
+fn pages_without_speech() -> Result<(), Failed> {
+    let mut changed = Vec::new();
+    for (d, large) in SIZES {
+        let r = display_rig(d, large);
+        let api = r.app().global::<guichet::ui::KioskApi>();
+        for lang in [Lang::Fr, Lang::Ar, Lang::Uk] {
+            for name in LISTS {
+                let mut counts = [0; 2];
+                for (i, speech) in [true, false].into_iter().enumerate() {
+                    api.set_speech_available(speech);
+                    show(&r, name, lang);
+                    counts[i] = pages(&r);
+                    close_overlays(&r);
+                }
+                api.set_speech_available(true);
+                if counts[0] != counts[1] {
+                    let print = if large { "large" } else { "normal" };
+                    changed.push(format!(
+                        "{} {print} {} {name}: {} pages, {} without speech",
+                        d.name,
+                        lang.code(),
+                        counts[0],
+                        counts[1]
+                    ));
+                }
+            }
+        }
+    }
+    ensure!(changed.is_empty(), "pages change when speech is lost:\n{}", changed.join("\n"));
     Ok(())
 }
 

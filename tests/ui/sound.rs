@@ -21,7 +21,33 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("5_1_3_speech_first_mode_reads_then_acts", speech_first),
     ("5_1_3_1_paged_choices_speak_their_page", paged_choices_speak_their_page),
     ("5_1_3_1_the_screen_under_an_overlay_keeps_quiet", screen_under_overlay_keeps_quiet),
+    ("5_1_3_without_speech_repeat_s_place_says_so_and_opens_help", without_speech),
 ];
+
+/// Speech lost: Repeat's place says "Sans son" (its pictogram a speaker crossed out),
+/// at the same spot, and a touch there opens Help, whose call brings a person; the
+/// sentence that says why shows in Help, not under every title (pages: paging.rs).
+fn without_speech() -> Result<(), Failed> {
+    let r = rig();
+    show(&r, "theme", Lang::Fr);
+    let repeat = r.centre_of("Répéter").ok_or("no Répéter with speech")?;
+    let api = r.app().global::<KioskApi>();
+    api.set_speech_available(false);
+    r.settle();
+    let quiet = r.centre_of("Sans son").ok_or("no Sans son without speech")?;
+    ensure!(r.find("Répéter").is_empty(), "Répéter still shown without speech");
+    ensure!(
+        (quiet.x - repeat.x).abs() < 0.5 && (quiet.y - repeat.y).abs() < 0.5,
+        "Sans son at {quiet:?}, Répéter was at {repeat:?}"
+    );
+    let sentence = "Le son ne marche pas pour le moment. Lisez l'écran ou demandez à l'accueil.";
+    ensure!(r.find(sentence).is_empty(), "the sentence under the theme screen's title");
+    r.tap("Sans son");
+    r.settle();
+    ensure!(api.get_help_open(), "Sans son did not open Help");
+    ensure!(!r.find(sentence).is_empty(), "Help does not say why there is no sound");
+    Ok(())
+}
 
 fn last_said(r: &Rig) -> Option<(String, Voice)> {
     r.transcript.entries().into_iter().rev().find_map(|h| match h {
