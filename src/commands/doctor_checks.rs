@@ -119,9 +119,11 @@ pub fn speech(site: &Site, speak: bool) -> Line {
         // kiosk's. A first start loads espeak-ng's voices: seen taking over 10 s on an
         // emulated arm64 board, the Pi's own core. So it tries again, 3 s apart, for 30 s
         // (within the check's 45 s limit) before saying it failed.
-        // A server that accepts and never answers is said at once: no retry helps it.
+        // A server that accepts and never answers is said after 10 s: no retry helps it.
+        // 5 s was too short for a busy one: in the emulated appliance, just after a visit,
+        // the kiosk's own speech-dispatcher once took longer to answer the doctor.
         let answer = std::time::Duration::from_secs(5);
-        if let Err(silent) = crate::speech::probe::probe(answer) {
+        if let Err(silent) = crate::speech::probe::probe(2 * answer) {
             return Line::new(Status::Fail, "speech", silent.en());
         }
         let started = std::time::Instant::now();
