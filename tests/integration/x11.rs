@@ -18,7 +18,7 @@ impl Drop for Reaped {
 /// A virtual X display of its own.
 pub(crate) fn xvfb() -> (Reaped, String) {
     for n in 140..240 {
-        if Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+        if held(&format!("/tmp/.X{n}-lock")) {
             continue;
         }
         let child = Command::new("Xvfb")
@@ -34,6 +34,16 @@ pub(crate) fn xvfb() -> (Reaped, String) {
         }
     }
     panic!("no free X display number");
+}
+
+/// A display's lock file names a live X server. One left by a server that was killed
+/// (a test run stopped mid-way) names a dead process: Xvfb takes such a display over, and
+/// a machine that ran the suites many times had a hundred of them, so no display was free.
+fn held(lock: &str) -> bool {
+    match std::fs::read_to_string(lock) {
+        Ok(text) => text.trim().parse::<u32>().map_or(true, |pid| Path::new(&format!("/proc/{pid}")).exists()),
+        Err(_) => Path::new(lock).exists(),
+    }
 }
 
 pub(crate) fn wait_until(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
