@@ -27,9 +27,20 @@ pub(crate) fn xvfb() -> (Reaped, String) {
             .stderr(Stdio::null())
             .spawn()
             .expect("Xvfb is needed (package xvfb; scripts/setup-debian.sh installs it)");
-        let child = Reaped(child);
+        let mut child = Reaped(child);
+        // Ours once the display's lock names our server and its socket is there. Two
+        // tests may start a server on the same free number at once: the one that loses
+        // exits ("server already active"), and the socket it would see is the winner's,
+        // which dies with the other test; so the lock's pid decides, and the loser moves on.
+        let (pid, lock) = (child.0.id(), format!("/tmp/.X{n}-lock"));
         let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
-        if wait_until(Duration::from_secs(10), || socket.exists()) {
+        let mut exited = false;
+        let ours = wait_until(Duration::from_secs(10), || {
+            exited = !matches!(child.0.try_wait(), Ok(None));
+            let owner = std::fs::read_to_string(&lock).ok().and_then(|t| t.trim().parse::<u32>().ok());
+            exited || (owner == Some(pid) && socket.exists())
+        });
+        if ours && !exited {
             return (child, format!(":{n}"));
         }
     }
