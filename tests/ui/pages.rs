@@ -5,13 +5,14 @@ use crate::common::{rig, rig_at, Rig};
 use crate::screens::{self, show};
 use crate::{ensure, Check};
 use guichet::core::lang::Lang;
-use guichet::ui::Theme;
+use guichet::ui::{KioskApi, Theme};
 use i_slint_backend_testing::{AccessibleRole, ElementQuery};
 use libtest_mimic::Failed;
 use slint::ComponentHandle;
 
 pub const CHECKS: &[(&str, Check)] = &[
     ("no_clipped_text_in_any_language_at_every_size", no_clipping),
+    ("large_print_holds_the_7_inch_landscape_panel_s_first_screens", low_panel_large),
     ("large_print_pages_reach_every_summary_row", summary_pages),
     ("large_print_pages_reach_every_document_to_bring", document_pages),
 ];
@@ -53,19 +54,58 @@ pub fn sample_languages(size_index: usize) -> Vec<Lang> {
 fn no_clipping() -> Result<(), Failed> {
     let mut cuts = Vec::new();
     for (size_index, (d, large_print)) in SIZES.into_iter().enumerate() {
+        // Without speech, Repeat's place says so ("Sans son") and the welcome screen and
+        // Help say why: in large print too (Help's sentence once cut its title there).
+        let speech_states: &[bool] = if large_print { &[true, false] } else { &[true] };
         for lang in sample_languages(size_index) {
             for name in screens::ALL {
-                let r = display_rig(d, large_print);
-                show(&r, name, lang);
-                let print = if large_print { "large" } else { "normal" };
-                let mut found = r.cut_texts();
-                found.extend(outside(&r, d.w, d.h));
-                found.sort();
-                cuts.extend(found.into_iter().map(|text| format!("{} {print} {lang} {name}: {text:?}", d.name)));
+                for &speech in speech_states {
+                    let r = display_rig(d, large_print);
+                    r.app().global::<KioskApi>().set_speech_available(speech);
+                    show(&r, name, lang);
+                    let print = if large_print { "large" } else { "normal" };
+                    let quiet = if speech { "" } else { " without speech" };
+                    let mut found = r.cut_texts();
+                    found.extend(outside(&r, d.w, d.h));
+                    found.sort();
+                    cuts.extend(
+                        found.into_iter().map(|text| format!("{} {print}{quiet} {lang} {name}: {text:?}", d.name)),
+                    );
+                }
             }
         }
     }
     ensure!(cuts.is_empty(), "{} clipped texts:\n{}", cuts.len(), cuts.join("\n"));
+    Ok(())
+}
+
+/// The 7" landscape panel (800×480, 86 mm high) in large print, every language, with and
+/// without speech: the screens its large-print frame (`tight` in screen-frame.slint) holds
+/// in every language so far. The welcome screen's switches, Help in Romanian, the
+/// settings in Spanish, the lists of long choices, the summary and the ticket do not hold
+/// yet (a three-line choice under a two-line title needs 101 mm: docs/ARCHITECTURE.md),
+/// so the panel is not among `SIZES` in large print.
+fn low_panel_large() -> Result<(), Failed> {
+    let d = DISPLAYS[4];
+    let mut cuts = Vec::new();
+    for lang in Lang::ALL {
+        for name in ["language", "theme", "warning", "staff"] {
+            for speech in [true, false] {
+                let r = display_rig(d, true);
+                r.app().global::<KioskApi>().set_speech_available(speech);
+                show(&r, name, lang);
+                let mut found = r.cut_texts();
+                found.extend(outside(&r, d.w, d.h));
+                cuts.extend(found.into_iter().map(|text| format!("{lang} {name} speech {speech}: {text:?}")));
+            }
+        }
+    }
+    ensure!(
+        cuts.is_empty(),
+        "{} clipped texts on the 7\" landscape panel in large print:\n{}",
+        cuts.len(),
+        cuts.join("\n")
+    );
     Ok(())
 }
 
