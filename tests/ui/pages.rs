@@ -81,21 +81,26 @@ fn no_clipping() -> Result<(), Failed> {
 
 /// The 7" landscape panel (800×480, 86 mm high) in large print, every language, with and
 /// without speech: the screens its large-print frame (`tight` in screen-frame.slint) holds
-/// in every language so far. The welcome screen's switches, Help in Romanian, the
-/// settings in Spanish, the lists of long choices, the summary and the ticket do not hold
-/// yet (a three-line choice under a two-line title needs 101 mm: docs/ARCHITECTURE.md),
-/// so the panel is not among `SIZES` in large print.
+/// in every language so far. The welcome screen's switches, the lists of long choices,
+/// the summary and the ticket do not hold yet (a three-line choice under a two-line title
+/// needs 101 mm: docs/ARCHITECTURE.md), so the panel is not among `SIZES` in large print.
 fn low_panel_large() -> Result<(), Failed> {
     let d = DISPLAYS[4];
     let mut cuts = Vec::new();
     for lang in Lang::ALL {
-        for name in ["language", "theme", "warning", "staff"] {
+        for name in ["language", "theme", "help", "settings", "warning", "staff"] {
             for speech in [true, false] {
                 let r = display_rig(d, true);
                 r.app().global::<KioskApi>().set_speech_available(speech);
                 show(&r, name, lang);
                 let mut found = r.cut_texts();
                 found.extend(outside(&r, d.w, d.h));
+                if name == "settings" {
+                    // Its second page (contrast, print size, volume, speech), by its switch.
+                    r.tap(&crate::common::ui_tr(lang, "Texte, son"));
+                    let second = r.cut_texts().into_iter().chain(outside(&r, d.w, d.h));
+                    found.extend(second.map(|text| format!("second page: {text}")));
+                }
                 cuts.extend(found.into_iter().map(|text| format!("{lang} {name} speech {speech}: {text:?}")));
             }
         }
