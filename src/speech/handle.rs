@@ -43,6 +43,9 @@ pub struct Limits {
     pub reconnect_gap: Duration,
 }
 
+/// How many times a new connection is tried after the engine failed.
+const RECONNECT_TRIES: usize = 3;
+
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
@@ -143,11 +146,37 @@ impl Shared {
             }
             eprintln!("guichet: speech: {e}; connecting again");
             drop(engine);
-            engine = self.attempt("connexion", limits.start, &mut factory)?;
+            engine = self.reconnect(&mut factory, &limits)?;
             reconnected = Some(Instant::now());
             said(&mut engine)?;
         }
         Ok(())
+    }
+
+    /// A new connection after a failure. A speech-dispatcher just started again (killed,
+    /// then started by its library) may answer late on a busy machine: it is asked up to
+    /// `RECONNECT_TRIES` times before speech is lost. The booted appliance lost speech for
+    /// good when the new server took more than one probe's 10 s.
+    fn reconnect(
+        &self,
+        factory: &mut SpeakerFactory,
+        limits: &Limits,
+    ) -> Result<Box<dyn Speaker>, Option<SpeechError>> {
+        let mut last = None;
+        for _ in 0..RECONNECT_TRIES {
+            if self.lock().closed {
+                return Err(None);
+            }
+            match self.attempt("connexion", limits.start, &mut *factory) {
+                Ok(engine) => return Ok(engine),
+                Err(None) => return Err(None),
+                Err(Some(e)) => {
+                    eprintln!("guichet: speech: {e}; asking again");
+                    last = Some(e);
+                }
+            }
+        }
+        Err(last)
     }
 
     /// The watchdog: waits while the engine is idle or within its limit; when a call

@@ -153,6 +153,44 @@ fn a_killed_server_gets_a_new_connection_and_the_sentence_is_said_again() {
 }
 
 #[test]
+fn a_new_server_that_answers_late_is_asked_again_before_speech_is_lost() {
+    // The first server dies on "Deux"; the new one does not answer `silent` connections.
+    for silent in [2, 3] {
+        let heard = Transcript::default();
+        let (inner, _) = faulty(&heard, true, &["Deux", ""]);
+        let inner = Arc::new(Mutex::new(inner));
+        let tries = Arc::new(Mutex::new(0));
+        let counted = tries.clone();
+        let factory: SpeakerFactory = Box::new(move || {
+            let n = counted.lock().map(|mut n| {
+                *n += 1;
+                *n
+            });
+            if n.as_ref().is_ok_and(|n| (2..2 + silent).contains(n)) {
+                return Err(SpeechError("ne répond pas en 10 s".into()));
+            }
+            inner.lock().map_err(|_| SpeechError("poisoned".into())).and_then(|mut f| f())
+        });
+        let (on_unavailable, rx) = reports();
+        let speech = SpeechHandle::spawn_with(factory, on_unavailable, SHORT);
+        speech.say("Un", Voice::default());
+        assert!(heard.wait_for(Duration::from_secs(2), |h| h.len() == 1));
+        speech.say("Deux", Voice::default());
+        let tried = || tries.lock().map(|n| *n).unwrap_or_default();
+        if silent < RECONNECT_TRIES {
+            assert!(heard.wait_for(Duration::from_secs(2), |h| h.len() == 2), "{:?}", heard.said());
+            assert_eq!(heard.said(), ["Un", "Deux"]);
+            assert!(rx.try_recv().is_err(), "a server that answers at the third asking is no loss");
+            assert_eq!(tried(), 1 + silent + 1);
+        } else {
+            let why = rx.recv_timeout(Duration::from_secs(3)).expect("declared lost");
+            assert_eq!(why, "speech engine: ne répond pas en 10 s");
+            assert_eq!(tried(), 1 + RECONNECT_TRIES, "asked {RECONNECT_TRIES} times, not for ever");
+        }
+    }
+}
+
+#[test]
 fn handle_forwards_and_dedups_and_reports_a_dead_engine() {
     let transcript = Transcript::default();
     let t = transcript.clone();
