@@ -53,12 +53,16 @@ for lang in ar uk; do
   shot 7in-landscape ticket "$lang" "ticket-$lang-7in-landscape"
   shot 7in-landscape theme "$lang" "theme-$lang-7in-landscape"
 done
-# Large print on the first 7" panel, where its own frame holds (the welcome screen, a
-# list, Help, the settings; docs/ARCHITECTURE.md says what does not hold yet).
+# Large print on the first 7" panel, where its own frame holds (every screen but the
+# ticket's longest documents to bring: docs/ARCHITECTURE.md).
 shot 7in-landscape attract fr attract-fr-7in-landscape-large --large
 shot 7in-landscape theme uk theme-uk-7in-landscape-large --large
 shot 7in-landscape help ar help-ar-7in-landscape-large --large
 shot 7in-landscape settings fr settings-fr-7in-landscape-large --large --theme contrast
+shot 7in-landscape have fr have-fr-7in-landscape-large --large
+shot 7in-landscape priority ar priority-ar-7in-landscape-large --large
+shot 7in-landscape summary uk summary-uk-7in-landscape-large --large
+shot 7in-landscape ticket fr ticket-fr-7in-landscape-large --large
 shot 15in ticket fr ticket-fr-15in
 # Large print names the tools where the screen keeps its room (not on the 10.1" yet).
 for lang in fr ar uk; do

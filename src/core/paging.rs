@@ -30,8 +30,10 @@ impl Pages {
     /// `needs[i]` is the height cell `i` needs at the cell width; `window` the room for
     /// rows on one page, `first` on the first page (a screen may show something else
     /// above its list there). A row taller than a whole page stands alone on its page
-    /// (the UI reports it as cut).
-    pub fn lay_out(needs: &[f32], columns: usize, gap: f32, first: f32, window: f32) -> Pages {
+    /// (the UI reports it as cut). A row with a cell marked in `heads` (a heading) is
+    /// never the last of its page when the row it heads goes to the next one: it goes
+    /// along, if both fit a page and it leaves rows behind.
+    pub fn lay_out(needs: &[f32], heads: &[bool], columns: usize, gap: f32, first: f32, window: f32) -> Pages {
         let columns = columns.max(1);
         let mut rows = Vec::with_capacity(needs.len().div_ceil(columns));
         let (mut page, mut y) = (0, 0.0f32);
@@ -45,6 +47,13 @@ impl Pages {
             if move_on && y + height > room + SLACK {
                 page += 1;
                 y = 0.0;
+                let heads_row = |r: &Row| heads.iter().skip(r.first).take(columns).any(|h| *h);
+                if let Some(prev) = rows.last_mut().filter(|p: &&mut Row| p.y > 0.0 && heads_row(p)) {
+                    if prev.height + gap + height <= window + SLACK {
+                        (prev.page, prev.y) = (page, 0.0);
+                        y = prev.height + gap;
+                    }
+                }
             }
             rows.push(Row { height, page, y, first: r * columns });
             y += height + gap;
@@ -91,7 +100,7 @@ mod tests {
     #[test]
     fn whole_rows_fill_each_page_and_none_is_left_half_empty() {
         // Rows of 20, 40, 20, 20, 30 with a gap of 5, pages of 70.
-        let p = Pages::lay_out(&[20.0, 40.0, 20.0, 20.0, 30.0], 1, 5.0, 70.0, 70.0);
+        let p = Pages::lay_out(&[20.0, 40.0, 20.0, 20.0, 30.0], &[], 1, 5.0, 70.0, 70.0);
         assert_eq!(p.count(), 3);
         assert_eq!((0..5).map(|i| p.page_of(i).unwrap()).collect::<Vec<_>>(), [0, 0, 1, 1, 2]);
         assert_eq!(p.place(1), Some((25.0, 40.0)));
@@ -108,7 +117,7 @@ mod tests {
 
     #[test]
     fn rows_of_a_grid_are_as_tall_as_their_tallest_cell_only() {
-        let p = Pages::lay_out(&[20.0, 35.0, 20.0, 20.0, 20.0], 2, 5.0, 100.0, 100.0);
+        let p = Pages::lay_out(&[20.0, 35.0, 20.0, 20.0, 20.0], &[], 2, 5.0, 100.0, 100.0);
         assert_eq!(p.place(0), Some((0.0, 35.0)));
         assert_eq!(p.place(1), Some((0.0, 35.0)));
         assert_eq!(p.place(2), Some((40.0, 20.0)));
@@ -119,26 +128,42 @@ mod tests {
 
     #[test]
     fn a_row_taller_than_a_page_stands_alone_and_empty_lists_have_one_page() {
-        let p = Pages::lay_out(&[10.0, 90.0, 10.0], 1, 5.0, 50.0, 50.0);
+        let p = Pages::lay_out(&[10.0, 90.0, 10.0], &[], 1, 5.0, 50.0, 50.0);
         assert_eq!((0..3).map(|i| p.page_of(i).unwrap()).collect::<Vec<_>>(), [0, 1, 2]);
-        assert_eq!(Pages::lay_out(&[], 3, 5.0, 50.0, 50.0).count(), 1);
-        assert_eq!(Pages::lay_out(&[], 3, 5.0, 50.0, 50.0).span(0), (0, 0));
+        assert_eq!(Pages::lay_out(&[], &[], 3, 5.0, 50.0, 50.0).count(), 1);
+        assert_eq!(Pages::lay_out(&[], &[], 3, 5.0, 50.0, 50.0).span(0), (0, 0));
     }
 
     #[test]
     fn a_first_page_with_less_room_holds_fewer_rows_or_none() {
-        let p = Pages::lay_out(&[30.0, 30.0, 30.0], 1, 5.0, 40.0, 100.0);
+        let p = Pages::lay_out(&[30.0, 30.0, 30.0], &[], 1, 5.0, 40.0, 100.0);
         assert_eq!((0..3).map(|i| p.page_of(i).unwrap()).collect::<Vec<_>>(), [0, 1, 1]);
         // No room at all on the first page: it shows what stands above the list only.
-        let p = Pages::lay_out(&[30.0, 30.0], 1, 5.0, 10.0, 100.0);
+        let p = Pages::lay_out(&[30.0, 30.0], &[], 1, 5.0, 10.0, 100.0);
         assert_eq!((0..2).map(|i| p.page_of(i).unwrap()).collect::<Vec<_>>(), [1, 1]);
         assert_eq!(p.count(), 2);
         assert_eq!(p.span(0), (0, 0));
     }
 
     #[test]
+    fn a_heading_goes_to_the_next_page_with_the_row_it_heads() {
+        // Rows 30, heading 20, row 40 on pages of 70: the heading would end page 0 alone.
+        let p = Pages::lay_out(&[30.0, 20.0, 40.0], &[false, true, false], 1, 5.0, 70.0, 70.0);
+        assert_eq!((0..3).map(|i| p.page_of(i).unwrap()).collect::<Vec<_>>(), [0, 1, 1]);
+        assert_eq!(p.place(2), Some((25.0, 40.0)));
+        // Unmarked, it stays; a heading first on its page stays too (nothing to leave).
+        let p = Pages::lay_out(&[30.0, 20.0, 40.0], &[], 1, 5.0, 70.0, 70.0);
+        assert_eq!(p.page_of(1), Some(0));
+        let p = Pages::lay_out(&[20.0, 60.0], &[true, false], 1, 5.0, 70.0, 70.0);
+        assert_eq!((0..2).map(|i| p.page_of(i).unwrap()).collect::<Vec<_>>(), [0, 1]);
+        // A heading and a row that no page holds together: the heading stays.
+        let p = Pages::lay_out(&[30.0, 20.0, 60.0], &[false, true, false], 1, 5.0, 70.0, 70.0);
+        assert_eq!(p.page_of(1), Some(0));
+    }
+
+    #[test]
     fn half_a_pixel_of_rounding_does_not_push_a_row_over() {
-        let p = Pages::lay_out(&[30.0, 30.2], 1, 10.0, 70.0, 70.0);
+        let p = Pages::lay_out(&[30.0, 30.2], &[], 1, 10.0, 70.0, 70.0);
         assert_eq!(p.count(), 1);
     }
 }

@@ -13,6 +13,7 @@ use std::rc::Rc;
 #[derive(Default)]
 struct List {
     needs: Vec<f32>,
+    heads: Vec<bool>,
     columns: usize,
     gap: f32,
     window: f32,
@@ -22,7 +23,7 @@ struct List {
 
 impl List {
     fn lay_out(&mut self) -> bool {
-        let pages = Pages::lay_out(&self.needs, self.columns, self.gap, self.first, self.window);
+        let pages = Pages::lay_out(&self.needs, &self.heads, self.columns, self.gap, self.first, self.window);
         let moved = pages != self.pages;
         self.pages = pages;
         moved
@@ -46,38 +47,48 @@ pub(super) fn wire(window: &AppWindow) {
             }
         }
     };
-    let b = book.clone();
-    let bump_room = bump.clone();
+    // Changes one list, lays it out again, and bumps the epoch when a cell moved.
+    let edit = {
+        let book = book.clone();
+        move |id: i32, change: &dyn Fn(&mut List)| {
+            let moved = {
+                let mut book = book.borrow_mut();
+                let list = book.lists.entry(id).or_default();
+                change(list);
+                list.lay_out()
+            };
+            if moved {
+                bump();
+            }
+        }
+    };
+    let e = edit.clone();
     api.on_paging_room(move |id, columns, count, first, window, gap| {
-        let moved = {
-            let mut book = b.borrow_mut();
-            let list = book.lists.entry(id).or_default();
+        e(id, &|list| {
             list.columns = columns.max(1) as usize;
             list.needs.resize(count.max(0) as usize, 0.0);
-            list.gap = gap;
-            list.window = window;
-            list.first = first;
-            list.lay_out()
-        };
-        if moved {
-            bump_room();
-        }
+            list.heads.resize(count.max(0) as usize, false);
+            (list.gap, list.window, list.first) = (gap, window, first);
+        });
     });
-    let b = book.clone();
+    let e = edit.clone();
     api.on_cell_needs(move |id, index, height| {
-        let moved = {
-            let mut book = b.borrow_mut();
-            let list = book.lists.entry(id).or_default();
-            let Ok(i) = usize::try_from(index) else { return };
+        let Ok(i) = usize::try_from(index) else { return };
+        e(id, &|list| {
             if i >= list.needs.len() {
                 list.needs.resize(i + 1, 0.0);
             }
             list.needs[i] = height;
-            list.lay_out()
-        };
-        if moved {
-            bump();
-        }
+        });
+    });
+    api.on_cell_heads(move |id, index, heads| {
+        let Ok(i) = usize::try_from(index) else { return };
+        edit(id, &|list| {
+            if i >= list.heads.len() {
+                list.heads.resize(i + 1, false);
+            }
+            list.heads[i] = heads;
+        });
     });
     let ask = Ask(book);
     let a = ask.clone();

@@ -63,9 +63,8 @@ pub const DISPLAYS: [Display; 5] = [
 /// Every reference display in normal and large print, but the two 7" in normal print only:
 /// large print cannot hold on a panel 88 mm wide (capitals of 7.3 mm make "dumneavoastră"
 /// 88 mm wide in bold, and four 20 mm tools do not fit across it), nor yet on one 86 mm
-/// high: its own frame holds the welcome screen, the language list, themes, Help, the
-/// settings, the warning and the staff panel there (a check of its own), not yet the long
-/// choices, the summary or the ticket (docs/ARCHITECTURE.md).
+/// high: its own frame holds every screen there but the ticket (a check of its own), whose
+/// documents to bring take four lines in some languages (docs/ARCHITECTURE.md).
 pub const SIZES: [(Display, bool); 8] = [
     (DISPLAYS[0], false),
     (DISPLAYS[1], false),

@@ -12,7 +12,7 @@ use slint::ComponentHandle;
 
 pub const CHECKS: &[(&str, Check)] = &[
     ("no_clipped_text_in_any_language_at_every_size", no_clipping),
-    ("large_print_holds_the_7_inch_landscape_panel_s_first_screens", low_panel_large),
+    ("large_print_holds_every_screen_of_the_7_inch_landscape_panel_but_the_ticket", low_panel_large),
     ("large_print_pages_reach_every_summary_row", summary_pages),
     ("large_print_pages_reach_every_document_to_bring", document_pages),
 ];
@@ -80,15 +80,16 @@ fn no_clipping() -> Result<(), Failed> {
 }
 
 /// The 7" landscape panel (800×480, 86 mm high) in large print, every language, with and
-/// without speech: the screens its large-print frame (`tight` in screen-frame.slint) holds
-/// in every language so far. The lists of long choices, the summary and the ticket do not
-/// hold yet (a three-line choice under a two-line title
-/// needs 101 mm: docs/ARCHITECTURE.md), so the panel is not among `SIZES` in large print.
+/// without speech: every screen its large-print frame (`tight` in screen-frame.slint)
+/// holds in every language so far (a list's cell taller than a page is cut on any page).
+/// The ticket does not hold yet (documents to bring of four lines in Spanish, Portuguese,
+/// Romanian and Ukrainian: docs/ARCHITECTURE.md), so the panel is not among `SIZES` in
+/// large print.
 fn low_panel_large() -> Result<(), Failed> {
     let d = DISPLAYS[4];
     let mut cuts = Vec::new();
     for lang in Lang::ALL {
-        for name in ["attract", "language", "theme", "help", "settings", "warning", "staff"] {
+        for name in crate::common::displays::SCREENS.into_iter().filter(|s| *s != "ticket") {
             for speech in [true, false] {
                 let r = display_rig(d, true);
                 r.app().global::<KioskApi>().set_speech_available(speech);
