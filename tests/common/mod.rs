@@ -84,12 +84,21 @@ impl Rig {
 
     /// Runs what worker threads queued for the UI thread, then brings the element tree
     /// up to date as a frame would (the active screen is built and says itself).
+    /// The loop runs until this call's own marker is reached: hiding a kiosk's window
+    /// (every `Rig`'s drop) leaves a request to quit in the queue, and each one stopped a
+    /// later pump before the work queued after it, so every ticket waited one more pump
+    /// for each kiosk made before it (5 ms each: 10 s after 2,000 kiosks).
     pub fn pump(&self) {
-        slint::invoke_from_event_loop(|| {
+        let reached = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let mark = reached.clone();
+        slint::invoke_from_event_loop(move || {
+            mark.store(true, std::sync::atomic::Ordering::SeqCst);
             let _ = slint::quit_event_loop();
         })
         .unwrap();
-        slint::run_event_loop().unwrap();
+        while !reached.load(std::sync::atomic::Ordering::SeqCst) {
+            slint::run_event_loop().unwrap();
+        }
         self.settle();
     }
 
