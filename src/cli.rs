@@ -155,6 +155,10 @@ pub struct ScreenshotArgs {
     /// Window size in pixels, WIDTHxHEIGHT.
     #[arg(long, default_value = "1280x800")]
     pub size: String,
+    /// For the procedure of this id (guichet.toml's catalogue: e.g. prime-activite):
+    /// the "have", priority, summary and ticket screens [default: the first one].
+    #[arg(long)]
+    pub procedure: Option<String>,
     #[arg(long)]
     pub out: PathBuf,
     /// Print timings (start to first frame, render, ticket commit).

@@ -51,10 +51,20 @@ pub fn screenshot(site: &Site, args: &ScreenshotArgs, started: Instant) -> anyho
     // What the kiosk of this configuration shows: the text-only notice when speech is off.
     app.global::<KioskApi>().set_speech_available(site.config.speech.enabled);
     app.global::<KioskApi>().set_keys_in_use(args.keys);
-    kiosk.show(screen, lang);
+    let show = |screen| match &args.procedure {
+        Some(id) if !kiosk.show_procedure(screen, lang, id) => {
+            bail!("--procedure {id} is not in the catalogue: use the id of one of its [[procedure]]")
+        }
+        Some(_) => Ok(()),
+        None => {
+            kiosk.show(screen, lang);
+            Ok(())
+        }
+    };
+    show(screen)?;
     let mut commit = None;
     if screen == Screen::Ticket {
-        kiosk.show(Screen::Summary, lang);
+        show(Screen::Summary)?;
         let t = Instant::now();
         let view = kiosk.issue_now(&store, &issue).context("cannot issue the demo ticket")?;
         commit = Some(t.elapsed());

@@ -112,6 +112,11 @@ impl Catalogue {
         self.themes.iter().find_map(|t| t.procedures.iter().find(|p| p.id == id).map(|p| (t, p)))
     }
 
+    /// Where a procedure stands: its theme's index and its own in that theme.
+    pub fn procedure_index(&self, id: &str) -> Option<(usize, usize)> {
+        self.themes.iter().enumerate().find_map(|(t, th)| th.procedures.iter().position(|p| p.id == id).map(|p| (t, p)))
+    }
+
     /// Every French string a visitor can see, for translation and plain-language checks.
     pub fn visible_texts(&self) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();

@@ -208,6 +208,22 @@ impl Journey {
         }
     }
 
+    /// Puts a screen up as `show` does, for the procedure at `(theme, procedure)`
+    /// (`Catalogue::procedure_index`): every theme's list, every procedure's summary and
+    /// ticket, in checks.
+    pub fn show_procedure(&mut self, screen: Screen, cat: &Catalogue, (theme, procedure): (usize, usize)) {
+        self.show(screen, cat);
+        if cat.themes.get(theme).is_none_or(|t| procedure >= t.procedures.len()) {
+            return;
+        }
+        if screen as u8 >= Screen::Procedure as u8 {
+            self.theme = Some(theme);
+        }
+        if screen as u8 >= Screen::Have as u8 {
+            self.procedure = Some(procedure);
+        }
+    }
+
     fn go(&mut self, screen: Screen) {
         self.screen = Some(screen);
         self.help = false;

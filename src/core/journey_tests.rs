@@ -137,3 +137,23 @@ fn a_finger_down_on_the_warning_keeps_it_until_an_answer() {
     assert_eq!(j.warning(), None);
     assert_eq!(j.screen(), Screen::Theme);
 }
+
+#[test]
+fn a_screen_is_put_up_for_the_procedure_asked_and_its_theme() {
+    let cat = sample();
+    let at = cat.procedure_index("passeport").expect("the sample has it");
+    assert_eq!(at, (0, 1));
+    let mut j = Journey::new(IdlePolicy::default());
+    j.show_procedure(Screen::Summary, &cat, at);
+    let req = j.request(&cat).expect("a whole request");
+    assert_eq!((req.theme.as_str(), req.procedure.as_str()), ("papiers", "passeport"));
+    // The procedure list shows the theme; no procedure is chosen yet there.
+    let mut j = Journey::new(IdlePolicy::default());
+    j.show_procedure(Screen::Procedure, &cat, at);
+    assert_eq!((j.theme(), j.procedure()), (Some(0), None));
+    // A place the catalogue does not have leaves the plain plausible choices.
+    let mut j = Journey::new(IdlePolicy::default());
+    j.show_procedure(Screen::Summary, &cat, (9, 9));
+    assert_eq!((j.theme(), j.procedure()), (Some(0), Some(0)));
+    assert_eq!(cat.procedure_index("nothing-like-it"), None);
+}

@@ -2,6 +2,7 @@
 //! and the printer. Runs on the UI thread; slow work goes to the "issuer" thread and
 //! comes back through the `worker-done` callback.
 
+mod direct;
 pub mod focus;
 pub mod fonts;
 pub mod headless;
@@ -168,30 +169,6 @@ impl Kiosk {
     /// Feeds one journey event, as a visitor action would.
     pub fn handle(&self, event: Event) {
         self.inner.handle(event);
-    }
-
-    /// Shows a screen directly with plausible choices (screenshots).
-    pub fn show(&self, screen: Screen, lang: Lang) {
-        {
-            let mut st = self.inner.state.borrow_mut();
-            st.journey.handle(Event::ChooseLanguage(lang), &self.inner.cat);
-            st.journey.show(screen, &self.inner.cat);
-        }
-        self.inner.set_language(lang);
-        self.inner.handle(Event::Touch);
-    }
-
-    /// Issues a ticket for the current choices on this thread and shows it
-    /// (screenshots and benchmarks; the visitor path uses the issuer thread).
-    pub fn issue_now(&self, store: &Store, ctx: &IssueContext) -> Result<TicketView, crate::store::StoreError> {
-        let req =
-            self.inner.state.borrow().journey.request(&self.inner.cat).ok_or(crate::store::StoreError::NotFound)?;
-        let (_, view) = ticket::issue(store, &self.inner.cat, ctx, &req)?;
-        // The journey's own issue request is dropped: the ticket was issued just above.
-        let _ = self.inner.state.borrow_mut().journey.handle(Event::GetTicket, &self.inner.cat);
-        self.inner.on_done(Done::Issued(Box::new(view.clone()), true));
-        self.inner.on_done(Done::Printed(true));
-        Ok(view)
     }
 
     /// Starts a fresh count of cut texts: every check still cut reports again at the

@@ -60,12 +60,12 @@ pub const DISPLAYS: [Display; 5] = [
     Display { name: "7\" landscape", w: 800.0, h: 480.0, w_mm: 154.0, h_mm: 86.0 },
 ];
 
-/// Every reference display in normal and large print, but the two 7" in normal print only:
-/// large print cannot hold on a panel 88 mm wide (capitals of 7.3 mm make "dumneavoastră"
-/// 88 mm wide in bold, and four 20 mm tools do not fit across it), nor yet on one 86 mm
-/// high: its own frame holds every screen there but the ticket (a check of its own), whose
-/// documents to bring take four lines in some languages (docs/ARCHITECTURE.md).
-pub const SIZES: [(Display, bool); 8] = [
+/// Every reference display in normal and large print, but the 7" portrait panel in normal
+/// print only: large print cannot hold on a panel 88 mm wide (capitals of 7.3 mm make
+/// "dumneavoastră" 88 mm wide in bold, and four 20 mm tools do not fit across it). The
+/// first 7" panel (86 mm high) holds it with its own frame (`tight`) and the catalogue's
+/// words cut to three lines there (tests/ui/catalogue.rs walks every procedure).
+pub const SIZES: [(Display, bool); 9] = [
     (DISPLAYS[0], false),
     (DISPLAYS[1], false),
     (DISPLAYS[2], false),
@@ -74,6 +74,7 @@ pub const SIZES: [(Display, bool); 8] = [
     (DISPLAYS[1], true),
     (DISPLAYS[2], true),
     (DISPLAYS[4], false),
+    (DISPLAYS[4], true),
 ];
 
 /// Every screen of a visit, by the name `guichet screenshot --screen` takes.

@@ -2,6 +2,7 @@
 //! that can be automated. All run on the main thread against one Slint testing backend
 //! (libtest-mimic harness): `cargo test --test ui -- --list` shows them.
 
+mod catalogue;
 #[path = "../common/mod.rs"]
 mod common;
 mod edges;
@@ -43,6 +44,7 @@ fn main() {
     args.test_threads = Some(1);
     let checks: Vec<(&str, Check)> = [
         journey::CHECKS,
+        catalogue::CHECKS,
         keys::CHECKS,
         help::CHECKS,
         sound::CHECKS,
