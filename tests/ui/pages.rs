@@ -12,9 +12,10 @@ use slint::ComponentHandle;
 
 pub const CHECKS: &[(&str, Check)] = &[
     ("no_clipped_text_in_any_language_at_every_size", no_clipping),
-    ("large_print_holds_every_screen_of_the_7_inch_landscape_panel_but_the_ticket", low_panel_large),
+    ("large_print_holds_every_screen_of_the_7_inch_landscape_panel", low_panel_large),
     ("large_print_pages_reach_every_summary_row", summary_pages),
     ("large_print_pages_reach_every_document_to_bring", document_pages),
+    ("a_failed_ticket_shows_what_to_do_in_both_print_sizes", failed_ticket_shown),
 ];
 
 pub use crate::common::displays::{Display, DISPLAYS, SIZES};
@@ -89,7 +90,7 @@ fn low_panel_large() -> Result<(), Failed> {
     let d = DISPLAYS[4];
     let mut cuts = Vec::new();
     for lang in Lang::ALL {
-        for name in crate::common::displays::SCREENS.into_iter().filter(|s| *s != "ticket") {
+        for name in crate::common::displays::SCREENS {
             for speech in [true, false] {
                 let r = display_rig(d, true);
                 r.app().global::<KioskApi>().set_speech_available(speech);
@@ -222,6 +223,46 @@ fn document_pages() -> Result<(), Failed> {
         }
         let cut = r.cut_texts();
         ensure!(cut.is_empty(), "{w}x{h}: cut: {cut:?}");
+    }
+    Ok(())
+}
+
+/// A ticket that could not be saved: what to do is on the screen, not only said (large
+/// print leaves the summary's instruction to speech), on page 1, whole, for a visitor who
+/// cannot hear it; so is what went wrong, where there is room for it.
+fn failed_ticket_shown() -> Result<(), Failed> {
+    for (d, large) in [(DISPLAYS[0], false), (DISPLAYS[0], true), (DISPLAYS[4], true)] {
+        for lang in Lang::ALL {
+            let r = display_rig(d, large);
+            let conn = rusqlite::Connection::open(r.store.path())?;
+            conn.execute_batch(
+                "CREATE TRIGGER refuse BEFORE INSERT ON tickets BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
+            )?;
+            r.kiosk.show(guichet::core::journey::Screen::Summary, lang);
+            r.settle();
+            // The main action by the name it shows: "Mon ticket" where the whole name
+            // does not hold one line (the 7" panel in large print); what to do names it so.
+            let whole = crate::common::ui_tr(lang, "Prendre mon ticket");
+            let action = if r.find(&whole).is_empty() { "Mon ticket" } else { "Prendre mon ticket" };
+            r.tap(&crate::common::ui_tr(lang, action));
+            r.pump_until("the error", |r| r.app().global::<KioskApi>().get_ticket_failed());
+            let todo = format!("Touchez encore {action}, ou demandez à l'accueil.");
+            let at = format!("{} large {large} {lang}", d.name);
+            let texts = ElementQuery::from_root(r.app()).match_accessible_role(AccessibleRole::Text).find_all();
+            // What went wrong is said; on the low panel in large print, the title says it.
+            let what = if d.low() && large { &[][..] } else { &["Le ticket n'a pas pu être créé."][..] };
+            for words in what.iter().chain([&todo.as_str()]).map(|w| crate::common::ui_tr(lang, w)) {
+                // Whole, in the window (a sentence's own element, or the instruction's).
+                let shown = texts.iter().filter(|e| e.accessible_label().is_some_and(|l| l.contains(words.as_str())));
+                let shown = shown.into_iter().any(|e| {
+                    let (p, s) = (e.absolute_position(), e.size());
+                    s.width > 0.0 && s.height > 0.0 && p.x >= 0.0 && p.y >= 0.0 && p.y + s.height <= d.h
+                });
+                ensure!(shown, "{at}: {words:?} is not on the screen: {:?}", visible_texts(&r));
+            }
+            let cut = r.cut_texts();
+            ensure!(cut.is_empty(), "{at}: cut: {cut:?}");
+        }
     }
     Ok(())
 }
