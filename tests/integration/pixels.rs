@@ -87,8 +87,8 @@ fn codes_in(png: &std::path::Path) -> Vec<String> {
 
 /// The ticket of an office that offers "Suivre mon tour" shows two codes, the staff's
 /// and the visitor's: on every reference display and print size (and mirrored in Arabic),
-/// a real decoder reads both from the rendered pixels, on the same page, and nothing is
-/// cut. `guichet screenshot` draws each page of the ticket.
+/// a real decoder reads both from the rendered pixels, on the same page (on the first 7"
+/// panel in large print, on two pages one after the other), and nothing is cut. `guichet screenshot` draws each page of the ticket.
 #[test]
 fn both_ticket_codes_scan_on_every_reference_display() {
     let dir = tempfile::tempdir().unwrap();
@@ -114,12 +114,16 @@ fn both_ticket_codes_scan_on_every_reference_display() {
             let mut pages = vec![out.clone()];
             pages.extend(said.lines().filter_map(|l| l.strip_prefix("page ")?.split_once(": ").map(|(_, p)| p.into())));
             let found: Vec<Vec<String>> = pages.iter().map(|p| codes_in(p)).collect();
-            let together = found.iter().any(|codes| {
-                codes.len() == 2
-                    && codes.iter().any(|c| c.starts_with("http://127.0.0.1:8080/t/"))
-                    && codes.iter().any(|c| c.starts_with("http://192.168.1.10:8081/"))
-            });
-            if !together {
+            let desk = |codes: &Vec<String>| codes.iter().any(|c| c.starts_with("http://127.0.0.1:8080/t/"));
+            let own = |codes: &Vec<String>| codes.iter().any(|c| c.starts_with("http://192.168.1.10:8081/"));
+            let together = found.iter().any(|codes| codes.len() == 2 && desk(codes) && own(codes));
+            // The first 7" panel in large print has 54 mm a page: two codes of 30 mm, the
+            // least a phone reads at arm's length, do not stand there with their captions,
+            // so each has a page of its own, the staff's first, one after the other.
+            let one_a_page = d.low()
+                && large
+                && found.windows(2).any(|w| w[0].len() == 1 && desk(&w[0]) && w[1].len() == 1 && own(&w[1]));
+            if !together && !one_a_page {
                 wrong.push(format!("{} {print} {lang}: codes read page by page: {found:?}", d.name));
             }
         }
