@@ -240,6 +240,10 @@ fn failed_ticket_shown() -> Result<(), Failed> {
             )?;
             r.kiosk.show(guichet::core::journey::Screen::Summary, lang);
             r.settle();
+            // Pressed from the summary's second page where it has one: the news is on the first.
+            if let Some(more) = r.centre_of(&crate::common::ui_tr(lang, "Lire la suite")) {
+                r.press_at(more);
+            }
             // The main action by the name it shows: "Mon ticket" where the whole name
             // does not hold one line (the 7" panel in large print); what to do names it so.
             let whole = crate::common::ui_tr(lang, "Prendre mon ticket");
