@@ -88,7 +88,8 @@ fn codes_in(png: &std::path::Path) -> Vec<String> {
 /// The ticket of an office that offers "Suivre mon tour" shows two codes, the staff's
 /// and the visitor's: on every reference display and print size (and mirrored in Arabic),
 /// a real decoder reads both from the rendered pixels, on the same page (on the first 7"
-/// panel in large print, on two pages one after the other), and nothing is cut. `guichet screenshot` draws each page of the ticket.
+/// panel in large print, on two pages one after the other: tests/ui/ticket.rs holds them
+/// at 30 mm there), and nothing is cut. `guichet screenshot` draws each page of the ticket.
 #[test]
 fn both_ticket_codes_scan_on_every_reference_display() {
     let dir = tempfile::tempdir().unwrap();
