@@ -137,8 +137,8 @@ pub enum ReportFormat {
 
 #[derive(clap::Args, Debug)]
 pub struct ScreenshotArgs {
-    /// attract, language, theme, procedure, have, priority, summary, ticket, help, settings, warning,
-    /// staff (the staff panel);
+    /// attract, language, theme, procedure, have, priority, summary, summary-failed (after
+    /// a ticket that could not be saved), ticket, help, settings, warning, staff (the staff panel);
     /// or board (the waiting-room board, with example calls)
     #[arg(long)]
     pub screen: String,

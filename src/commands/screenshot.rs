@@ -23,10 +23,12 @@ pub fn screenshot(site: &Site, args: &ScreenshotArgs, started: Instant) -> anyho
     let overlay = ["help", "settings", "warning"].contains(&args.screen.as_str());
     let screen = if args.screen == "staff" {
         Screen::Attract
+    } else if args.screen == "summary-failed" {
+        Screen::Summary
     } else if overlay {
         Screen::Theme
     } else {
-        Screen::from_name(&args.screen).ok_or_else(|| anyhow!("--screen {} is unknown: use attract, language, theme, procedure, have, priority, summary, ticket, help, settings, warning, staff or board", args.screen))?
+        Screen::from_name(&args.screen).ok_or_else(|| anyhow!("--screen {} is unknown: use attract, language, theme, procedure, have, priority, summary, summary-failed, ticket, help, settings, warning, staff or board", args.screen))?
     };
     let window = headless::install(width, height)?;
     // The ticket carries its "Suivre mon tour" code when the site offers the page (its
@@ -71,6 +73,7 @@ pub fn screenshot(site: &Site, args: &ScreenshotArgs, started: Instant) -> anyho
         println!("ticket {} → {}", view.number, view.url);
     }
     match args.screen.as_str() {
+        "summary-failed" => kiosk.show_failed_ticket(),
         "help" => app.global::<KioskApi>().invoke_help(true),
         "settings" => app.global::<KioskApi>().invoke_settings(true),
         "staff" => {

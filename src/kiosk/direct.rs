@@ -33,6 +33,14 @@ impl Kiosk {
         self.inner.handle(Event::Touch);
     }
 
+    /// The summary shown, as after a ticket that could not be saved (screenshots): nothing
+    /// is issued.
+    pub fn show_failed_ticket(&self) {
+        // The journey's own issue request is dropped, as the issuer's answer is forged.
+        let _ = self.inner.state.borrow_mut().journey.handle(Event::GetTicket, &self.inner.cat);
+        self.inner.on_done(Done::Failed);
+    }
+
     /// Issues a ticket for the current choices on this thread and shows it
     /// (screenshots and benchmarks; the visitor path uses the issuer thread).
     pub fn issue_now(&self, store: &Store, ctx: &IssueContext) -> Result<TicketView, crate::store::StoreError> {
