@@ -60,12 +60,11 @@ pub const DISPLAYS: [Display; 5] = [
     Display { name: "7\" landscape", w: 800.0, h: 480.0, w_mm: 154.0, h_mm: 86.0 },
 ];
 
-/// Every reference display in normal and large print, but the 7" portrait panel in normal
-/// print only: large print cannot hold on a panel 88 mm wide (capitals of 7.3 mm make
-/// "dumneavoastră" 88 mm wide in bold, and four 20 mm tools do not fit across it). The
-/// first 7" panel (86 mm high) holds it with its own frame (`tight`) and the catalogue's
-/// words cut to three lines there (tests/ui/catalogue.rs walks every procedure).
-pub const SIZES: [(Display, bool); 9] = [
+/// Every reference display in normal and large print. The two 7" panels hold large print
+/// with a frame of their own (`tight` in ui/widgets/screen-frame.slint: titles at the
+/// body's size, Back at the start of the action row, pictograms for the tools) and the
+/// catalogue's words cut to three lines there (tests/ui/catalogue.rs walks every procedure).
+pub const SIZES: [(Display, bool); 10] = [
     (DISPLAYS[0], false),
     (DISPLAYS[1], false),
     (DISPLAYS[2], false),
@@ -75,6 +74,7 @@ pub const SIZES: [(Display, bool); 9] = [
     (DISPLAYS[2], true),
     (DISPLAYS[4], false),
     (DISPLAYS[4], true),
+    (DISPLAYS[3], true),
 ];
 
 /// Every screen of a visit, by the name `guichet screenshot --screen` takes.

@@ -24,8 +24,10 @@ const LANGS: [Lang; 3] = [Lang::Fr, Lang::Ar, Lang::Uk];
 /// from 188 mm to 149-165 mm, and Ukrainian and Romanian lists and the ticket are cut.
 /// On the first 7" panel (86 mm high) three tools of 20.4 mm and their gaps already take
 /// the rail's whole height: a word of 7.3 mm capitals under each needs 28 mm a tool.
+/// On the 7" portrait panel (88 mm wide) three tools take the strip, 25 mm each: "Répéter"
+/// in 7.3 mm capitals is about 45 mm.
 /// The check fails if the words show there, so this list cannot outlive the gap.
-const BARE_IN_LARGE: [&str; 2] = ["10.1\"", "7\" landscape"];
+const BARE_IN_LARGE: [&str; 3] = ["10.1\"", "7\" landscape", "7\""];
 
 /// Least height of the word's band of ink, in mm: capitals of 7.3 mm in large print
 /// (EN 301 549 5.1.4; a word's band holds a capital, or Arabic's tall letters and
