@@ -53,8 +53,7 @@ for lang in ar uk; do
   shot 7in-landscape ticket "$lang" "ticket-$lang-7in-landscape"
   shot 7in-landscape theme "$lang" "theme-$lang-7in-landscape"
 done
-# Large print on the first 7" panel, where its own frame holds (every screen but the
-# ticket's longest documents to bring: docs/ARCHITECTURE.md).
+# Large print on the first 7" panel, with its own frame (`tight`).
 shot 7in-landscape attract fr attract-fr-7in-landscape-large --large
 shot 7in-landscape theme uk theme-uk-7in-landscape-large --large
 shot 7in-landscape help ar help-ar-7in-landscape-large --large
@@ -63,6 +62,12 @@ shot 7in-landscape have fr have-fr-7in-landscape-large --large
 shot 7in-landscape priority ar priority-ar-7in-landscape-large --large
 shot 7in-landscape summary uk summary-uk-7in-landscape-large --large
 shot 7in-landscape ticket fr ticket-fr-7in-landscape-large --large
+# Large print on the 7" portrait panel (88 mm wide): the same frame, the tools in a strip.
+shot 7in-portrait theme fr theme-fr-7in-portrait-large --large
+shot 7in-portrait have uk have-uk-7in-portrait-large --large
+shot 7in-portrait summary ar summary-ar-7in-portrait-large --large
+shot 7in-portrait ticket uk ticket-uk-7in-portrait-large --large
+shot 7in-portrait procedure ar procedure-ar-7in-portrait-large --large --theme contrast
 shot 15in ticket fr ticket-fr-15in
 # Large print names the tools where the screen keeps its room (not on the 10.1" yet).
 for lang in fr ar uk; do
