@@ -10,6 +10,7 @@ pub mod journey;
 pub mod lang;
 pub mod network;
 pub mod outcome;
+pub mod pager_names;
 pub mod paging;
 pub mod paper_words;
 pub mod plural;

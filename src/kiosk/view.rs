@@ -78,6 +78,23 @@ pub fn join_labels(choices: &ModelRc<Choice>, first: i32, count: i32) -> SharedS
     format!("{}.", labels.join(". ")).into()
 }
 
+/// The labels of a list's choices.
+fn labels(choices: &ModelRc<Choice>) -> Vec<String> {
+    choices.iter().map(|c| c.label.to_string()).collect()
+}
+
+/// A page button's label naming the `count` choices from `first`, `most` of them (the
+/// language list), for a kiosk reading right to left or not.
+pub fn pager_names(choices: &ModelRc<Choice>, [first, count, most]: [i32; 3], rtl: bool) -> SharedString {
+    let [first, count, most] = [first, count, most].map(|n| n.max(0) as usize);
+    crate::core::pager_names::leading_to(&labels(choices), first, count, most, rtl).into()
+}
+
+/// The longest label `pager_names` may give for this list.
+pub fn pager_names_longest(choices: &ModelRc<Choice>, most: i32, rtl: bool) -> SharedString {
+    crate::core::pager_names::longest(&labels(choices), most.max(0) as usize, rtl).into()
+}
+
 /// The UI's font families (the names the embedded font files declare).
 pub const ATKINSON: &str = "Atkinson Hyperlegible";
 pub const NOTO: &str = "Noto Sans";

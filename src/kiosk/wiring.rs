@@ -16,6 +16,10 @@ pub(super) fn wire(window: &AppWindow, inner: &Rc<Inner>) {
     api.on_wrap_mixed(|text, size, family, width| super::measure::wrap_mixed(&text, size, &family, width).into());
     api.on_splits_run(|text, size, family, width| super::measure::splits_run(&text, size, &family, width));
     api.on_join_labels(|choices, first, count| super::view::join_labels(&choices, first, count));
+    api.on_pager_names(|choices, first, count, most, rtl| {
+        super::view::pager_names(&choices, [first, count, most], rtl)
+    });
+    api.on_pager_names_longest(|choices, most, rtl| super::view::pager_names_longest(&choices, most, rtl));
     macro_rules! on {
         ($setter:ident, |$me:ident $(, $arg:ident : $ty:ty)*| $body:expr) => {{
             let weak = Rc::downgrade(inner);

@@ -163,6 +163,10 @@ impl Rig {
             let lang = Lang::ALL.into_iter().find(|l| l.code() == code).unwrap_or(Lang::Fr);
             let mut pagers = self.find(&ui_tr(lang, "Autres choix"));
             pagers.extend(self.find(&ui_tr(lang, "Lire la suite")));
+            // The language list's page button is named by the languages it leads to.
+            if pagers.is_empty() {
+                pagers = self.page_buttons();
+            }
             let Some(pager) = pagers.get(pagers.len().saturating_sub(1 + attempt % pagers.len().max(1))) else { break };
             let (p, s) = (pager.absolute_position(), pager.size());
             self.press_at(LogicalPosition::new(p.x + s.width / 2.0, p.y + s.height / 2.0));
@@ -171,6 +175,20 @@ impl Rig {
             panic!("no element labelled {label:?} on screen; buttons here: {:?}", self.buttons());
         };
         self.press_at(centre);
+    }
+
+    /// Buttons whose description is a page number ("Page 1 sur 3", "1 з 3"): the page
+    /// buttons, whatever their names.
+    pub fn page_buttons(&self) -> Vec<ElementHandle> {
+        i_slint_backend_testing::ElementQuery::from_root(self.app())
+            .match_accessible_role(i_slint_backend_testing::AccessibleRole::Button)
+            .find_all()
+            .into_iter()
+            .filter(|b| {
+                b.accessible_description()
+                    .is_some_and(|d| d.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).count() == 2)
+            })
+            .collect()
     }
 
     /// Texts cut on screen now (a fresh count: see `Kiosk::recount_clipped`).

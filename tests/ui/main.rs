@@ -9,6 +9,7 @@ mod edges;
 mod help;
 mod journey;
 mod keys;
+mod languages;
 mod pages;
 mod paging;
 mod plurals;
@@ -46,6 +47,7 @@ fn main() {
         journey::CHECKS,
         catalogue::CHECKS,
         keys::CHECKS,
+        languages::CHECKS,
         help::CHECKS,
         sound::CHECKS,
         sight::CHECKS,
