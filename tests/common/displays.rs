@@ -30,6 +30,12 @@ impl Display {
         self.w > self.h && 4.0 * 20.4 + 5.0 * 3.0 > self.h / self.config().px_per_mm()
     }
 
+    /// A narrow screen, as the frame decides it (`narrow`): a portrait panel under 100 mm
+    /// wide (the 7" Touch Display 2).
+    pub fn narrow(&self) -> bool {
+        self.w < self.h && self.w < 100.0 * self.config().px_per_mm()
+    }
+
     /// `WIDTHxHEIGHT`, as `guichet screenshot --size` takes it.
     pub fn size_arg(&self) -> String {
         format!("{}x{}", self.w, self.h)

@@ -120,8 +120,9 @@ fn both_ticket_codes_scan_on_every_reference_display() {
             let together = found.iter().any(|codes| codes.len() == 2 && desk(codes) && own(codes));
             // The first 7" panel in large print has 54 mm a page: two codes of 30 mm, the
             // least a phone reads at arm's length, do not stand there with their captions,
-            // so each has a page of its own, the staff's first, one after the other.
-            let one_a_page = d.low()
+            // so each has a page of its own, the staff's first, one after the other. The
+            // 7" portrait panel's 85 mm do not hold two cards side by side in large print.
+            let one_a_page = (d.low() || d.narrow())
                 && large
                 && found.windows(2).any(|w| w[0].len() == 1 && desk(&w[0]) && w[1].len() == 1 && own(&w[1]));
             if !together && !one_a_page {
