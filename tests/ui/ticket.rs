@@ -78,8 +78,11 @@ fn narrow_large_ticket() -> Result<(), Failed> {
 }
 
 fn every_language(d: Display, bounds: Bounds) -> Result<(), Failed> {
-    let found: Vec<String> =
-        Lang::ALL.into_iter().filter_map(|lang| read_ticket(d, true, lang, bounds).err()).map(|e| format!("{e:?}")).collect();
+    let found: Vec<String> = Lang::ALL
+        .into_iter()
+        .filter_map(|lang| read_ticket(d, true, lang, bounds).err())
+        .map(|e| format!("{e:?}"))
+        .collect();
     ensure!(found.is_empty(), "{}", found.join("\n"));
     Ok(())
 }
@@ -178,7 +181,10 @@ fn read_ticket(d: Display, large: bool, lang: Lang, (most_pages, least_code, wai
             ensure!(wait_at == Some(page), "{at}: the wait on page {wait_at:?} (0 is page 1), not {page}: {pages:?}");
         }
         Wait::AtMost(page) => {
-            ensure!(wait_at.is_some_and(|p| p <= page), "{at}: the wait on page {wait_at:?} (0 is page 1), after {page}: {pages:?}");
+            ensure!(
+                wait_at.is_some_and(|p| p <= page),
+                "{at}: the wait on page {wait_at:?} (0 is page 1), after {page}: {pages:?}"
+            );
         }
     }
     ensure!(pages[0].iter().any(|t| plain(t) == number), "{at}: page 1 without the number: {:?}", pages[0]);
