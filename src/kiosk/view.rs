@@ -71,7 +71,7 @@ fn item_choices(cat: &Catalogue, lang: Lang, items: &[Item], icons: &mut Icons, 
 /// Labels of `count` choices from `first`, joined for speech ("Papiers. Famille.").
 pub fn join_labels(choices: &ModelRc<Choice>, first: i32, count: i32) -> SharedString {
     let (first, count) = (first.max(0) as usize, count.max(0) as usize);
-    let labels: Vec<String> = choices.iter().skip(first).take(count).map(|c| c.label.to_string()).collect();
+    let labels: Vec<String> = labels(choices).into_iter().skip(first).take(count).collect();
     if labels.is_empty() {
         return SharedString::new();
     }
